@@ -1,0 +1,117 @@
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import type { HnswSetting } from '../sections/index-scale.js';
+import type { VectorDistribution } from './vectors.js';
+
+export const SECTIONS = ['scale', 'runtime', 'query', 'build', 'cold'] as const;
+export type Section = (typeof SECTIONS)[number];
+
+export interface BenchOptions {
+  sections: Section[];
+  /** Vector index scale curve. */
+  sizes: number[];
+  settings: HnswSetting[];
+  efSearch: number[];
+  vectors: VectorDistribution;
+  indexQueries: number;
+  /** Model used by both sides. */
+  model: string;
+  modelDir: string | null;
+  cacheDir: string | null;
+  /** Seed coverage folder (corpus format). */
+  corpus: string;
+  /** Articles of the synthetic coverage (0: skip it). */
+  syntheticArticles: number;
+  /** Passes over the question set for warm latency. */
+  repeat: number;
+  /** Embedding batch sizes tried in the runtime section. */
+  batchSizes: number[];
+  out: string;
+  quiet: boolean;
+}
+
+const USAGE = `usage: npm run bench -- [--sections scale,runtime,query,build,cold] [--sizes 1000,10000,100000]
+  [--index-settings 8:100,16:100,16:200,32:200] [--ef 16,32,64,128,256] [--vectors clustered|uniform]
+  [--index-queries 200] [--model ID] [--model-dir DIR] [--cache-dir DIR] [--corpus DIR]
+  [--synthetic-articles 60] [--repeat 3] [--batch-sizes 1,8,32] [--out bench/results/latest.json] [--quiet]`;
+
+export class BenchUsageError extends Error {
+  constructor(message: string) {
+    super(`${message}\n${USAGE}`);
+  }
+}
+
+const intList = (flag: string, raw: string): number[] =>
+  raw.split(',').map((s) => {
+    const n = Number(s.trim());
+    if (!Number.isInteger(n) || n <= 0) throw new BenchUsageError(`--${flag}: "${s}" is not a positive integer`);
+    return n;
+  });
+
+/** Parses `npm run bench -- …` arguments; throws BenchUsageError with a one-line reason. */
+export function parseBenchOptions(argv: string[], root: string): BenchOptions {
+  let values;
+  try {
+    ({ values } = parseArgs({
+      args: argv,
+      options: {
+        sections: { type: 'string' },
+        sizes: { type: 'string' },
+        'index-settings': { type: 'string' },
+        ef: { type: 'string' },
+        vectors: { type: 'string' },
+        'index-queries': { type: 'string' },
+        model: { type: 'string' },
+        'model-dir': { type: 'string' },
+        'cache-dir': { type: 'string' },
+        corpus: { type: 'string' },
+        'synthetic-articles': { type: 'string' },
+        repeat: { type: 'string' },
+        'batch-sizes': { type: 'string' },
+        out: { type: 'string' },
+        quiet: { type: 'boolean' },
+        help: { type: 'boolean' },
+      },
+      strict: true,
+    }));
+  } catch (err) {
+    throw new BenchUsageError(err instanceof Error ? err.message : String(err));
+  }
+  if (values.help) throw new BenchUsageError('help');
+
+  const sections = (values.sections ?? SECTIONS.join(',')).split(',').map((s) => s.trim());
+  for (const s of sections) {
+    if (!(SECTIONS as readonly string[]).includes(s)) throw new BenchUsageError(`--sections: unknown "${s}", must be among ${SECTIONS.join(', ')}`);
+  }
+  const vectors = values.vectors ?? 'clustered';
+  if (vectors !== 'clustered' && vectors !== 'uniform') throw new BenchUsageError(`--vectors: "${vectors}" must be clustered or uniform`);
+  const settings = (values['index-settings'] ?? '8:100,16:100,16:200,32:200').split(',').map((pair) => {
+    const [m, ef] = intList('index-settings', pair.replace(':', ','));
+    if (m === undefined || ef === undefined) throw new BenchUsageError(`--index-settings: "${pair}" must be M:efConstruction`);
+    return { m, efConstruction: ef };
+  });
+
+  // The repo's generated full-size model when present; otherwise the default model from the hub cache.
+  const model = values.model ?? (existsSync(path.join(root, 'models', 'depeche', 'random-bert-full')) ? 'depeche/random-bert-full' : 'Xenova/multilingual-e5-small');
+  const localDefault = path.join(root, 'models');
+  const modelDir = values['model-dir'] ?? (existsSync(path.join(localDefault, model)) ? localDefault : null);
+
+  return {
+    sections: sections as Section[],
+    sizes: intList('sizes', values.sizes ?? '1000,10000,100000'),
+    settings,
+    efSearch: intList('ef', values.ef ?? '16,32,64,128,256'),
+    vectors,
+    indexQueries: intList('index-queries', values['index-queries'] ?? '200')[0]!,
+    model,
+    modelDir: modelDir ? path.resolve(root, modelDir) : null,
+    cacheDir: values['cache-dir'] ? path.resolve(root, values['cache-dir']) : null,
+    corpus: path.resolve(root, values.corpus ?? 'corpus'),
+    syntheticArticles: values['synthetic-articles'] === '0' ? 0 : intList('synthetic-articles', values['synthetic-articles'] ?? '60')[0]!,
+    repeat: intList('repeat', values.repeat ?? '3')[0]!,
+    batchSizes: intList('batch-sizes', values['batch-sizes'] ?? '1,8,32'),
+    out: path.resolve(root, values.out ?? 'bench/results/latest.json'),
+    quiet: values.quiet ?? false,
+  };
+}

@@ -1,0 +1,94 @@
+import { z } from 'zod';
+
+/**
+ * The bot's configuration, read once from the environment at start-up into a frozen object.
+ * Errors name the variable and what is wrong with it, never its value: DISCORD_TOKEN is a secret.
+ */
+
+const snowflake = /^\d{17,20}$/;
+// A bot token is three base64url parts joined by dots; anything else is a paste error.
+const botToken = /^[\w-]{20,}\.[\w-]{3,}\.[\w-]{10,}$/;
+
+const bool = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'])
+  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+
+const positiveInt = (fallback: number) => z.coerce.number().int().positive().default(fallback);
+
+const schema = z.object({
+  DISCORD_TOKEN: z.string().regex(botToken),
+  DISCORD_APPLICATION_ID: z.string().regex(snowflake),
+  DISCORD_GUILD_ID: z.string().regex(snowflake).optional(),
+  DISCORD_API_URL: z.url({ protocol: /^https?$/ }).optional(),
+  DATA_DIR: z.string().min(1).default('data'),
+  USER_HASH_SALT: z.string().min(16).optional(),
+  ANSWER_MENTIONS: bool.default(true),
+  RATE_LIMIT_MAX: positiveInt(5),
+  RATE_LIMIT_WINDOW_SECONDS: positiveInt(60),
+  MAX_CONCURRENT_ANSWERS: positiveInt(2),
+  MAX_QUEUED_ANSWERS: positiveInt(100),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+});
+
+const problems: Record<string, string> = {
+  DISCORD_TOKEN: 'must be the bot token from the Developer Portal (Bot → Reset Token)',
+  DISCORD_APPLICATION_ID: 'must be the numeric application id (General Information → Application ID)',
+  DISCORD_GUILD_ID: 'must be a numeric server id',
+  DISCORD_API_URL: 'must be an http(s) URL such as https://discord.com/api',
+  USER_HASH_SALT: 'must be at least 16 characters',
+  ANSWER_MENTIONS: 'must be true or false',
+  LOG_LEVEL: 'must be one of fatal, error, warn, info, debug, trace, silent',
+};
+
+export interface BotConfig {
+  token: string;
+  applicationId: string;
+  /** Deploy commands to this guild only (instant, for development); global when null. */
+  guildId: string | null;
+  /** REST base; the gateway address comes from its `/gateway/bot` answer. Null: Discord's own. */
+  apiUrl: string | null;
+  dataDir: string;
+  /** Salt for hashing user ids; null lets the store keep a random one in the database. */
+  userHashSalt: string | null;
+  /** Answer mentions and thread follow-ups (needs the Message Content intent). */
+  answerMentions: boolean;
+  rateLimit: { max: number; windowMs: number };
+  maxConcurrentAnswers: number;
+  maxQueuedAnswers: number;
+  logLevel: string;
+}
+
+export class ConfigError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ConfigError';
+  }
+}
+
+/** `loadBotConfig(process.env)` → frozen BotConfig, or throws a one-line ConfigError naming the variable. */
+export function loadBotConfig(env: Record<string, string | undefined>): Readonly<BotConfig> {
+  // Empty strings (as in a copied .env.example) count as unset.
+  const present = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v.trim() !== ''));
+  const parsed = schema.safeParse(present);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    const name = String(issue.path[0] ?? 'environment');
+    const missing = !(name in present);
+    const why = missing ? 'is not set' : (problems[name] ?? 'must be a positive whole number');
+    throw new ConfigError(`${name} ${why}${missing && name.startsWith('DISCORD_') ? ' (see .env.example)' : ''}.`);
+  }
+  const e = parsed.data;
+  return Object.freeze({
+    token: e.DISCORD_TOKEN,
+    applicationId: e.DISCORD_APPLICATION_ID,
+    guildId: e.DISCORD_GUILD_ID ?? null,
+    apiUrl: e.DISCORD_API_URL ?? null,
+    dataDir: e.DATA_DIR,
+    userHashSalt: e.USER_HASH_SALT ?? null,
+    answerMentions: e.ANSWER_MENTIONS,
+    rateLimit: Object.freeze({ max: e.RATE_LIMIT_MAX, windowMs: e.RATE_LIMIT_WINDOW_SECONDS * 1000 }),
+    maxConcurrentAnswers: e.MAX_CONCURRENT_ANSWERS,
+    maxQueuedAnswers: e.MAX_QUEUED_ANSWERS,
+    logLevel: e.LOG_LEVEL,
+  });
+}

@@ -1,0 +1,23 @@
+import type { Engine } from '../engine/types.js';
+import type { BotConfig } from './config.js';
+import type { Translate } from './i18n/index.js';
+import type { AnswerQueue } from './limits/answer-queue.js';
+import type { RateLimiter } from './limits/rate-limiter.js';
+import type { Logger } from './logger.js';
+import type { Store } from './store/store.js';
+
+/** Everything a handler needs, passed in explicitly: the bot has no module-level state. */
+export interface BotContext {
+  engine: Engine;
+  store: Store;
+  config: Readonly<BotConfig>;
+  t: Translate;
+  logger: Logger;
+  limiter: RateLimiter;
+  queue: AnswerQueue;
+  state: {
+    /** Set on SIGINT/SIGTERM: new questions are declined, running ones finish. */
+    shuttingDown: boolean;
+    reindexing: boolean;
+  };
+}

@@ -1,0 +1,68 @@
+import 'dotenv/config';
+import { ConfigError, loadEngineConfig } from '../config.js';
+import { createEngine } from '../engine/engine.js';
+import { EngineError } from '../engine/errors.js';
+import type { Engine } from '../engine/types.js';
+import { runAsk, type CliContext } from './commands/ask.js';
+import { runIndex } from './commands/index.js';
+import { CliError } from './cli-error.js';
+import { createDownloadProgress, createIndexProgress } from './progress.js';
+
+const COMMANDS: Record<string, (argv: string[], ctx: CliContext) => Promise<number>> = {
+  ask: runAsk,
+  index: runIndex,
+};
+
+const USAGE = `Usage: depeche <command> [options]
+Commands:
+  ask "question"     answer from the coverage (--k N, --json, --batch FILE, --mode)
+  index              bring the index up to date with the corpus (--rebuild)
+Settings come from the environment or .env (see .env.example).`;
+
+/** Runs one CLI command and returns its exit code. Every expected failure is printed as one line. */
+export async function runMain(argv: string[], io: { stdout: CliContext['stdout']; stderr: NodeJS.WritableStream; stdin: NodeJS.ReadableStream; env?: NodeJS.ProcessEnv }): Promise<number> {
+  const [name, ...rest] = argv;
+  const command = name ? COMMANDS[name] : undefined;
+  if (!command) {
+    io.stderr.write(`${name ? `Unknown command "${name}".\n` : ''}${USAGE}\n`);
+    return 2;
+  }
+  let engine: Engine | null = null;
+  const download = createDownloadProgress();
+  try {
+    const config = loadEngineConfig(io.env ?? process.env);
+    const index = createIndexProgress();
+    const ctx: CliContext = {
+      stdout: io.stdout,
+      stdin: io.stdin,
+      engine: async () => (engine ??= await createEngine(config, { onDownloadProgress: download.update, onIndexProgress: index.update })),
+    };
+    return await command(rest, ctx);
+  } catch (err) {
+    if (err instanceof CliError || err instanceof EngineError || err instanceof ConfigError) {
+      io.stderr.write(`${err.message}\n`);
+      return err instanceof CliError ? err.exitCode : 1;
+    }
+    if (err instanceof Error && err.name === 'TypeError' && /Unknown option|Option .* argument/.test(err.message)) {
+      io.stderr.write(`${err.message}\n`);
+      return 2;
+    }
+    throw err;
+  } finally {
+    download.stop();
+    await (engine as Engine | null)?.dispose();
+  }
+}
+
+// Run when executed directly (npm run ask/index/…), not when imported by tests.
+if (import.meta.url === `file://${process.argv[1]}`) {
+  runMain(process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin }).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (err: unknown) => {
+      process.stderr.write(`Unexpected error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+      process.exitCode = 1;
+    },
+  );
+}

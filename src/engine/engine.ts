@@ -1,0 +1,189 @@
+import { thresholdsFor } from './answer/abstain.js';
+import { composeAnswer } from './answer/compose-answer.js';
+import { createEmbedder, type Embedder } from './embed/embedder.js';
+import { createError, EngineError } from './errors.js';
+import { buildIndex } from './index/build-index.js';
+import { indexExists, readIndex, type IndexedChunk, type StoredIndex } from './index/index-store.js';
+import { createLexicalIndex } from './search/bm25.js';
+import { hybridSearch, type SearchableIndex } from './search/hybrid-search.js';
+import { createTermWeights } from './search/term-weights.js';
+import { CHUNKER_VERSION } from './text/chunk.js';
+import type { TermWeight } from './answer/highlight.js';
+import type { AskOptions, Engine, EngineConfig, IndexProgress, IndexReport, SearchMode, SourceMeta } from './types.js';
+
+/** Longest question accepted: a paragraph, not a pasted article. */
+export const MAX_QUESTION_CHARS = 1000;
+export const MAX_K = 20;
+/** Candidates each retriever contributes before fusion. */
+const SEARCH_DEPTH = 50;
+
+export interface EngineHooks {
+  /** Model download progress, on first use of a hub model. */
+  onDownloadProgress?: (info: { file: string; loaded?: number; total?: number; status: string }) => void;
+  /** Called when the engine has to build a missing index by itself. */
+  onIndexProgress?: (p: IndexProgress) => void;
+}
+
+interface Snapshot {
+  stored: StoredIndex;
+  searchable: SearchableIndex;
+  sources: Map<string, SourceMeta>;
+  termWeight: TermWeight;
+}
+
+function toSnapshot(stored: StoredIndex): Snapshot {
+  const chunks = new Map<string, IndexedChunk>(stored.chunks.map((c) => [c.id, c]));
+  const byLabel = new Map<number, IndexedChunk>();
+  for (const c of stored.chunks) if (c.label !== null) byLabel.set(c.label, c);
+  const sources = new Map(Object.entries(stored.manifest.articles).map(([id, a]) => [id, a.source]));
+  const lexical = createLexicalIndex(stored.chunks.map((c) => ({ id: c.id, text: c.text, title: sources.get(c.articleId)?.title })));
+  return {
+    stored,
+    searchable: { chunks, byLabel, lexical, vectors: stored.vectors },
+    sources,
+    termWeight: createTermWeights(stored.chunks.map((c) => c.text)),
+  };
+}
+
+/** Checks a question and returns it trimmed; throws BAD_QUESTION with the reason. */
+export function validateQuestion(question: unknown): string {
+  if (typeof question !== 'string') throw createError('BAD_QUESTION', 'it must be text');
+  const q = question.replace(/\s+/g, ' ').trim();
+  if (!q) throw createError('BAD_QUESTION', 'it is empty');
+  if (q.length > MAX_QUESTION_CHARS) throw createError('BAD_QUESTION', `it is ${q.length} characters long, the limit is ${MAX_QUESTION_CHARS}`);
+  if (!/[\p{L}\p{N}]/u.test(q)) throw createError('BAD_QUESTION', 'it has no words');
+  return q;
+}
+
+/**
+ * Creates the engine over a corpus folder and an index folder. Nothing heavy happens here:
+ * the index is read on first use (built first if missing) and the model loaded on first
+ * dense query, so a bot can log in at once.
+ * @example const engine = await createEngine(config); const answer = await engine.ask('Combien SoftBank investit-il ?');
+ */
+export async function createEngine(config: EngineConfig, hooks: EngineHooks = {}): Promise<Engine> {
+  let snapshot: Snapshot | null = null;
+  let embedderPromise: Promise<Embedder> | null = null;
+  // Writes to the index run one at a time; asks keep reading the snapshot they started with.
+  let writeQueue: Promise<unknown> = Promise.resolve();
+
+  const loadEmbedder = (): Promise<Embedder> => {
+    if (!embedderPromise) {
+      const loading = createEmbedder({
+        model: config.model,
+        modelDir: config.modelDir,
+        cacheDir: config.cacheDir,
+        onDownloadProgress: hooks.onDownloadProgress,
+      });
+      embedderPromise = loading;
+      // A failed load is not kept: the next call tries again (e.g. once the network is back).
+      loading.catch(() => {
+        if (embedderPromise === loading) embedderPromise = null;
+      });
+    }
+    return embedderPromise;
+  };
+
+  const serialized = <T>(job: () => Promise<T>): Promise<T> => {
+    const run = writeQueue.then(job, job);
+    writeQueue = run.catch(() => undefined);
+    return run;
+  };
+
+  const reindex = (onProgress?: (p: IndexProgress) => void, rebuild = false): Promise<IndexReport> =>
+    serialized(async () => {
+      const { index, report } = await buildIndex({
+        corpusDir: config.corpusDir,
+        indexDir: config.indexDir,
+        modelId: config.model,
+        loadEmbedder: config.mode === 'lexical' ? () => Promise.reject(new Error('lexical mode: no model used.')) : loadEmbedder,
+        rebuild,
+        onProgress,
+      });
+      snapshot = toSnapshot(index);
+      return report;
+    });
+
+  const ensureSnapshot = async (): Promise<Snapshot> => {
+    if (snapshot) return snapshot;
+    if (!indexExists(config.indexDir)) {
+      await reindex(hooks.onIndexProgress);
+      return snapshot!;
+    }
+    const stored = readIndex(config.indexDir);
+    if (stored.manifest.chunker.version !== CHUNKER_VERSION) {
+      throw createError('INDEX_STALE', `chunker v${stored.manifest.chunker.version}, this version chunks with v${CHUNKER_VERSION}`);
+    }
+    const model = stored.manifest.model;
+    if (model && model.id !== config.model && config.mode !== 'lexical') {
+      throw createError('INDEX_STALE', `index built with model ${model.id}, configured model is ${config.model}`);
+    }
+    snapshot = toSnapshot(stored);
+    return snapshot;
+  };
+
+  if (indexExists(config.indexDir)) await ensureSnapshot();
+
+  return {
+    async ask(question: string, options: AskOptions = {}) {
+      const q = validateQuestion(question);
+      const k = Math.min(Math.max(1, Math.floor(options.k ?? config.k)), MAX_K);
+      const offset = Math.max(0, Math.floor(options.offset ?? 0));
+      const context = options.context ? validateQuestion(options.context) : null;
+      const snap = await ensureSnapshot();
+      const searchText = context ? `${context} ${q}` : q;
+      const warnings: string[] = [];
+      let mode: SearchMode = options.mode ?? config.mode;
+      let vector: Float32Array | null = null;
+      if (mode !== 'lexical') {
+        if (!snap.searchable.vectors) {
+          warnings.push('The index has no vectors (it was built without the model): answered with lexical search only. Run "npm run index" once the model is available.');
+          mode = 'lexical';
+        } else {
+          try {
+            const embedder = await loadEmbedder();
+            vector = (await embedder.embedQueries([searchText]))[0] ?? null;
+          } catch (err) {
+            if (mode === 'dense') throw createError('MODEL_REQUIRED', (err as Error).message);
+            warnings.push(`${(err as Error).message.split('\n')[0]} Answered with lexical search only.`);
+            mode = 'lexical';
+          }
+        }
+      }
+      const hits = hybridSearch(snap.searchable, { text: searchText, vector: vector ?? null, mode, depth: SEARCH_DEPTH });
+      return composeAnswer({
+        question: q,
+        searchText,
+        mode,
+        hits,
+        sources: snap.sources,
+        k,
+        offset,
+        thresholds: thresholdsFor(snap.stored.manifest.model?.id ?? null, mode),
+        termWeight: snap.termWeight,
+        warnings,
+      });
+    },
+
+    sources() {
+      return [...(snapshot?.sources.values() ?? [])].sort((a, b) => a.title.localeCompare(b.title, 'fr'));
+    },
+
+    source(id: string) {
+      return snapshot?.sources.get(id);
+    },
+
+    reindex(onProgress, options) {
+      return reindex(onProgress, options?.rebuild ?? false);
+    },
+
+    async dispose() {
+      await writeQueue;
+      const pending = embedderPromise;
+      embedderPromise = null;
+      if (pending) await pending.then((e) => e.dispose(), () => undefined);
+    },
+  };
+}
+
+export { EngineError };

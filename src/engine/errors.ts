@@ -1,0 +1,32 @@
+/**
+ * Every error the engine means to show to a person, by code. Messages are one line and
+ * safe to display (no secrets, no stack); adapters print them as they are.
+ */
+export const ERROR_MESSAGES = {
+  BAD_QUESTION: (why: string) => `Question refused: ${why}.`,
+  INDEX_MISSING: (dir: string) => `No index in ${dir}. Run "npm run index" to build it.`,
+  INDEX_CORRUPT: (why: string) => `The index is unreadable (${why}). Run "npm run index -- --rebuild" to rebuild it.`,
+  INDEX_STALE: (why: string) => `The index was built with a different configuration (${why}). Run "npm run index -- --rebuild" to rebuild it.`,
+  CORPUS_MISSING: (dir: string) => `Corpus folder ${dir} does not exist. Set CORPUS_DIR to a folder of articles.`,
+  CORPUS_EMPTY: (dir: string) => `No usable article in ${dir}.`,
+  MODEL_REQUIRED: (why: string) => `Dense search needs the embedding model, which could not be loaded: ${why}`,
+  ARTICLE_INVALID: (file: string, why: string) => `${file}: ${why}`,
+  ARTICLE_NOT_FOUND: (id: string) => `No article with id "${id}".`,
+} as const;
+
+export type ErrorCode = keyof typeof ERROR_MESSAGES;
+
+export class EngineError extends Error {
+  readonly code: ErrorCode;
+  constructor(code: ErrorCode, message: string) {
+    super(message);
+    this.name = 'EngineError';
+    this.code = code;
+  }
+}
+
+/** `createError('INDEX_MISSING', dir)`: an EngineError with the mapped message. */
+export function createError<C extends ErrorCode>(code: C, ...args: Parameters<(typeof ERROR_MESSAGES)[C]>): EngineError {
+  const template = ERROR_MESSAGES[code] as (...a: unknown[]) => string;
+  return new EngineError(code, template(...args));
+}

@@ -1,0 +1,154 @@
+import type { Embedder } from '../embed/embedder.js';
+import { loadCorpus } from '../corpus/load-corpus.js';
+import { createError, EngineError } from '../errors.js';
+import { CHUNKER_VERSION, DEFAULT_CHUNK_OPTIONS, chunkArticle } from '../text/chunk.js';
+import type { Article, IndexProgress, IndexReport, SourceMeta } from '../types.js';
+import { indexExists, readIndex, writeIndex, type IndexedChunk, type StoredIndex } from './index-store.js';
+import type { Manifest } from './manifest.js';
+import { createVectorIndex, DEFAULT_HNSW, type HnswParams, type VectorIndex } from './vector-index.js';
+
+export interface BuildOptions {
+  corpusDir: string;
+  indexDir: string;
+  modelId: string;
+  /** Loads the embedder; a rejection makes the build lexical-only, with a warning. */
+  loadEmbedder: () => Promise<Embedder>;
+  /** Ignore the existing index and embed everything again. */
+  rebuild?: boolean;
+  hnsw?: HnswParams;
+  onProgress?: (p: IndexProgress) => void;
+}
+
+export const sourceOf = (a: Article): SourceMeta => ({
+  id: a.id, title: a.title, publisher: a.publisher, url: a.url, date: a.date, language: a.language,
+});
+
+/** What the embedder sees of a chunk: the title gives context the passage often lacks. */
+export const passageText = (title: string, text: string) => `${title}\n${text}`;
+
+function previousIndex(options: BuildOptions, notes: string[]): StoredIndex | null {
+  if (options.rebuild || !indexExists(options.indexDir)) return null;
+  try {
+    const prev = readIndex(options.indexDir);
+    if (prev.manifest.chunker.version !== CHUNKER_VERSION) {
+      notes.push('chunker changed: rebuilding');
+      return null;
+    }
+    return prev;
+  } catch (err) {
+    if (err instanceof EngineError) {
+      notes.push(`${err.message.split(' Run ')[0]} Rebuilding.`);
+      return null;
+    }
+    throw err;
+  }
+}
+
+/**
+ * Brings the index in `indexDir` up to date with `corpusDir`: unchanged articles keep their
+ * chunks and vectors, changed and new ones are chunked and embedded, removed ones leave.
+ * Writes a new generation atomically and returns it with a report.
+ */
+export async function buildIndex(options: BuildOptions): Promise<{ index: StoredIndex; report: IndexReport }> {
+  const notes: string[] = [];
+  options.onProgress?.({ phase: 'load', done: 0, total: 1 });
+  const corpus = await loadCorpus(options.corpusDir);
+  if (corpus.articles.length === 0) throw createError('CORPUS_EMPTY', options.corpusDir);
+  const prev = previousIndex(options, notes);
+
+  let embedder: Embedder | null = null;
+  let warning: string | undefined;
+  try {
+    embedder = await options.loadEmbedder();
+  } catch (err) {
+    warning = `${(err as Error).message} Built a lexical-only index.`;
+  }
+  const sameModel = !!embedder && !!prev?.manifest.model && prev.manifest.model.id === embedder.modelId && prev.manifest.model.dimension === embedder.dimension;
+  // Reuse a previous article only if its vectors can be reused too (or there are none to make).
+  const reusable = (a: Article) => {
+    const old = prev?.manifest.articles[a.id];
+    return !!old && old.hash === a.hash && (sameModel || !embedder);
+  };
+
+  const prevChunks = new Map((prev?.chunks ?? []).map((c) => [c.id, c]));
+  const articles: Manifest['articles'] = {};
+  const chunks: IndexedChunk[] = [];
+  const fresh: { chunk: IndexedChunk; title: string }[] = [];
+  const embedded: string[] = [];
+  for (const a of corpus.articles) {
+    if (reusable(a)) {
+      const old = prev!.manifest.articles[a.id]!;
+      articles[a.id] = { ...old, source: sourceOf(a) };
+      for (const id of old.chunks) chunks.push(prevChunks.get(id)!);
+      continue;
+    }
+    const made: IndexedChunk[] = chunkArticle(a, DEFAULT_CHUNK_OPTIONS).map((c) => ({ ...c, label: null, original: a.text.slice(c.range.start, c.range.end) }));
+    articles[a.id] = { hash: a.hash, source: sourceOf(a), chunks: made.map((c) => c.id) };
+    chunks.push(...made);
+    fresh.push(...made.map((chunk) => ({ chunk, title: a.title })));
+    embedded.push(a.id);
+  }
+  const removed = Object.keys(prev?.manifest.articles ?? {}).filter((id) => !articles[id]);
+
+  let vectors: VectorIndex | null = null;
+  let hnsw: Manifest['hnsw'] = null;
+  if (embedder) {
+    const params = options.hnsw ?? prev?.manifest.hnsw ?? DEFAULT_HNSW;
+    const keep = new Set(chunks.map((c) => c.id));
+    let nextLabel = 0;
+    let deleted: number[] = [];
+    if (sameModel && prev?.vectors && prev.manifest.hnsw) {
+      vectors = prev.vectors;
+      nextLabel = prev.manifest.hnsw.nextLabel;
+      deleted = [...prev.manifest.hnsw.deleted];
+      const reembedded = new Set(fresh.map((f) => f.chunk.id));
+      const gone = prev.chunks.filter((c) => c.label !== null && (!keep.has(c.id) || reembedded.has(c.id))).map((c) => c.label!);
+      vectors.remove(gone);
+      deleted.push(...gone);
+    } else {
+      vectors = createVectorIndex(embedder.dimension, chunks.length, params);
+      // New model (or none before): every chunk needs a vector.
+      fresh.splice(0, fresh.length, ...chunks.map((chunk) => ({ chunk, title: articles[chunk.articleId]!.source.title })));
+      embedded.splice(0, embedded.length, ...Object.keys(articles));
+    }
+    const total = fresh.length;
+    options.onProgress?.({ phase: 'embed', done: 0, total });
+    const batch = 32;
+    for (let i = 0; i < total; i += batch) {
+      const part = fresh.slice(i, i + batch);
+      const vecs = await embedder.embedPassages(part.map((f) => passageText(f.title, f.chunk.text)));
+      const labels = part.map(() => nextLabel++);
+      vectors.add(vecs, labels);
+      part.forEach((f, j) => (f.chunk.label = labels[j]!));
+      options.onProgress?.({ phase: 'embed', done: Math.min(i + batch, total), total });
+    }
+    hnsw = { ...params, nextLabel, deleted };
+  }
+
+  options.onProgress?.({ phase: 'write', done: 0, total: 1 });
+  const index: StoredIndex = {
+    manifest: {
+      format: 'depeche-index',
+      version: 1,
+      createdAt: new Date().toISOString(),
+      chunker: { version: CHUNKER_VERSION, options: DEFAULT_CHUNK_OPTIONS },
+      model: embedder ? { id: embedder.modelId, dimension: embedder.dimension } : null,
+      hnsw,
+      articles,
+      files: {},
+    },
+    chunks,
+    vectors,
+  };
+  writeIndex(options.indexDir, index);
+  options.onProgress?.({ phase: 'write', done: 1, total: 1 });
+  const report: IndexReport = {
+    articles: corpus.articles.length,
+    chunks: chunks.length,
+    embedded,
+    removed,
+    skipped: corpus.skipped,
+    ...(warning || notes.length ? { warning: [...notes, warning].filter(Boolean).join(' ') } : {}),
+  };
+  return { index, report };
+}

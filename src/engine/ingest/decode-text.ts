@@ -1,0 +1,44 @@
+/**
+ * Decodes document bytes to a string. The charset comes, in order, from a byte-order mark,
+ * the Content-Type header, then (for HTML) a <meta charset> in the first kilobyte; UTF-8
+ * otherwise. Unknown labels fall back to UTF-8 rather than failing the ingest.
+ *
+ * @example decodeText(Buffer.from([0xe9]), { charset: 'iso-8859-1' }) // 'é'
+ */
+export function decodeText(data: Uint8Array, options: { charset?: string | null; html?: boolean } = {}): string {
+  const label = bomCharset(data) ?? options.charset ?? (options.html ? metaCharset(data) : null) ?? 'utf-8';
+  return makeDecoder(label).decode(data);
+}
+
+/** The `charset` parameter of a Content-Type header value, or null. */
+export function charsetOf(contentType: string | null | undefined): string | null {
+  const match = /;\s*charset\s*=\s*"?([^";\s]+)"?/i.exec(contentType ?? '');
+  return match?.[1]?.toLowerCase() ?? null;
+}
+
+/** The bare media type of a Content-Type header value, lower-cased, or null. */
+export function mimeOf(contentType: string | null | undefined): string | null {
+  const mime = (contentType ?? '').split(';')[0]?.trim().toLowerCase();
+  return mime ? mime : null;
+}
+
+function makeDecoder(label: string): TextDecoder {
+  try {
+    return new TextDecoder(label);
+  } catch {
+    return new TextDecoder('utf-8');
+  }
+}
+
+function bomCharset(data: Uint8Array): string | null {
+  if (data[0] === 0xef && data[1] === 0xbb && data[2] === 0xbf) return 'utf-8';
+  if (data[0] === 0xfe && data[1] === 0xff) return 'utf-16be';
+  if (data[0] === 0xff && data[1] === 0xfe) return 'utf-16le';
+  return null;
+}
+
+function metaCharset(data: Uint8Array): string | null {
+  const head = Buffer.from(data.subarray(0, 1024)).toString('latin1');
+  const direct = /<meta[^>]+charset\s*=\s*["']?([\w-]+)/i.exec(head);
+  return direct?.[1]?.toLowerCase() ?? null;
+}

@@ -1,0 +1,193 @@
+import { createRequire } from 'node:module';
+
+/**
+ * French (and English-tolerant) text analysis for lexical search: one pure
+ * function from text to index terms, used for both chunks and questions so
+ * the two sides always agree.
+ *
+ * @example analyze("L'investissement de SoftBank aux États-Unis : 4,9 %")
+ *   // → ['invest', 'softbank', 'etat', 'unis', 'etatsunis', '4.9']
+ */
+
+// Neither package ships types; the shapes we use are tiny.
+const require = createRequire(import.meta.url);
+const snowball = require('snowball-stemmers') as {
+  newStemmer(language: string): { stem(word: string): string };
+};
+const stopwordsIso = require('stopwords-iso') as Record<string, string[]>;
+
+/** Lowercases, then strips diacritics and expands ligatures: "Œuvre été" → "oeuvre ete". */
+export function foldAccents(text: string): string {
+  return text
+    .toLowerCase()
+    .replace(/œ/g, 'oe')
+    .replace(/æ/g, 'ae')
+    .normalize('NFD')
+    .replace(/[\u0300-\u036f]/g, '');
+}
+
+// stopwords-iso `fr` is generous: it lists content words that carry meaning in
+// news questions (numbers, "état", "premier", "dernier", "valeur"…). Those stay searchable.
+const FRENCH_KEPT = new Set(
+  [
+    'bas', 'haut', 'beau', 'bon', 'cent', 'mille', 'cinq', 'cinquante', 'cinquantaine', 'deux', 'trois', 'quatre',
+    'six', 'sept', 'huit', 'neuf', 'dix', 'onze', 'douze', 'treize', 'quatorze', 'quinze', 'seize', 'vingt', 'trente',
+    'quarante', 'soixante', 'quatre-vingt', 'dix-huit', 'dix-neuf', 'dix-sept', 'premier', 'premiere', 'dernier',
+    'derniere', 'deuxieme', 'troisieme', 'quatrieme', 'cinquieme', 'sixieme', 'septieme', 'huitieme', 'neuvieme',
+    'dixieme', 'onzieme', 'douzieme', 'cinquantieme', 'etat', 'valeur', 'retour', 'sujet', 'debut', 'gens', 'parole',
+    'mot', 'piece', 'force', 'effet', 'droite', 'personne', 'personnes', 'nouveau', 'nouveaux', 'naturel',
+    'naturelle', 'naturelles', 'particulier', 'particuliere', 'essai', 'ouvert', 'ouverte', 'ouverts', 'dos',
+    'compris', 'different', 'differente', 'differentes', 'differents', 'direct', 'directe', 'directement', 'longtemps',
+    'proche', 'rare', 'rares', 'unique', 'uniques', 'multiple', 'multiples', 'possible', 'possibles', 'seul', 'seule',
+    'juste', 'parler', 'parle', 'parlent', 'dire', 'dit', 'dite', 'dits', 'rendre', 'rend', 'tenir', 'suivre',
+    'laisser', 'tente', 'passe', 'remarquable', 'comparable', 'comparables', 'maximale', 'minimale', 'tardive',
+    'merci', 'vive', 'stop', 'fois', 'pire', 'mine', 'sein', 'vif', 'vifs', 'moindres', 'specifique', 'specifiques',
+    'necessaire', 'exterieur', 'relative', 'quanta', 'outre', 'nombreux', 'nombreuses',
+  ],
+);
+
+// A short list of English function words: the stopwords-iso English list is long and
+// holds words that are French content words too ("place", "point", "date", "face").
+const ENGLISH_STOP = [
+  'a', 'about', 'after', 'all', 'also', 'am', 'an', 'and', 'any', 'are', 'as', 'at', 'be', 'been', 'before', 'being',
+  'between', 'both', 'but', 'by', 'can', 'could', 'did', 'do', 'does', 'doing', 'during', 'each', 'for', 'from',
+  'had', 'has', 'have', 'having', 'he', 'her', 'here', 'hers', 'him', 'his', 'how', 'i', 'if', 'in', 'into', 'is',
+  'it', 'its', 'itself', 'just', 'many', 'me', 'much', 'my', 'no', 'nor', 'not', 'of', 'off', 'on', 'once', 'only',
+  'or', 'other', 'our', 'ours', 'out', 'over', 'own', 'same', 'she', 'should', 'so', 'some', 'such', 'than',
+  'that', 'the', 'their', 'theirs', 'them', 'then', 'there', 'these', 'they', 'this', 'those', 'through', 'to',
+  'too', 'under', 'until', 'up', 'us', 'very', 'was', 'we', 'were', 'what', 'when', 'where', 'which', 'while',
+  'who', 'whom', 'whose', 'why', 'will', 'with', 'would', 'you', 'your', 'yours', 'according', 'besides',
+  'able', 'did', 'does', 'stay', 'happened', 'describe', 'described', 'say', 'said', 'says', 'tell', 'told',
+];
+
+const STOP_WORDS: ReadonlySet<string> = new Set([
+  ...(stopwordsIso.fr ?? []).map(foldAccents).filter((w) => !FRENCH_KEPT.has(w)),
+  ...ENGLISH_STOP,
+  // Question words and fillers that the list misses.
+  'quelle', 'quelles', 'quels', 'quel', 'est-ce', 'fut', 'ete', 'etaient', 'etait', 'cest', 'aujourd',
+]);
+
+/**
+ * Stop words that are also names in the coverage ("Masayoshi Son"): they count as
+ * terms when capitalised away from the start of a sentence.
+ */
+const NAME_LIKE_STOP_WORDS: ReadonlySet<string> = new Set(['son']);
+
+const ELISION = /^(?:l|d|j|m|n|s|t|c|qu|jusqu|lorsqu|puisqu|quoiqu|presqu)'(?=.)/;
+
+const frenchStemmer = snowball.newStemmer('french');
+const stemCache = new Map<string, string>();
+
+/** Snowball French stem of a lowercased word, accent-folded afterwards (the stemmer needs the accents). */
+export function stem(word: string): string {
+  let s = stemCache.get(word);
+  if (s === undefined) {
+    s = foldAccents(frenchStemmer.stem(word));
+    if (stemCache.size > 200_000) stemCache.clear();
+    stemCache.set(word, s);
+  }
+  return s;
+}
+
+export function isStopWord(foldedWord: string): boolean {
+  return STOP_WORDS.has(foldedWord);
+}
+
+/** A raw token: a word (letters, inner apostrophes and hyphens) or a number. */
+export interface Token {
+  /** Lowercased, apostrophes normalized, accents kept. */
+  text: string;
+  kind: 'word' | 'number';
+  /** Capitalised and not the first word of a sentence: likely a name. */
+  proper: boolean;
+}
+
+const APOSTROPHES = /[’‘`´ʼ]/g;
+// Numbers: digit groups joined by spaces (French thousands: "100 000"), then decimals/thousands with , or .
+const TOKEN =
+  /(\d{1,3}(?:[ \u00a0\u202f]\d{3})+(?![\d])(?:[.,]\d+)?|\d+(?:[.,]\d+)*)|([\p{L}\p{M}]+(?:['-][\p{L}\p{M}\d]+)*)/gu;
+
+/** Splits text into word and number tokens; keeps hyphenated words and elided forms whole. */
+export function tokenize(text: string): Token[] {
+  const normalized = text.replace(APOSTROPHES, "'").normalize('NFC');
+  const tokens: Token[] = [];
+  let sentenceStart = true;
+  let last = 0;
+  for (const m of normalized.matchAll(TOKEN)) {
+    const index = m.index ?? 0;
+    if (/[.!?\n]/.test(normalized.slice(last, index))) sentenceStart = true;
+    last = index + m[0].length;
+    if (m[1] !== undefined) {
+      tokens.push({ text: normalizeNumber(m[1]), kind: 'number', proper: false });
+    } else {
+      const raw = m[0];
+      const first = raw.charAt(0);
+      const proper = !sentenceStart && first !== first.toLowerCase();
+      tokens.push({ text: raw.toLowerCase(), kind: 'word', proper });
+    }
+    sentenceStart = false;
+  }
+  return tokens;
+}
+
+/** "100 000" → "100000", "4,9" → "4.9", "1,000,000" → "1000000", "2.17" → "2.17". */
+export function normalizeNumber(raw: string): string {
+  const compact = raw.replace(/[ \u00a0\u202f]/g, '');
+  const groups = compact.split(/[.,]/);
+  // Several separators each followed by three digits read as thousands ("1,000,000", "1.500.000").
+  if (groups.length > 2 && groups.slice(1).every((g) => g.length === 3)) return groups.join('');
+  if (groups.length > 2) return compact.replace(/[.,]/g, '.');
+  return compact.replace(',', '.');
+}
+
+function wordTerms(word: string, proper: boolean, out: string[]): void {
+  let w = word.replace(ELISION, '');
+  // English possessive: "SoftBank's" → "softbank".
+  w = w.replace(/'s$/, '');
+  if (w.includes("'")) {
+    // Leftover apostrophes ("aujourd'hui", "o'neill"): index the joined form and the parts.
+    const parts = w.split("'").filter(Boolean);
+    for (const p of parts) wordTerms(p, proper, out);
+    if (parts.length > 1) simpleTerm(parts.join(''), proper, out);
+    return;
+  }
+  if (w.includes('-')) {
+    const parts = w.split('-').filter(Boolean);
+    const kept: string[] = [];
+    for (const p of parts) {
+      if (simpleTerm(p, proper, out)) kept.push(p);
+    }
+    // "états-unis", "mar-a-lago": also the joined form; not for "a-t-il", "celle-ci".
+    if (kept.length >= 2) out.push(stem(parts.join('')));
+    return;
+  }
+  simpleTerm(w, proper, out);
+}
+
+/** Pushes the term for one plain word; returns whether it was kept. */
+function simpleTerm(w: string, proper: boolean, out: string[]): boolean {
+  if (w.length === 0) return false;
+  if (/^\d/.test(w)) {
+    out.push(w);
+    return true;
+  }
+  const folded = foldAccents(w);
+  if (STOP_WORDS.has(folded) && !(proper && NAME_LIKE_STOP_WORDS.has(folded))) return false;
+  if (folded.length === 1) return false;
+  out.push(stem(w));
+  return true;
+}
+
+/**
+ * Index/search terms of a text, in order (duplicates kept, so callers can count them).
+ *
+ * @example analyze("Qu'a répondu Sam Altman à Elon Musk ?") // → ['repondu', 'sam', 'altman', 'elon', 'musk']
+ */
+export function analyze(text: string): string[] {
+  const out: string[] = [];
+  for (const token of tokenize(text)) {
+    if (token.kind === 'number') out.push(token.text);
+    else wordTerms(token.text, token.proper, out);
+  }
+  return out;
+}

@@ -1,0 +1,139 @@
+/** Character range `[start, end)` into an article's original body text. */
+export interface Range {
+  start: number;
+  end: number;
+}
+
+/** What is known about an article's source. Unknown fields are null, never guessed. */
+export interface SourceMeta {
+  id: string;
+  title: string;
+  publisher: string | null;
+  url: string | null;
+  /** ISO date or month as the source gives it ("2024-12", "2025-01-21"), or null. */
+  date: string | null;
+  language: string | null;
+}
+
+export interface Article extends SourceMeta {
+  /** Body text exactly as stored in the corpus file; every range points into it. */
+  text: string;
+  /** sha256 of metadata + body, used to detect changed articles. */
+  hash: string;
+  /** Spans of the body judged to be article text (boilerplate removed), in order. */
+  kept: Range[];
+}
+
+/** A sentence: its range in the article body, and `local`, its range in the chunk's text. */
+export interface Sentence extends Range {
+  local: Range;
+}
+
+export interface Chunk {
+  /** Stable id: `${articleId}#${ordinal}`. */
+  id: string;
+  articleId: string;
+  ordinal: number;
+  /** Cleaned text of the chunk (what is embedded and shown). */
+  text: string;
+  /** Range of the chunk in the article body. */
+  range: Range;
+  /** Sentence ranges in the article body, in order. */
+  sentences: Sentence[];
+}
+
+export type SearchMode = 'hybrid' | 'lexical' | 'dense';
+
+export interface ScoredChunk {
+  chunk: Chunk;
+  score: number;
+}
+
+/** A passage of an answer: a chunk, where it comes from, and which sentences answer. */
+export interface Passage {
+  chunkId: string;
+  text: string;
+  score: number;
+  source: SourceMeta;
+  /** Deep link to the best sentence (URL text fragment), the plain url, or null. */
+  link: string | null;
+  /** Ranges of the best-matching sentences, relative to `text`. */
+  highlights: Range[];
+}
+
+export interface Disagreement {
+  /** What the passages disagree about, e.g. "durée (ans)". */
+  topic: string;
+  claims: { value: string; chunkId: string; source: SourceMeta; sentence: string }[];
+}
+
+export interface Answer {
+  question: string;
+  abstained: boolean;
+  mode: SearchMode;
+  /** The single best sentence, or null when abstaining. */
+  directAnswer: { text: string; chunkId: string; source: SourceMeta; link: string | null } | null;
+  passages: Passage[];
+  /** When abstaining: the nearest articles, as "you may look at". */
+  suggestions: SourceMeta[];
+  disagreements: Disagreement[];
+  /** Non-fatal problems, e.g. "model unavailable: answered with lexical search only". */
+  warnings: string[];
+  /** Whether more passages are available past `offset + k`. */
+  hasMore: boolean;
+}
+
+export interface AskOptions {
+  k?: number;
+  /** Skip the first `offset` passages ("more passages"). */
+  offset?: number;
+  mode?: SearchMode;
+  /** Previous question in a conversation, used as context for a follow-up. */
+  context?: string;
+}
+
+export interface IndexReport {
+  articles: number;
+  chunks: number;
+  /** Articles whose chunks were (re-)embedded in this run. */
+  embedded: string[];
+  removed: string[];
+  skipped: { file: string; reason: string }[];
+  /** Present when the dense side could not be built (no model): lexical-only index. */
+  warning?: string;
+}
+
+export interface IndexProgress {
+  phase: 'load' | 'embed' | 'write';
+  done: number;
+  total: number;
+}
+
+export interface EngineConfig {
+  /** Folder of article files (see corpus/README.md for the format). */
+  corpusDir: string;
+  /** Folder holding the persisted index (HNSW + lexical + manifest). */
+  indexDir: string;
+  /** Model id, e.g. "Xenova/multilingual-e5-small". */
+  model: string;
+  /** Local folder of models (transformers.js layout `<dir>/<model id>/…`); disables downloads. */
+  modelDir: string | null;
+  /** Where downloaded models are cached. */
+  cacheDir: string | null;
+  /** Default search mode. `lexical` needs no model. */
+  mode: SearchMode;
+  /** Default number of passages per answer. */
+  k: number;
+}
+
+/** The engine as adapters (CLI, bot) see it. Created by `createEngine(config)`. */
+export interface Engine {
+  /** Answers a question from the coverage. Throws `EngineError` (code `BAD_QUESTION`) on unusable input. */
+  ask(question: string, options?: AskOptions): Promise<Answer>;
+  /** Every article of the coverage, by title. */
+  sources(): SourceMeta[];
+  source(id: string): SourceMeta | undefined;
+  /** Brings the index up to date with the corpus folder, embedding only new or changed articles. */
+  reindex(onProgress?: (p: IndexProgress) => void, options?: { rebuild?: boolean }): Promise<IndexReport>;
+  dispose(): Promise<void>;
+}

@@ -1,0 +1,307 @@
+import { snowflake } from './snowflake.js';
+
+/**
+ * The small Discord world the fake serves: one guild, a few channels, a bot, a moderator and a member.
+ * Payload shapes follow Discord API v10 as discord.js 14 reads them.
+ */
+
+export const PERMISSIONS = {
+  viewChannel: 1n << 10n,
+  sendMessages: 1n << 11n,
+  embedLinks: 1n << 14n,
+  readMessageHistory: 1n << 16n,
+  manageGuild: 1n << 5n,
+  useApplicationCommands: 1n << 31n,
+  createPublicThreads: 1n << 35n,
+  sendMessagesInThreads: 1n << 38n,
+} as const;
+
+const MEMBER_PERMISSIONS =
+  PERMISSIONS.viewChannel |
+  PERMISSIONS.sendMessages |
+  PERMISSIONS.embedLinks |
+  PERMISSIONS.readMessageHistory |
+  PERMISSIONS.useApplicationCommands |
+  PERMISSIONS.createPublicThreads |
+  PERMISSIONS.sendMessagesInThreads;
+
+export interface FakeUser {
+  id: string;
+  username: string;
+  global_name: string | null;
+  discriminator: string;
+  avatar: null;
+  bot?: boolean;
+}
+
+export interface World {
+  applicationId: string;
+  bot: FakeUser;
+  moderator: FakeUser;
+  member: FakeUser;
+  guildId: string;
+  /** Channel where the bot is allowed to answer mentions (once a moderator allows it). */
+  generalChannelId: string;
+  /** A second text channel, for "denied channel" cases. */
+  otherChannelId: string;
+  permissions: { member: string; moderator: string };
+  /** Channels by id, including threads the bot creates. */
+  channels: Map<string, Record<string, unknown>>;
+}
+
+function user(username: string, bot = false): FakeUser {
+  return {
+    id: snowflake(),
+    username,
+    global_name: bot ? null : username,
+    discriminator: '0',
+    avatar: null,
+    ...(bot ? { bot: true } : {}),
+  };
+}
+
+export function createWorld(): World {
+  const guildId = snowflake();
+  const world: World = {
+    applicationId: snowflake(),
+    bot: user('depeche', true),
+    moderator: user('modo'),
+    member: user('lectrice'),
+    guildId,
+    generalChannelId: snowflake(),
+    otherChannelId: snowflake(),
+    permissions: {
+      member: MEMBER_PERMISSIONS.toString(),
+      moderator: (MEMBER_PERMISSIONS | PERMISSIONS.manageGuild).toString(),
+    },
+    channels: new Map(),
+  };
+  world.channels.set(world.generalChannelId, textChannel(world, world.generalChannelId, 'general', 0));
+  world.channels.set(world.otherChannelId, textChannel(world, world.otherChannelId, 'hors-sujet', 1));
+  return world;
+}
+
+function textChannel(world: World, id: string, name: string, position: number): Record<string, unknown> {
+  return {
+    id,
+    type: 0,
+    guild_id: world.guildId,
+    name,
+    position,
+    permission_overwrites: [],
+    parent_id: null,
+    nsfw: false,
+    topic: null,
+    last_message_id: null,
+    rate_limit_per_user: 0,
+  };
+}
+
+export function guildMember(world: World, u: FakeUser, permissions?: string): Record<string, unknown> {
+  return {
+    user: u,
+    nick: null,
+    avatar: null,
+    roles: [],
+    joined_at: new Date(0).toISOString(),
+    premium_since: null,
+    deaf: false,
+    mute: false,
+    flags: 0,
+    pending: false,
+    ...(permissions ? { permissions } : {}),
+  };
+}
+
+export function readyPayload(world: World, sessionId: string, resumeUrl: string): Record<string, unknown> {
+  return {
+    v: 10,
+    user: { ...world.bot, verified: true, mfa_enabled: false, flags: 0 },
+    guilds: [{ id: world.guildId, unavailable: true }],
+    session_id: sessionId,
+    resume_gateway_url: resumeUrl,
+    shard: [0, 1],
+    application: { id: world.applicationId, flags: 0 },
+  };
+}
+
+export function guildCreatePayload(world: World): Record<string, unknown> {
+  const channels = [...world.channels.values()].filter((c) => c.type === 0);
+  const threads = [...world.channels.values()].filter((c) => c.type === 11);
+  return {
+    id: world.guildId,
+    name: 'Rédaction',
+    icon: null,
+    splash: null,
+    discovery_splash: null,
+    owner_id: world.moderator.id,
+    afk_channel_id: null,
+    afk_timeout: 300,
+    verification_level: 0,
+    default_message_notifications: 0,
+    explicit_content_filter: 0,
+    roles: [
+      {
+        id: world.guildId,
+        name: '@everyone',
+        color: 0,
+        hoist: false,
+        icon: null,
+        unicode_emoji: null,
+        position: 0,
+        permissions: world.permissions.member,
+        managed: false,
+        mentionable: false,
+        flags: 0,
+      },
+    ],
+    emojis: [],
+    stickers: [],
+    features: [],
+    mfa_level: 0,
+    application_id: null,
+    system_channel_id: null,
+    system_channel_flags: 0,
+    rules_channel_id: null,
+    vanity_url_code: null,
+    description: null,
+    banner: null,
+    premium_tier: 0,
+    preferred_locale: 'fr',
+    public_updates_channel_id: null,
+    nsfw_level: 0,
+    premium_progress_bar_enabled: false,
+    safety_alerts_channel_id: null,
+    joined_at: new Date(0).toISOString(),
+    large: false,
+    unavailable: false,
+    member_count: 3,
+    voice_states: [],
+    members: [guildMember(world, world.bot)],
+    channels,
+    threads,
+    presences: [],
+    stage_instances: [],
+    guild_scheduled_events: [],
+    soundboard_sounds: [],
+  };
+}
+
+export interface InteractionOptions {
+  user?: FakeUser;
+  /** Computed permissions of the member, as Discord sends them. Defaults to the member's. */
+  permissions?: string;
+  channelId?: string;
+  locale?: string;
+}
+
+function interactionBase(world: World, type: number, o: InteractionOptions): Record<string, unknown> {
+  const u = o.user ?? world.member;
+  const permissions = o.permissions ?? (u.id === world.moderator.id ? world.permissions.moderator : world.permissions.member);
+  const channelId = o.channelId ?? world.generalChannelId;
+  const channel = world.channels.get(channelId) ?? { id: channelId, type: 0 };
+  return {
+    id: snowflake(),
+    application_id: world.applicationId,
+    type,
+    token: `tok-${snowflake()}-${Math.random().toString(36).slice(2)}`,
+    version: 1,
+    guild_id: world.guildId,
+    guild: { id: world.guildId, locale: 'fr', features: [] },
+    guild_locale: 'fr',
+    channel_id: channelId,
+    channel,
+    member: guildMember(world, u, permissions),
+    app_permissions: world.permissions.moderator,
+    locale: o.locale ?? 'fr',
+    entitlements: [],
+    authorizing_integration_owners: { '0': world.guildId },
+    context: 0,
+    attachment_size_limit: 10_485_760,
+  };
+}
+
+export type CommandOption = { name: string; type: number; value: string | number | boolean; focused?: boolean };
+
+/** A chat-input command interaction (type 2). Option types: 3 string, 4 integer, 5 boolean, 7 channel. */
+export function commandInteraction(
+  world: World,
+  name: string,
+  options: CommandOption[] = [],
+  o: InteractionOptions = {},
+): Record<string, unknown> {
+  return {
+    ...interactionBase(world, 2, o),
+    data: { id: snowflake(), name, type: 1, options, guild_id: world.guildId },
+  };
+}
+
+export function autocompleteInteraction(
+  world: World,
+  name: string,
+  options: CommandOption[],
+  o: InteractionOptions = {},
+): Record<string, unknown> {
+  return {
+    ...interactionBase(world, 4, o),
+    data: { id: snowflake(), name, type: 1, options, guild_id: world.guildId },
+  };
+}
+
+/** A button click (type 3) on a message the bot sent. */
+export function buttonInteraction(
+  world: World,
+  customId: string,
+  message: Record<string, unknown>,
+  o: InteractionOptions = {},
+): Record<string, unknown> {
+  return {
+    ...interactionBase(world, 3, { ...o, channelId: o.channelId ?? (message.channel_id as string) }),
+    message,
+    data: { custom_id: customId, component_type: 2 },
+  };
+}
+
+export interface MessageOptions {
+  author?: FakeUser;
+  channelId?: string;
+  mentionsBot?: boolean;
+  /** A message the new one replies to (Discord sends it whole as `referenced_message`). */
+  replyTo?: Record<string, unknown>;
+}
+
+/** A MESSAGE_CREATE payload from a member. */
+export function userMessage(world: World, content: string, o: MessageOptions = {}): Record<string, unknown> {
+  const author = o.author ?? world.member;
+  const channelId = o.channelId ?? world.generalChannelId;
+  const mentions: unknown[] = [];
+  if (o.mentionsBot) mentions.push({ ...world.bot, member: guildMember(world, world.bot) });
+  const reply = o.replyTo;
+  if (reply) mentions.push({ ...(reply.author as FakeUser) });
+  return {
+    id: snowflake(),
+    type: reply ? 19 : 0,
+    channel_id: channelId,
+    guild_id: world.guildId,
+    author,
+    member: guildMember(world, author),
+    content,
+    timestamp: new Date().toISOString(),
+    edited_timestamp: null,
+    tts: false,
+    mention_everyone: false,
+    mentions,
+    mention_roles: [],
+    attachments: [],
+    embeds: [],
+    pinned: false,
+    flags: 0,
+    components: [],
+    ...(reply
+      ? {
+          message_reference: { type: 0, message_id: reply.id, channel_id: reply.channel_id, guild_id: world.guildId },
+          referenced_message: reply,
+        }
+      : {}),
+  };
+}
