@@ -26,6 +26,8 @@ export interface WrittenModel {
 }
 
 const LAYER_NORM_EPS = 1e-12;
+/** Bump when the generator's output changes, so cached test models are rebuilt. */
+export const GENERATOR_VERSION = 1;
 
 /**
  * Writes a BERT model in transformers.js local layout: config.json, tokenizer.json,
@@ -90,8 +92,13 @@ function configJson(shape: BertShape, opts: BertModelOptions): object {
     layer_norm_eps: LAYER_NORM_EPS,
     pad_token_id: 0,
     // Not read by transformers.js; says where the weights came from.
-    depeche_generated: { seed: opts.seed, style: opts.style ?? 'lexical' },
+    depeche_generated: generatedStamp(opts),
   };
+}
+
+/** What config.json records of how the model was made; equal stamps mean equal files. */
+export function generatedStamp(opts: BertModelOptions): Record<string, unknown> {
+  return { generator: GENERATOR_VERSION, options: opts };
 }
 
 function json(value: object): string {

@@ -4,19 +4,22 @@ import { createEngine } from '../engine/engine.js';
 import { EngineError } from '../engine/errors.js';
 import type { Engine } from '../engine/types.js';
 import { runAsk, type CliContext } from './commands/ask.js';
+import { runEval, type EvalContext } from './commands/eval.js';
 import { runIndex } from './commands/index.js';
 import { CliError } from './cli-error.js';
 import { createDownloadProgress, createIndexProgress } from './progress.js';
 
-const COMMANDS: Record<string, (argv: string[], ctx: CliContext) => Promise<number>> = {
+const COMMANDS: Record<string, (argv: string[], ctx: EvalContext) => Promise<number>> = {
   ask: runAsk,
   index: runIndex,
+  eval: runEval,
 };
 
 const USAGE = `Usage: depeche <command> [options]
 Commands:
   ask "question"     answer from the coverage (--k N, --json, --batch FILE, --mode)
   index              bring the index up to date with the corpus (--rebuild)
+  eval               grade answers to a question file (--questions FILE, --corpus DIR, --json OUT)
 Settings come from the environment or .env (see .env.example).`;
 
 /** Runs one CLI command and returns its exit code. Every expected failure is printed as one line. */
@@ -32,7 +35,8 @@ export async function runMain(argv: string[], io: { stdout: CliContext['stdout']
   try {
     const config = loadEngineConfig(io.env ?? process.env);
     const index = createIndexProgress();
-    const ctx: CliContext = {
+    const ctx: EvalContext = {
+      config,
       stdout: io.stdout,
       stdin: io.stdin,
       engine: async () => (engine ??= await createEngine(config, { onDownloadProgress: download.update, onIndexProgress: index.update })),

@@ -41,7 +41,8 @@ export function createDownloadProgress(stream: NodeJS.WriteStream = process.stde
   const multi = stream.isTTY ? new cliProgress.MultiBar({ stream, format: '{file} [{bar}] {percentage}%', hideCursor: true, clearOnComplete: false }, cliProgress.Presets.shades_classic) : null;
   return {
     update(info: { file: string; loaded?: number; total?: number; status: string }) {
-      if (info.status === 'initiate') {
+      // transformers.js reports 'initiate' for local files too; only 'download' means the network.
+      if (info.status === 'download') {
         if (multi) bars.set(info.file, multi.create(100, 0, { file: info.file }));
         else stream.write(`Downloading ${info.file}…\n`);
       } else if (info.status === 'progress' && info.total) {

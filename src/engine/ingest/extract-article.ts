@@ -2,7 +2,7 @@ import { parseHTML } from 'linkedom';
 import { parse as parseYaml } from 'yaml';
 import { decodeText } from './decode-text.js';
 import { htmlToText } from './html-to-text.js';
-import { IngestError } from './ingest-error.js';
+import { IngestError, formatBytes } from './ingest-error.js';
 import { normalizeDate, normalizeLanguage, pageMetadata } from './page-metadata.js';
 import { sniffDocument } from './sniff-type.js';
 
@@ -47,7 +47,7 @@ export async function extractArticle(doc: RawDocument, options: { maxBytes?: num
   const label = doc.name ? `File ${JSON.stringify(doc.name)}` : 'The document';
   const maxBytes = options.maxBytes ?? MAX_DOCUMENT_BYTES;
   if (doc.data.length > maxBytes) {
-    throw new IngestError('TOO_LARGE', `${label} is larger than ${Math.round(maxBytes / 1024 / 1024)} MB.`);
+    throw new IngestError('TOO_LARGE', `${label} is larger than ${formatBytes(maxBytes)}.`);
   }
   const sniffed = await sniffDocument(doc.data, { mime: doc.mime ?? null, name: doc.name ?? null });
   if (!sniffed.document) {

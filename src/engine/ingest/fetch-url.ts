@@ -6,7 +6,7 @@ import zlib from 'node:zlib';
 import type { Readable } from 'node:stream';
 import { checkAddress, normalizeAddress } from './address-policy.js';
 import { charsetOf, mimeOf } from './decode-text.js';
-import { IngestError, describeUrl } from './ingest-error.js';
+import { IngestError, describeUrl, formatBytes } from './ingest-error.js';
 
 export interface ResolvedAddress {
   address: string;
@@ -149,7 +149,8 @@ async function resolveChecked(url: URL, options: FetchUrlOptions, from?: URL): P
     if (verdict.allowed || hostAllowed || allow.has(normalizeAddress(entry.address) ?? '')) continue;
     // One bad answer refuses the host: a name mixing public and internal addresses is suspect.
     const where = from ? ` (redirected from ${describeUrl(from)})` : '';
-    const why = addresses.length === 1 && entry.address === host ? `${host} is a` : `${host} resolves to ${verdict.address}, a`;
+    const literal = normalizeAddress(host) !== null;
+    const why = !literal ? `${host} resolves to ${verdict.address}, a` : verdict.address === host ? `${host} is a` : `${host} stands for ${verdict.address}, a`;
     throw new IngestError(
       'FORBIDDEN_ADDRESS',
       `Refused ${describeUrl(url)}${where}: ${why} ${RANGE_NAMES[verdict.range] ?? verdict.range} address.`,
@@ -271,10 +272,6 @@ function readCapped(stream: Readable, maxBytes: number, url: URL, signal: AbortS
 
 function tooLarge(url: URL, maxBytes: number): IngestError {
   return new IngestError('TOO_LARGE', `Refused ${describeUrl(url)}: the document is larger than ${formatBytes(maxBytes)}.`);
-}
-
-function formatBytes(bytes: number): string {
-  return bytes >= 1024 * 1024 ? `${+(bytes / 1024 / 1024).toFixed(1)} MB` : `${Math.ceil(bytes / 1024)} KB`;
 }
 
 function headerValue(value: string | string[] | undefined): string | null {

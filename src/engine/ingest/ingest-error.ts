@@ -41,3 +41,8 @@ export function describeUrl(url: URL | string): string {
     return '(invalid URL)';
   }
 }
+
+/** "5 MB", "1 KB": sizes in messages. */
+export function formatBytes(bytes: number): string {
+  return bytes >= 1024 * 1024 ? `${+(bytes / 1024 / 1024).toFixed(1)} MB` : `${Math.ceil(bytes / 1024)} KB`;
+}

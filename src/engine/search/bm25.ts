@@ -1,4 +1,4 @@
-import { analyze } from '../text/analyze.js';
+import { analyze, analyzeWords } from '../text/analyze.js';
 
 /**
  * Lexical search over chunks: BM25F over two fields (chunk body, article title),
@@ -32,6 +32,8 @@ export interface LexicalIndexOptions {
   /** Weight of matches on the first `prefixLength` letters of a term ("caractérise" ~ "caractéristique"); 0 disables. */
   prefixWeight?: number;
   prefixLength?: number;
+  /** Weight of exact (unstemmed) word matches, on top of the stemmed match; 0 disables. */
+  exactWeight?: number;
   /** Turns a question into weighted query terms; defaults to `analyze` with weight 1. */
   expandQuery?: (query: string) => WeightedTerm[];
 }
@@ -51,6 +53,7 @@ export const DEFAULT_LEXICAL_OPTIONS: ResolvedOptions = {
   fuzzyWeight: 0.5,
   prefixWeight: 0,
   prefixLength: 5,
+  exactWeight: 0,
 };
 
 export interface LexicalIndex {
@@ -104,6 +107,7 @@ interface DocEntry {
   tf: Map<string, number>;
   bigrams: Map<string, number>;
   prefixes: Map<string, number>;
+  words: Map<string, number>;
   title: number | null;
 }
 
@@ -161,6 +165,7 @@ function resolve(options: LexicalIndexOptions): ResolvedOptions {
     fuzzyWeight: options.fuzzyWeight ?? DEFAULT_LEXICAL_OPTIONS.fuzzyWeight,
     prefixWeight: options.prefixWeight ?? DEFAULT_LEXICAL_OPTIONS.prefixWeight,
     prefixLength: options.prefixLength ?? DEFAULT_LEXICAL_OPTIONS.prefixLength,
+    exactWeight: options.exactWeight ?? DEFAULT_LEXICAL_OPTIONS.exactWeight,
   };
 }
 
@@ -170,6 +175,7 @@ class BM25Index implements LexicalIndex {
   private readonly postings = new Map<string, Set<string>>();
   private readonly bigramPostings = new Map<string, Set<string>>();
   private readonly prefixPostings = new Map<string, Set<string>>();
+  private readonly wordPostings = new Map<string, Set<string>>();
   private readonly titles: TitleEntry[] = [];
   private readonly titleIds = new Map<string, number>();
   private totalLength = 0;
@@ -196,11 +202,11 @@ class BM25Index implements LexicalIndex {
         title = titleCache.get(doc.title) ?? analyze(doc.title);
         titleCache.set(doc.title, title);
       }
-      this.addAnalysed(doc.id, analyze(doc.text), title);
+      this.addAnalysed(doc.id, analyze(doc.text), title, this.options.exactWeight > 0 ? analyzeWords(doc.text) : []);
     }
   }
 
-  addAnalysed(id: string, terms: string[], titleTerms: string[] | null): void {
+  addAnalysed(id: string, terms: string[], titleTerms: string[] | null, words: string[] = []): void {
     if (this.docs.has(id)) this.remove([id]);
     const title = titleTerms === null ? null : this.internTitle(titleTerms);
     const entry: DocEntry = {
@@ -208,6 +214,7 @@ class BM25Index implements LexicalIndex {
       terms,
       tf: countTerms(terms),
       bigrams: countTerms(bigramsOf(terms)),
+      words: countTerms(words),
       prefixes: this.options.prefixWeight > 0 ? countTerms(prefixesOf(terms, this.options.prefixLength)) : new Map(),
       title,
     };
@@ -217,6 +224,7 @@ class BM25Index implements LexicalIndex {
     for (const t of this.fieldTerms(entry)) addPosting(this.postings, t, id);
     for (const bg of entry.bigrams.keys()) addPosting(this.bigramPostings, bg, id);
     for (const p of entry.prefixes.keys()) addPosting(this.prefixPostings, p, id);
+    for (const w of entry.words.keys()) addPosting(this.wordPostings, w, id);
   }
 
   remove(ids: Iterable<string>): void {
@@ -226,6 +234,7 @@ class BM25Index implements LexicalIndex {
       for (const t of this.fieldTerms(entry)) removePosting(this.postings, t, id);
       for (const bg of entry.bigrams.keys()) removePosting(this.bigramPostings, bg, id);
       for (const p of entry.prefixes.keys()) removePosting(this.prefixPostings, p, id);
+      for (const w of entry.words.keys()) removePosting(this.wordPostings, w, id);
       this.totalLength -= entry.terms.length;
       if (entry.title !== null) {
         const title = this.titles[entry.title];
@@ -281,6 +290,12 @@ class BM25Index implements LexicalIndex {
         if (p === null || seen.has(p)) continue;
         seen.add(p);
         this.scoreSimple(this.prefixPostings, (d) => d.prefixes, p, prefixWeight * weight, scores, avgdl);
+      }
+    }
+
+    if (this.options.exactWeight > 0) {
+      for (const w of new Set(analyzeWords(query))) {
+        this.scoreSimple(this.wordPostings, (d) => d.words, w, this.options.exactWeight, scores, avgdl);
       }
     }
 

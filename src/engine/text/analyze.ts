@@ -140,32 +140,32 @@ export function normalizeNumber(raw: string): string {
   return compact.replace(',', '.');
 }
 
-function wordTerms(word: string, proper: boolean, out: string[]): void {
+function wordTerms(word: string, proper: boolean, out: string[], norm: (w: string) => string): void {
   let w = word.replace(ELISION, '');
   // English possessive: "SoftBank's" → "softbank".
   w = w.replace(/'s$/, '');
   if (w.includes("'")) {
     // Leftover apostrophes ("aujourd'hui", "o'neill"): index the joined form and the parts.
     const parts = w.split("'").filter(Boolean);
-    for (const p of parts) wordTerms(p, proper, out);
-    if (parts.length > 1) simpleTerm(parts.join(''), proper, out);
+    for (const p of parts) wordTerms(p, proper, out, norm);
+    if (parts.length > 1) simpleTerm(parts.join(''), proper, out, norm);
     return;
   }
   if (w.includes('-')) {
     const parts = w.split('-').filter(Boolean);
     const kept: string[] = [];
     for (const p of parts) {
-      if (simpleTerm(p, proper, out)) kept.push(p);
+      if (simpleTerm(p, proper, out, norm)) kept.push(p);
     }
     // "états-unis", "mar-a-lago": also the joined form; not for "a-t-il", "celle-ci".
-    if (kept.length >= 2) out.push(stem(parts.join('')));
+    if (kept.length >= 2) out.push(norm(parts.join('')));
     return;
   }
-  simpleTerm(w, proper, out);
+  simpleTerm(w, proper, out, norm);
 }
 
 /** Pushes the term for one plain word; returns whether it was kept. */
-function simpleTerm(w: string, proper: boolean, out: string[]): boolean {
+function simpleTerm(w: string, proper: boolean, out: string[], norm: (w: string) => string): boolean {
   if (w.length === 0) return false;
   if (/^\d/.test(w)) {
     out.push(w);
@@ -174,7 +174,7 @@ function simpleTerm(w: string, proper: boolean, out: string[]): boolean {
   const folded = foldAccents(w);
   if (STOP_WORDS.has(folded) && !(proper && NAME_LIKE_STOP_WORDS.has(folded))) return false;
   if (folded.length === 1) return false;
-  out.push(stem(w));
+  out.push(norm(w));
   return true;
 }
 
@@ -184,10 +184,19 @@ function simpleTerm(w: string, proper: boolean, out: string[]): boolean {
  * @example analyze("Qu'a répondu Sam Altman à Elon Musk ?") // → ['repondu', 'sam', 'altman', 'elon', 'musk']
  */
 export function analyze(text: string): string[] {
+  return analyzeWith(text, stem);
+}
+
+/** Like `analyze`, without stemming: whole words, accent-folded ("investissements" stays whole). */
+export function analyzeWords(text: string): string[] {
+  return analyzeWith(text, foldAccents);
+}
+
+function analyzeWith(text: string, norm: (w: string) => string): string[] {
   const out: string[] = [];
   for (const token of tokenize(text)) {
     if (token.kind === 'number') out.push(token.text);
-    else wordTerms(token.text, token.proper, out);
+    else wordTerms(token.text, token.proper, out, norm);
   }
   return out;
 }

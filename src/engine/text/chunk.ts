@@ -78,7 +78,7 @@ export function chunkArticle(article: Article, options: ChunkOptions = DEFAULT_C
     if (fresh === 0) return;
     chunks.push(buildChunk(article, current, chunks.length));
     // Overlap: carry the last sentences, but never a heading or a whole long passage.
-    const carry = current.slice(-options.overlapSentences).filter((u) => !u.heading && u.words < options.targetWords / 3);
+    const carry = current.slice(-options.overlapSentences).filter((u) => !u.heading && u.words <= options.targetWords / 2);
     current = options.overlapSentences > 0 ? carry : [];
     words = current.reduce((n, u) => n + u.words, 0);
     fresh = 0;

@@ -31,10 +31,17 @@ export function splitSentences(text: string, start = 0, end = text.length): Rang
   const merged: Range[] = [];
   for (const r of raw) {
     const prev = merged[merged.length - 1];
-    const segText = text.slice(r.start, r.end);
-    // ICU splits after "M." and before a closing "»"; glue those back.
-    if (prev && (endsWithAbbreviation(text.slice(prev.start, prev.end)) || /^\s*[»”")\]]/.test(segText))) {
+    // ICU splits after "M."; glue the next segment back.
+    if (prev && endsWithAbbreviation(text.slice(prev.start, prev.end))) {
       prev.end = r.end;
+      continue;
+    }
+    // ICU also starts the next sentence with the closing "»" of a quote: hand it back.
+    const closing = /^\s*[»”")\]]+/.exec(text.slice(r.start, r.end));
+    if (prev && closing) {
+      prev.end = r.start + closing[0].length;
+      const rest = { start: prev.end, end: r.end };
+      if (/[\p{L}\p{N}]/u.test(text.slice(rest.start, rest.end))) merged.push(rest);
       continue;
     }
     merged.push({ ...r });

@@ -1,0 +1,132 @@
+/**
+ * Worker: Dépêche's side. Builds the index of a corpus folder with `createEngine(...).reindex()`,
+ * then times warm `ask` (question embedding, hybrid search, fusion, answer assembly).
+ */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import hnswlib from 'hnswlib-node';
+import { createEmbedder } from '../../src/engine/embed/embedder.js';
+import { createEngine } from '../../src/engine/engine.js';
+import { POINTER_FILE, VECTORS_FILE } from '../../src/engine/index/manifest.js';
+import { readIndex } from '../../src/engine/index/index-store.js';
+import type { EngineConfig } from '../../src/engine/types.js';
+import { progress, workerMain } from '../lib/child.js';
+import { msSince, peakRssMb, percentile, rssMb } from '../lib/stats.js';
+import { exactTopK, recallAtK, type VectorSet } from '../lib/vectors.js';
+
+export interface DepecheInput {
+  corpusDir: string;
+  indexDir: string;
+  model: string;
+  modelDir: string | null;
+  cacheDir: string | null;
+  k: number;
+  /** Timed questions (already in distinct wordings); empty: build only. */
+  questions: string[];
+  warmup: string[];
+  /** Also measure exact search and the dense side's recall against it. */
+  exact: boolean;
+}
+
+export interface Timing {
+  p50Ms: number;
+  p95Ms: number;
+  n: number;
+}
+
+export interface DepecheOutput {
+  build: { articles: number; chunks: number; totalS: number; embedS: number; chunksPerS: number; peakRssMb: number };
+  query: {
+    /** Full `ask`, each wording new to the query cache. */
+    ask: Timing;
+    /** The same questions again: query vector from the cache (= everything but the model). */
+    askCached: Timing;
+    /** `mode: 'lexical'`: BM25 + answer assembly, no model at all. */
+    askLexical: Timing;
+    rssMb: number;
+  } | null;
+  exact: { search: Timing; recallAtK: number; k: number } | null;
+}
+
+const timing = (times: number[]): Timing => ({ p50Ms: percentile(times, 50), p95Ms: percentile(times, 95), n: times.length });
+
+async function run(input: DepecheInput): Promise<DepecheOutput> {
+  const config: EngineConfig = {
+    corpusDir: input.corpusDir,
+    indexDir: input.indexDir,
+    model: input.model,
+    modelDir: input.modelDir,
+    cacheDir: input.cacheDir,
+    mode: 'hybrid',
+    k: input.k,
+  };
+  const engine = await createEngine(config);
+  let embedStart: bigint | null = null;
+  let embedMs = 0;
+  const t0 = process.hrtime.bigint();
+  const report = await engine.reindex((p) => {
+    if (p.phase === 'embed' && embedStart === null) embedStart = process.hrtime.bigint();
+    if (p.phase === 'write' && embedStart !== null && embedMs === 0) embedMs = msSince(embedStart);
+  });
+  const totalS = msSince(t0) / 1000;
+  if (report.warning) throw new Error(`index built without vectors: ${report.warning}`);
+  const build = {
+    articles: report.articles,
+    chunks: report.chunks,
+    totalS,
+    embedS: embedMs / 1000,
+    chunksPerS: report.chunks / (embedMs / 1000),
+    peakRssMb: peakRssMb(),
+  };
+  progress(`dépêche build: ${report.chunks} chunks, ${build.chunksPerS.toFixed(1)} chunks/s while embedding, ${totalS.toFixed(1)} s in all`);
+  if (input.questions.length === 0) {
+    await engine.dispose();
+    return { build, query: null, exact: null };
+  }
+
+  for (const q of input.warmup) await engine.ask(q);
+  const time = async (mode: 'hybrid' | 'lexical') => {
+    const times: number[] = [];
+    for (const q of input.questions) {
+      const t = process.hrtime.bigint();
+      await engine.ask(q, { mode, k: input.k });
+      times.push(msSince(t));
+    }
+    return timing(times);
+  };
+  const ask = await time('hybrid');
+  const askCached = await time('hybrid');
+  const askLexical = await time('lexical');
+  const query = { ask, askCached, askLexical, rssMb: rssMb() };
+  progress(`dépêche ask p50 ${ask.p50Ms.toFixed(1)} ms (cached ${askCached.p50Ms.toFixed(1)}, lexical ${askLexical.p50Ms.toFixed(1)})`);
+  await engine.dispose();
+
+  return { build, query, exact: input.exact ? await exactSearch(input) : null };
+}
+
+/** Exact top-k over the stored vectors vs the HNSW index's answer: the dense side's recall limit. */
+async function exactSearch(input: DepecheInput): Promise<DepecheOutput['exact']> {
+  const stored = readIndex(input.indexDir);
+  const { generation } = JSON.parse(readFileSync(path.join(input.indexDir, POINTER_FILE), 'utf8')) as { generation: string };
+  const dim = stored.manifest.model!.dimension;
+  const raw = new hnswlib.HierarchicalNSW('cosine', dim);
+  raw.readIndexSync(path.join(input.indexDir, generation, VECTORS_FILE));
+  const labels = raw.getIdsList();
+  const base: VectorSet = { dim, count: labels.length, data: new Float32Array(labels.length * dim) };
+  labels.forEach((label, i) => base.data.set(raw.getPoint(label), i * dim));
+  const embedder = await createEmbedder({ model: input.model, modelDir: input.modelDir, cacheDir: input.cacheDir });
+  const queries = await embedder.embedQueries(input.questions);
+  await embedder.dispose();
+  const k = Math.min(input.k * 2, labels.length);
+  const times: number[] = [];
+  let recall = 0;
+  for (const q of queries) {
+    const t = process.hrtime.bigint();
+    const exact = exactTopK(base, q, k).map((i) => labels[i]!);
+    times.push(msSince(t));
+    recall += recallAtK(stored.vectors!.search(q, k).map((h) => h.label), exact);
+  }
+  return { search: timing(times), recallAtK: recall / queries.length, k };
+}
+
+workerMain(run);

@@ -1,0 +1,91 @@
+/**
+ * Worker: Dépêche's embedding path (prefixes, batches, mean pooling, normalization) on one
+ * transformers.js runtime. One runtime per process: the two onnxruntime builds cannot share one.
+ */
+import { prefixesFor } from '../../src/engine/embed/prefixes.js';
+import { loadEmbedRuntime, type EmbedRuntimeName } from '../../src/engine/embed/runtime.js';
+import { progress, workerMain } from '../lib/child.js';
+import { msSince, peakRssMb, percentile } from '../lib/stats.js';
+
+export interface EmbedRuntimeInput {
+  runtime: EmbedRuntimeName;
+  modelId: string;
+  modelDir: string | null;
+  cacheDir: string | null;
+  questions: string[];
+  passages: string[];
+  batchSizes: number[];
+  /** Passes over the questions (after one warm-up pass). */
+  repeat: number;
+  threads?: number;
+}
+
+export interface EmbedRuntimeOutput {
+  runtime: EmbedRuntimeName;
+  version: string;
+  threads: number | null;
+  importMs: number;
+  loadMs: number;
+  firstQueryMs: number;
+  query: { p50Ms: number; p95Ms: number; n: number };
+  passages: { batchSize: number; count: number; seconds: number; perS: number }[];
+  dimension: number;
+  peakRssMb: number;
+}
+
+async function run(input: EmbedRuntimeInput): Promise<EmbedRuntimeOutput> {
+  const t0 = process.hrtime.bigint();
+  const runtime = await loadEmbedRuntime(input.runtime);
+  const importMs = msSince(t0);
+  const t1 = process.hrtime.bigint();
+  const fx = await runtime.load({
+    modelId: input.modelId,
+    modelDir: input.modelDir,
+    cacheDir: input.cacheDir,
+    quantized: true,
+    ...(input.threads ? { threads: input.threads } : {}),
+  });
+  const loadMs = msSince(t1);
+  const prefixes = prefixesFor(input.modelId);
+
+  const t2 = process.hrtime.bigint();
+  const [first] = await fx.embed([prefixes.query + input.questions[0]!]);
+  const firstQueryMs = msSince(t2);
+
+  // Queries one at a time, as a user asks them (no cache here: this times the model).
+  for (const q of input.questions) await fx.embed([prefixes.query + q]);
+  const times: number[] = [];
+  for (let r = 0; r < input.repeat; r++) {
+    for (const q of input.questions) {
+      const t = process.hrtime.bigint();
+      await fx.embed([prefixes.query + q]);
+      times.push(msSince(t));
+    }
+  }
+  progress(`${input.runtime}: query p50 ${percentile(times, 50).toFixed(1)} ms`);
+
+  const passages: EmbedRuntimeOutput['passages'] = [];
+  const texts = input.passages.map((p) => prefixes.passage + p);
+  for (const batchSize of input.batchSizes) {
+    const t = process.hrtime.bigint();
+    for (let i = 0; i < texts.length; i += batchSize) await fx.embed(texts.slice(i, i + batchSize));
+    const seconds = msSince(t) / 1000;
+    passages.push({ batchSize, count: texts.length, seconds, perS: texts.length / seconds });
+    progress(`${input.runtime}: batch ${batchSize}: ${(texts.length / seconds).toFixed(1)} passages/s`);
+  }
+  await fx.dispose();
+  return {
+    runtime: input.runtime,
+    version: runtime.version,
+    threads: input.threads ?? null,
+    importMs,
+    loadMs,
+    firstQueryMs,
+    query: { p50Ms: percentile(times, 50), p95Ms: percentile(times, 95), n: times.length },
+    passages,
+    dimension: first?.length ?? 0,
+    peakRssMb: peakRssMb(),
+  };
+}
+
+workerMain(run);

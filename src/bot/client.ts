@@ -1,0 +1,52 @@
+import { Client, Events, GatewayIntentBits } from 'discord.js';
+import type { BotContext } from './context.js';
+import { events } from './events/index.js';
+import { NO_MENTIONS } from './reply.js';
+
+/** Only the intents the bot uses; message content only when it answers mentions and thread follow-ups. */
+export function intentsFor(answerMentions: boolean): GatewayIntentBits[] {
+  return answerMentions
+    ? [GatewayIntentBits.Guilds, GatewayIntentBits.GuildMessages, GatewayIntentBits.MessageContent]
+    : [GatewayIntentBits.Guilds];
+}
+
+export interface Bot {
+  client: Client;
+  /** Logs in and resolves once the gateway is ready. */
+  start(): Promise<void>;
+  /** Declines new questions, waits for the ones in flight, then disconnects. */
+  stop(): Promise<void>;
+}
+
+export function createBot(ctx: BotContext): Bot {
+  const client = new Client({
+    intents: intentsFor(ctx.config.answerMentions),
+    allowedMentions: NO_MENTIONS,
+    // Discord's own REST base unless a proxy or a test server is configured; the gateway url follows from it.
+    ...(ctx.config.apiUrl ? { rest: { api: ctx.config.apiUrl } } : {}),
+  });
+  for (const event of events) {
+    if (event.name === Events.MessageCreate && !ctx.config.answerMentions) continue;
+    const listener = (...args: unknown[]) => void (event.execute as (...a: unknown[]) => unknown)(ctx, ...args);
+    if (event.once) client.once(event.name, listener);
+    else client.on(event.name, listener);
+  }
+  client.on(Events.Error, (error) => ctx.logger.error({ err: error }, 'discord client error'));
+  client.on(Events.Warn, (message) => ctx.logger.warn({ message }, 'discord client warning'));
+
+  return {
+    client,
+    async start() {
+      const ready = new Promise<void>((resolve) => client.once(Events.ClientReady, () => resolve()));
+      await client.login(ctx.config.token);
+      await ready;
+    },
+    async stop() {
+      ctx.state.shuttingDown = true;
+      await ctx.queue.drained();
+      // Let the last edits of answers that just finished reach Discord before disconnecting.
+      await new Promise((resolve) => setTimeout(resolve, 250));
+      await client.destroy();
+    },
+  };
+}

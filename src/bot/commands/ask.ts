@@ -1,0 +1,42 @@
+import { InteractionContextType, SlashCommandBuilder, type ChatInputCommandInteraction } from 'discord.js';
+import { askQuestion, refusal } from '../ask-question.js';
+import type { BotContext } from '../context.js';
+import { localized } from '../i18n/index.js';
+import { ephemeral, NO_MENTIONS } from '../reply.js';
+
+export const data = new SlashCommandBuilder()
+  .setName('ask')
+  .setNameLocalizations({ fr: 'demander' })
+  .setDescription('Ask a question about the news coverage')
+  .setDescriptionLocalizations(localized('Poser une question sur la couverture de l’actualité', 'Ask a question about the news coverage'))
+  .setContexts(InteractionContextType.Guild)
+  .addStringOption((o) =>
+    o
+      .setName('question')
+      .setDescription('Your question, in French or English')
+      .setDescriptionLocalizations(localized('Votre question, en français ou en anglais', 'Your question, in French or English'))
+      .setRequired(true)
+      .setMaxLength(500),
+  );
+
+export async function execute(interaction: ChatInputCommandInteraction, ctx: BotContext): Promise<void> {
+  // Admission is synchronous and answers ephemerally, so it comes before the (public) defer.
+  const refused = refusal(ctx, interaction.user.id, interaction.locale);
+  if (refused) {
+    await interaction.reply(ephemeral(refused));
+    return;
+  }
+  await interaction.deferReply();
+  const { message } = await askQuestion(ctx, {
+    question: interaction.options.getString('question', true),
+    context: null,
+    offset: 0,
+    questionId: null,
+    userId: interaction.user.id,
+    guildId: interaction.guildId,
+    channelId: interaction.channelId,
+    via: 'slash',
+    locale: interaction.locale,
+  });
+  await interaction.editReply({ ...message, allowedMentions: NO_MENTIONS });
+}

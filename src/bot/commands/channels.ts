@@ -1,0 +1,74 @@
+import {
+  ChannelType,
+  InteractionContextType,
+  PermissionFlagsBits,
+  SlashCommandBuilder,
+  channelMention,
+  type ChatInputCommandInteraction,
+} from 'discord.js';
+import type { BotContext } from '../context.js';
+import { localized } from '../i18n/index.js';
+import { ephemeral } from '../reply.js';
+
+export const moderatorOnly = true;
+
+const TEXT_CHANNELS = [ChannelType.GuildText, ChannelType.GuildAnnouncement] as const;
+
+export const data = new SlashCommandBuilder()
+  .setName('channels')
+  .setNameLocalizations({ fr: 'salons' })
+  .setDescription('Channels where the bot answers mentions (moderators)')
+  .setDescriptionLocalizations(localized('Salons où le bot répond aux mentions (modérateurs)', 'Channels where the bot answers mentions (moderators)'))
+  .setContexts(InteractionContextType.Guild)
+  .setDefaultMemberPermissions(PermissionFlagsBits.ManageGuild)
+  .addSubcommand((s) =>
+    s
+      .setName('allow')
+      .setNameLocalizations({ fr: 'autoriser' })
+      .setDescription('Answer mentions in a channel')
+      .setDescriptionLocalizations(localized('Répondre aux mentions dans un salon', 'Answer mentions in a channel'))
+      .addChannelOption((o) =>
+        o.setName('channel').setNameLocalizations({ fr: 'salon' }).setDescription('Text channel').setDescriptionLocalizations(localized('Salon textuel', 'Text channel')).addChannelTypes(...TEXT_CHANNELS).setRequired(true),
+      ),
+  )
+  .addSubcommand((s) =>
+    s
+      .setName('deny')
+      .setNameLocalizations({ fr: 'refuser' })
+      .setDescription('Stop answering mentions in a channel')
+      .setDescriptionLocalizations(localized('Ne plus répondre aux mentions dans un salon', 'Stop answering mentions in a channel'))
+      .addChannelOption((o) =>
+        o.setName('channel').setNameLocalizations({ fr: 'salon' }).setDescription('Text channel').setDescriptionLocalizations(localized('Salon textuel', 'Text channel')).addChannelTypes(...TEXT_CHANNELS).setRequired(true),
+      ),
+  )
+  .addSubcommand((s) =>
+    s
+      .setName('list')
+      .setNameLocalizations({ fr: 'liste' })
+      .setDescription('Channels where the bot answers mentions')
+      .setDescriptionLocalizations(localized('Salons où le bot répond aux mentions', 'Channels where the bot answers mentions')),
+  );
+
+export async function execute(interaction: ChatInputCommandInteraction, ctx: BotContext): Promise<void> {
+  const m = ctx.t(interaction.locale);
+  const guildId = interaction.guildId;
+  if (!guildId) {
+    await interaction.reply(ephemeral(m.guildOnly));
+    return;
+  }
+  const sub = interaction.options.getSubcommand(true);
+  if (sub === 'list') {
+    const allowed = ctx.store.allowedChannels(guildId);
+    await interaction.reply(ephemeral(allowed.length ? m.channelsList(allowed.map(channelMention).join(', ')) : m.channelsNone));
+    return;
+  }
+  const channel = interaction.options.getChannel('channel', true);
+  if (!(TEXT_CHANNELS as readonly ChannelType[]).includes(channel.type)) {
+    await interaction.reply(ephemeral(m.channelNotText));
+    return;
+  }
+  const allow = sub === 'allow';
+  ctx.store.setChannelAllowed(guildId, channel.id, allow);
+  ctx.logger.info({ guildId, channelId: channel.id, allow }, 'channel setting changed');
+  await interaction.reply(ephemeral(allow ? m.channelAllowed(channelMention(channel.id)) : m.channelDenied(channelMention(channel.id))));
+}

@@ -1,0 +1,14 @@
+import * as ask from './ask.js';
+import * as channels from './channels.js';
+import type { Command } from './command.js';
+import * as reindex from './reindex.js';
+import * as source from './source.js';
+import * as sources from './sources.js';
+import * as stats from './stats.js';
+
+export type { Command } from './command.js';
+
+/** Every slash command, used by the bot to dispatch and by deploy-commands to register. */
+export const commands: readonly Command[] = [ask, sources, source, reindex, stats, channels];
+
+export const commandsByName: ReadonlyMap<string, Command> = new Map(commands.map((c) => [c.data.name, c]));

@@ -1,0 +1,41 @@
+import {
+  InteractionContextType,
+  MessageFlags,
+  PermissionFlagsBits,
+  SlashCommandBuilder,
+  type ChatInputCommandInteraction,
+} from 'discord.js';
+import type { BotContext } from '../context.js';
+import { localized } from '../i18n/index.js';
+import { ephemeral, NO_MENTIONS } from '../reply.js';
+
+export const moderatorOnly = true;
+
+export const data = new SlashCommandBuilder()
+  .setName('reindex')
+  .setNameLocalizations({ fr: 'reindexer' })
+  .setDescription('Bring the index up to date with the corpus folder (moderators)')
+  .setDescriptionLocalizations(
+    localized('Mettre l’index à jour avec le dossier du corpus (modérateurs)', 'Bring the index up to date with the corpus folder (moderators)'),
+  )
+  .setContexts(InteractionContextType.Guild)
+  .setDefaultMemberPermissions(PermissionFlagsBits.ManageGuild);
+
+export async function execute(interaction: ChatInputCommandInteraction, ctx: BotContext): Promise<void> {
+  const m = ctx.t(interaction.locale);
+  if (ctx.state.reindexing) {
+    await interaction.reply(ephemeral(m.reindexBusy));
+    return;
+  }
+  ctx.state.reindexing = true;
+  try {
+    await interaction.deferReply({ flags: MessageFlags.Ephemeral });
+    const report = await ctx.engine.reindex();
+    ctx.logger.info({ articles: report.articles, chunks: report.chunks, embedded: report.embedded.length, removed: report.removed.length }, 'reindexed');
+    const lines = [m.reindexDone(report.articles, report.chunks, report.embedded.length, report.removed.length, report.skipped.length)];
+    if (report.warning) lines.push(`-# ⚠️ ${report.warning}`);
+    await interaction.editReply({ content: lines.join('\n').slice(0, 2000), allowedMentions: NO_MENTIONS });
+  } finally {
+    ctx.state.reindexing = false;
+  }
+}

@@ -1,0 +1,71 @@
+import { ChannelType, ThreadAutoArchiveDuration, type Message } from 'discord.js';
+import { askQuestion, QueueFullError, refusal } from '../ask-question.js';
+import type { BotContext } from '../context.js';
+import { DISCORD_LIMITS } from '../render/limits.js';
+import { truncateWords } from '../render/text.js';
+import { describeError, NO_MENTIONS } from '../reply.js';
+import type { AskVia } from '../store/store.js';
+
+/**
+ * Mentions and replies to the bot in allowed channels are answered in a new thread;
+ * any message in such a thread is a follow-up, asked with the thread's previous question as context.
+ */
+export async function handleMessage(message: Message, ctx: BotContext): Promise<void> {
+  if (message.author.bot || !message.inGuild() || message.system) return;
+  const me = message.client.user.id;
+  const channel = message.channel;
+
+  const threadQuestion = channel.isThread() ? ctx.store.threadQuestion(channel.id) : undefined;
+  const addressed = message.mentions.users.has(me) || message.mentions.repliedUser?.id === me;
+  if (threadQuestion === undefined && !addressed) return;
+
+  // Threads follow their parent channel's setting, so denying a channel also silences its threads.
+  const settingChannel = channel.isThread() ? channel.parentId : channel.id;
+  if (!settingChannel || !ctx.store.isChannelAllowed(message.guildId, settingChannel)) {
+    ctx.logger.debug({ channelId: channel.id }, 'mention in a channel that is not allowed');
+    return;
+  }
+
+  const locale = message.guild.preferredLocale;
+  const m = ctx.t(locale);
+  const question = message.content.replace(/<@!?\d+>/g, ' ').replace(/\s+/g, ' ').trim();
+  if (!question) {
+    await message.reply({ content: m.emptyMention, allowedMentions: NO_MENTIONS });
+    return;
+  }
+  const refused = refusal(ctx, message.author.id, locale);
+  if (refused) {
+    await message.reply({ content: refused, allowedMentions: NO_MENTIONS });
+    return;
+  }
+
+  const inOurThread = threadQuestion !== undefined;
+  // A thread cannot hold another thread: mentions inside someone else's thread are answered in place.
+  const target =
+    inOurThread || channel.isThread() || channel.type === ChannelType.GuildVoice
+      ? channel
+      : await message.startThread({
+          name: truncateWords(question, DISCORD_LIMITS.threadName),
+          autoArchiveDuration: ThreadAutoArchiveDuration.OneDay,
+        });
+  const via: AskVia = inOurThread ? 'thread' : 'mention';
+  try {
+    await target.sendTyping().catch(() => undefined);
+    const { message: reply } = await askQuestion(ctx, {
+      question,
+      context: threadQuestion ?? null,
+      offset: 0,
+      questionId: null,
+      userId: message.author.id,
+      guildId: message.guildId,
+      channelId: target.id,
+      via,
+      locale,
+    });
+    if (target.isThread()) ctx.store.rememberThread(target.id, message.guildId, question);
+    await target.send({ ...reply, allowedMentions: NO_MENTIONS });
+  } catch (error) {
+    const content = error instanceof QueueFullError ? m.busy : describeError(error, ctx, locale, { message: message.id });
+    await target.send({ content, allowedMentions: NO_MENTIONS });
+  }
+}

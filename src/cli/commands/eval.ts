@@ -1,0 +1,137 @@
+import { createHash } from 'node:crypto';
+import { existsSync, statSync } from 'node:fs';
+import { readFile, writeFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { createEngine } from '../../engine/engine.js';
+import { formatReport } from '../../engine/eval/format-report.js';
+import { parseEvalQuestions, type EvalQuestion } from '../../engine/eval/questions.js';
+import { runEvalQuestions } from '../../engine/eval/run-eval.js';
+import type { Engine, EngineConfig, SearchMode } from '../../engine/types.js';
+import { CliError } from '../cli-error.js';
+import { createIndexProgress } from '../progress.js';
+import type { CliContext } from './ask.js';
+
+export const usage = `Usage: npm run eval -- --questions FILE [--corpus DIR] [--json OUT] [--k 5] [--modes hybrid,lexical,dense]
+  --questions FILE  JSONL questions (format: ../shared/README.md, "dev-questions.jsonl")
+  --corpus DIR      evaluate another coverage; it is indexed into .cache/eval-index/, never into embeddings/
+  --json OUT        also write the figures and per-question outcomes to OUT`;
+
+export interface EvalContext extends CliContext {
+  /** The configuration the default engine was made from; `--corpus` swaps its folders. */
+  config: Readonly<EngineConfig>;
+}
+
+const MODES: readonly SearchMode[] = ['hybrid', 'lexical', 'dense'];
+
+/** Index folder for an evaluated corpus: one per (corpus folder, model), so runs never clash. */
+export function evalIndexDir(corpusDir: string, model: string, root = '.cache/eval-index'): string {
+  const hash = createHash('sha256').update(`${resolve(corpusDir)}\0${model}`).digest('hex').slice(0, 16);
+  return resolve(root, hash);
+}
+
+function parseModes(raw: string | undefined): SearchMode[] {
+  if (raw === undefined) return [...MODES];
+  const modes = raw.split(',').map((m) => m.trim()).filter(Boolean);
+  const bad = modes.find((m) => !(MODES as readonly string[]).includes(m));
+  if (bad !== undefined || modes.length === 0) throw new CliError(`--modes must list hybrid, lexical or dense, got "${raw}".`, 2);
+  return [...new Set(modes)] as SearchMode[];
+}
+
+function parseK(raw: string | undefined): number {
+  if (raw === undefined) return 5;
+  const k = Number(raw);
+  if (!Number.isInteger(k) || k < 1 || k > 20) throw new CliError(`--k must be a whole number from 1 to 20, got "${raw}".`, 2);
+  return k;
+}
+
+async function readQuestions(file: string): Promise<EvalQuestion[]> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    throw new CliError(`Cannot read ${file}: ${code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a folder' : (err as Error).message}.`);
+  }
+  try {
+    return parseEvalQuestions(text);
+  } catch (err) {
+    throw new CliError(`${file}: ${(err as Error).message}.`);
+  }
+}
+
+/** An engine over another corpus folder, with its index brought up to date (only changed articles are re-embedded). */
+async function openCorpusEngine(config: Readonly<EngineConfig>, corpusDir: string, stdout: NodeJS.WritableStream): Promise<Engine> {
+  if (!existsSync(corpusDir) || !statSync(corpusDir).isDirectory()) throw new CliError(`--corpus ${corpusDir}: no such folder.`);
+  const indexDir = evalIndexDir(corpusDir, config.model);
+  const engine = await createEngine({ ...config, corpusDir: resolve(corpusDir), indexDir, mode: 'hybrid' });
+  const progress = createIndexProgress();
+  try {
+    const report = await engine.reindex(progress.update);
+    stdout.write(`Coverage ${corpusDir}: ${report.articles} articles, ${report.chunks} passages (index ${indexDir}).\n`);
+    if (report.warning) stdout.write(`Warning: ${report.warning}\n`);
+    for (const s of report.skipped) stdout.write(`Skipped ${s.file}: ${s.reason}\n`);
+  } catch (err) {
+    await engine.dispose();
+    throw err;
+  } finally {
+    progress.stop();
+  }
+  return engine;
+}
+
+/** `eval`: grades answers to a question file in each search mode. Returns the exit code. */
+export async function runEval(argv: string[], ctx: EvalContext): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      questions: { type: 'string' },
+      corpus: { type: 'string' },
+      json: { type: 'string' },
+      k: { type: 'string' },
+      modes: { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+  if (values.help) {
+    ctx.stdout.write(`${usage}\n`);
+    return 0;
+  }
+  if (positionals.length) throw new CliError(`Unexpected argument "${positionals[0]}".\n${usage}`, 2);
+  if (!values.questions) throw new CliError(`--questions FILE is required.\n${usage}`, 2);
+  const k = parseK(values.k);
+  const modes = parseModes(values.modes);
+  const questions = await readQuestions(values.questions);
+
+  const own = values.corpus !== undefined ? await openCorpusEngine(ctx.config, values.corpus, ctx.stdout) : null;
+  try {
+    const engine = own ?? (await ctx.engine());
+    const started = performance.now();
+    const runs = await runEvalQuestions(engine, questions, { modes, k });
+    const seconds = ((performance.now() - started) / 1000).toFixed(1);
+    const answerable = questions.filter((q) => !q.abstain).length;
+    ctx.stdout.write(
+      `${questions.length} questions (${answerable} answerable, ${questions.length - answerable} to abstain on), k=${k}, model ${ctx.config.model}, ${seconds} s\n\n${formatReport(runs)}\n`,
+    );
+    if (values.json !== undefined) {
+      const out = {
+        questions: resolve(values.questions),
+        corpus: values.corpus !== undefined ? resolve(values.corpus) : ctx.config.corpusDir,
+        model: ctx.config.model,
+        k,
+        runs,
+      };
+      try {
+        await writeFile(values.json, `${JSON.stringify(out, null, 2)}\n`);
+      } catch (err) {
+        throw new CliError(`Cannot write ${values.json}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}.`);
+      }
+      ctx.stdout.write(`Wrote ${values.json}.\n`);
+    }
+    return 0;
+  } finally {
+    await own?.dispose();
+  }
+}
+

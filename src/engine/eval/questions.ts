@@ -1,0 +1,63 @@
+import { z } from 'zod';
+
+/**
+ * One eval question, as in `dev-questions.jsonl` (see ../shared/README.md): either answerable
+ * (`sources` + `answerContains`) or one the coverage does not answer (`abstain`).
+ */
+export interface EvalQuestion {
+  id: string;
+  lang: string;
+  question: string;
+  /** Article id prefixes of the articles that answer it; empty when it should be abstained on. */
+  sources: string[];
+  /** Phrases of which one must appear in a passage that answers it. */
+  answerContains: string[];
+  abstain: boolean;
+}
+
+const lineSchema = z.union([
+  z.object({
+    id: z.union([z.string(), z.number()]).transform(String),
+    lang: z.string().trim().min(1).default('und'),
+    question: z.string().trim().min(1),
+    abstain: z.literal(true),
+  }),
+  z.object({
+    id: z.union([z.string(), z.number()]).transform(String),
+    lang: z.string().trim().min(1).default('und'),
+    question: z.string().trim().min(1),
+    sources: z.array(z.string().min(1)).min(1),
+    answer_contains: z.array(z.string().min(1)).min(1),
+    abstain: z.literal(false).optional(),
+  }),
+]);
+
+/**
+ * Parses a JSONL question file. Throws an Error naming the first bad line.
+ * @example parseEvalQuestions('{"id":"q1","lang":"fr","question":"Qui ?","abstain":true}') // [{ id:'q1', abstain:true, sources:[], … }]
+ */
+export function parseEvalQuestions(text: string): EvalQuestion[] {
+  const out: EvalQuestion[] = [];
+  const seen = new Set<string>();
+  text.split(/\r?\n/).forEach((raw, i) => {
+    if (!raw.trim()) return;
+    let json: unknown;
+    try {
+      json = JSON.parse(raw);
+    } catch {
+      throw new Error(`line ${i + 1}: not valid JSON`);
+    }
+    const parsed = lineSchema.safeParse(json);
+    if (!parsed.success) {
+      throw new Error(`line ${i + 1}: expected {id, lang, question} with either "sources" and "answer_contains" or "abstain": true`);
+    }
+    const q = parsed.data;
+    if (seen.has(q.id)) throw new Error(`line ${i + 1}: duplicate id "${q.id}"`);
+    seen.add(q.id);
+    out.push('sources' in q
+      ? { id: q.id, lang: q.lang, question: q.question, sources: q.sources, answerContains: q.answer_contains, abstain: false }
+      : { id: q.id, lang: q.lang, question: q.question, sources: [], answerContains: [], abstain: true });
+  });
+  if (out.length === 0) throw new Error('no questions');
+  return out;
+}

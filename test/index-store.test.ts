@@ -1,0 +1,110 @@
+import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { createEmbedder } from '../src/engine/embed/embedder.js';
+import { buildIndex } from '../src/engine/index/build-index.js';
+import { readIndex } from '../src/engine/index/index-store.js';
+import { makeScratch, type Scratch } from './helpers/coverage.js';
+import { TINY_MODEL_DIR, TINY_MODEL_ID } from './helpers/tiny-model.js';
+
+const loadTiny = () => createEmbedder({ model: TINY_MODEL_ID, modelDir: TINY_MODEL_DIR, cacheDir: null });
+
+let scratch: Scratch;
+afterEach(() => scratch?.cleanup());
+
+function build(s: Scratch, extra: Partial<Parameters<typeof buildIndex>[0]> = {}) {
+  let embeddedPassages = 0;
+  return buildIndex({
+    corpusDir: s.corpusDir,
+    indexDir: s.indexDir,
+    modelId: TINY_MODEL_ID,
+    loadEmbedder: loadTiny,
+    onProgress: (p) => {
+      if (p.phase === 'embed') embeddedPassages = p.total;
+    },
+    ...extra,
+  }).then((r) => ({ ...r, embeddedPassages }));
+}
+
+describe('the persisted index', () => {
+  it('records model, dimension, chunker, one hash per article and checksummed files', async () => {
+    scratch = makeScratch({ seed: true });
+    const { report } = await build(scratch);
+    const { manifest, chunks, vectors } = readIndex(scratch.indexDir);
+    expect(manifest.model).toEqual({ id: TINY_MODEL_ID, dimension: vectors!.dimension });
+    expect(manifest.chunker.version).toBeGreaterThan(0);
+    expect(Object.keys(manifest.articles).sort()).toEqual(readdirSync(scratch.corpusDir).map((f) => f.replace(/\.md$/, '')).sort());
+    for (const a of Object.values(manifest.articles)) expect(a.hash).toMatch(/^[0-9a-f]{64}$/);
+    expect(Object.keys(manifest.files).sort()).toEqual(['chunks.json', 'vectors.hnsw']);
+    expect(chunks).toHaveLength(report.chunks);
+    expect(vectors!.size).toBe(report.chunks);
+  });
+
+  it('re-embeds only the article that changed', async () => {
+    scratch = makeScratch({ seed: true });
+    await build(scratch);
+    const before = readIndex(scratch.indexDir);
+    const changed = '003_f1544e1ffa8ca780';
+    const file = join(scratch.corpusDir, `${changed}.md`);
+    writeFileSync(file, `${readFileSync(file, 'utf8')}\nUn paragraphe ajouté sur les centres de données à Abilene, au Texas.\n`);
+
+    const { report, embeddedPassages } = await build(scratch);
+    const after = readIndex(scratch.indexDir);
+    expect(report.embedded).toEqual([changed]);
+    expect(embeddedPassages).toBe(after.manifest.articles[changed]!.chunks.length);
+    // Untouched articles keep their chunks and vector labels.
+    const labels = (idx: typeof before, id: string) => idx.chunks.filter((c) => c.articleId === id).map((c) => c.label);
+    expect(labels(after, '000_dcb9b5e2e5327193')).toEqual(labels(before, '000_dcb9b5e2e5327193'));
+    expect(after.chunks.some((c) => c.text.includes('Abilene, au Texas'))).toBe(true);
+  });
+
+  it('embeds nothing when nothing changed, and drops removed articles', async () => {
+    scratch = makeScratch({ seed: true });
+    await build(scratch);
+    expect((await build(scratch)).report.embedded).toEqual([]);
+    const { rmSync } = await import('node:fs');
+    rmSync(join(scratch.corpusDir, '002_c5a3affdd62bfc36.md'));
+    const { report } = await build(scratch);
+    expect(report.removed).toEqual(['002_c5a3affdd62bfc36']);
+    const { chunks, vectors, manifest } = readIndex(scratch.indexDir);
+    expect(chunks.some((c) => c.articleId === '002_c5a3affdd62bfc36')).toBe(false);
+    expect(vectors!.size).toBe(chunks.length);
+    expect(manifest.hnsw!.deleted.length).toBeGreaterThan(0);
+  });
+
+  it('reports a broken article by file name and indexes the others', async () => {
+    scratch = makeScratch({ seed: true });
+    writeFileSync(join(scratch.corpusDir, 'broken.md'), '---\ntitle: [unterminated\n---\ntext');
+    writeFileSync(join(scratch.corpusDir, 'empty.md'), '---\ntitle: Vide\n---\n\n');
+    const { report } = await build(scratch);
+    expect(report.skipped.map((s) => s.file).sort()).toEqual(['broken.md', 'empty.md']);
+    expect(report.articles).toBe(5);
+  });
+
+  it('builds a lexical-only index, with a warning, when the model cannot be loaded', async () => {
+    scratch = makeScratch({ seed: true });
+    const { report } = await build(scratch, {
+      loadEmbedder: () => createEmbedder({ model: 'nobody/no-such-model', modelDir: TINY_MODEL_DIR, cacheDir: null }),
+    });
+    expect(report.warning).toMatch(/no-such-model.*lexical-only/s);
+    const { manifest, vectors } = readIndex(scratch.indexDir);
+    expect(manifest.model).toBeNull();
+    expect(vectors).toBeNull();
+  });
+
+  it('says the index is corrupt, in one line, when a file does not match its checksum', async () => {
+    scratch = makeScratch({ seed: true });
+    await build(scratch);
+    const { generation } = JSON.parse(readFileSync(join(scratch.indexDir, 'current.json'), 'utf8')) as { generation: string };
+    const vectorsFile = join(scratch.indexDir, generation, 'vectors.hnsw');
+    writeFileSync(vectorsFile, readFileSync(vectorsFile).subarray(0, 100));
+    expect(() => readIndex(scratch.indexDir)).toThrow(/^The index is unreadable \(vectors.hnsw does not match its checksum\)\. Run "npm run index -- --rebuild"/);
+  });
+
+  it('keeps only the live and the previous generation on disk', async () => {
+    scratch = makeScratch({ seed: true });
+    for (let i = 0; i < 4; i++) await build(scratch, { rebuild: true });
+    expect(readdirSync(scratch.indexDir).filter((n) => n.startsWith('gen-'))).toHaveLength(2);
+    expect(existsSync(join(scratch.indexDir, 'current.json'))).toBe(true);
+  });
+});

@@ -1,0 +1,217 @@
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { loadCorpus } from '../src/engine/corpus/load-corpus.js';
+import { articleId, slugify } from '../src/engine/ingest/article-id.js';
+import { LOCK_FILE, withCorpusLock } from '../src/engine/ingest/corpus-lock.js';
+import { chooseUrl, ingest, removeArticle, type IngestDeps } from '../src/engine/ingest/ingest.js';
+import { IngestError } from '../src/engine/ingest/ingest-error.js';
+import { fixture, PNG, startPageServer, type PageServer } from './fixtures/ingest/page-server.js';
+
+let server: PageServer;
+let corpusDir: string;
+let deps: IngestDeps;
+
+beforeAll(async () => {
+  server = await startPageServer();
+});
+afterAll(async () => {
+  await server.close();
+});
+beforeEach(async () => {
+  corpusDir = await mkdtemp(join(tmpdir(), 'depeche-ingest-'));
+  deps = { corpusDir, fetch: { allowHosts: ['127.0.0.1'] } };
+});
+afterEach(async () => {
+  await rm(corpusDir, { recursive: true, force: true });
+});
+
+const changedPage = (paragraph: string) =>
+  `<!doctype html><html lang="fr"><head><title>Budget municipal</title><meta property="og:site_name" content="La Gazette locale"></head>` +
+  `<body><article><p>${paragraph}</p><p>Le maire a défendu un budget « responsable » face à une opposition qui dénonce la hausse de la taxe foncière de trois pour cent.</p></article></body></html>`;
+
+describe('ingest from a URL', () => {
+  it('adds a news page as an article file the corpus loader reads back', async () => {
+    const steps: string[] = [];
+    // The page's canonical URL is on quotidien.example: serve it under that name (resolved to
+    // the local server) so the canonical address counts as the same site.
+    const resolve = async () => [{ address: '127.0.0.1', family: 4 }];
+    const url = `http://quotidien.example:${server.port}/news/stargate`;
+    const result = await ingest({ url }, { ...deps, fetch: { ...deps.fetch, resolve }, onProgress: (s) => steps.push(s) });
+    expect(result.status).toBe('added');
+    expect(result.id).toMatch(/^stargate-openai-et-softbank-promettent-500-milliards-de-[0-9a-f]{8}$/);
+    expect(steps).toEqual(['fetch', 'extract', 'write']);
+
+    const { articles, skipped } = await loadCorpus(corpusDir);
+    expect(skipped).toEqual([]);
+    expect(articles).toHaveLength(1);
+    const article = articles[0]!;
+    expect(article).toMatchObject({
+      id: result.id,
+      title: 'Stargate : OpenAI et SoftBank promettent 500 milliards de dollars',
+      publisher: 'Le Quotidien du Test',
+      url: 'https://quotidien.example/economie/stargate-500-milliards',
+      date: '2025-01-22',
+      language: 'fr',
+    });
+    expect(article.text).toContain('Abilene');
+    expect(article.text).not.toContain('newsletter');
+    expect(article.kept.length).toBeGreaterThan(0);
+    expect(result.source).toEqual({ id: result.id, title: article.title, publisher: article.publisher, url: article.url, date: article.date, language: article.language });
+  });
+
+  it('records the fetched URL when the page declares none, and nulls the rest', async () => {
+    const result = await ingest({ url: `${server.origin}/bare` }, deps);
+    const raw = await readFile(join(corpusDir, `${result.id}.md`), 'utf8');
+    expect(raw).toContain(`url: ${server.origin}/bare`);
+    expect(raw).toMatch(/publisher: null\ndate|publisher: null/);
+    expect(result.source).toMatchObject({ url: `${server.origin}/bare`, publisher: null, date: null, language: null });
+    expect(raw).toContain('title_descriptive: true');
+  });
+
+  it('reports a second ingest of the same page as a duplicate, even through a redirect', async () => {
+    const first = await ingest({ url: `${server.origin}/news/stargate` }, deps);
+    const again = await ingest({ url: `${server.origin}/redirect/1` }, deps);
+    expect(again).toMatchObject({ status: 'duplicate', id: first.id, matchedBy: 'url' });
+    expect((await readdir(corpusDir)).filter((n) => n.endsWith('.md'))).toHaveLength(1);
+  });
+
+  it('reports the same text under another address as a duplicate', async () => {
+    const first = await ingest({ url: `${server.origin}/bare` }, deps);
+    const again = await ingest({ file: { name: 'copie.html', data: fixture('bare-page.html') } }, deps);
+    expect(again).toMatchObject({ status: 'duplicate', id: first.id, matchedBy: 'text' });
+  });
+
+  it('replaces the old version when a page changed, keeping its id', async () => {
+    server.changing.html = changedPage('Le conseil municipal a adopté mardi soir le budget primitif de la ville, en hausse de deux pour cent par rapport à l’an dernier.');
+    const first = await ingest({ url: `${server.origin}/changing` }, deps);
+    server.changing.html = changedPage('Le conseil municipal a adopté mardi soir le budget primitif de la ville, en hausse de quatre pour cent après un amendement de dernière minute.');
+    const second = await ingest({ url: `${server.origin}/changing` }, deps);
+    expect(second).toMatchObject({ status: 'updated', id: first.id });
+    const { articles } = await loadCorpus(corpusDir);
+    expect(articles).toHaveLength(1);
+    expect(articles[0]!.text).toContain('quatre pour cent');
+    expect(articles[0]!.text).not.toContain('deux pour cent');
+  });
+
+  it('lets fetch refusals through unchanged and writes nothing', async () => {
+    const error = (await ingest({ url: `${server.origin}/to-metadata` }, deps).catch((e: unknown) => e)) as IngestError;
+    expect(error).toBeInstanceOf(IngestError);
+    expect(error.code).toBe('FORBIDDEN_ADDRESS');
+    const binary = (await ingest({ url: `${server.origin}/disguised` }, deps).catch((e: unknown) => e)) as IngestError;
+    expect(binary.code).toBe('NOT_A_DOCUMENT');
+    expect(binary.message).toBe('The document is image/png, not a document (HTML, Markdown or plain text).');
+    expect(await readdir(corpusDir)).toEqual([]);
+  });
+
+  it('ingests Markdown served as text/markdown', async () => {
+    const result = await ingest({ url: `${server.origin}/note.md` }, deps);
+    expect(result).toMatchObject({ status: 'added', title: 'Note de synthèse' });
+  });
+
+  it('ingests a Latin-1 page and stores it as UTF-8', async () => {
+    const result = await ingest({ url: `${server.origin}/latin1` }, deps);
+    const { articles } = await loadCorpus(corpusDir);
+    expect(result.title).toBe('Été brûlant à Orléans');
+    expect(articles[0]!.text).toContain("L'été a été brûlant à Orléans");
+  });
+});
+
+describe('ingest from an attachment', () => {
+  it('adds a Markdown file with its heading as title and null metadata', async () => {
+    const data = Buffer.from('# Grève à la SNCF\n\nLe trafic sera très perturbé jeudi sur l’ensemble du réseau, selon la direction.\n');
+    const result = await ingest({ file: { name: 'greve.md', data } }, deps);
+    expect(result).toMatchObject({ status: 'added', title: 'Grève à la SNCF', source: { url: null, publisher: null, date: null, language: null } });
+    expect(result.id).toMatch(/^greve-a-la-sncf-[0-9a-f]{8}$/);
+  });
+
+  it('refuses a binary whatever its name', async () => {
+    const error = (await ingest({ file: { name: 'article.txt', data: PNG } }, deps).catch((e: unknown) => e)) as IngestError;
+    expect(error.code).toBe('NOT_A_DOCUMENT');
+    expect(error.message).toBe('File "article.txt" is image/png, not a document (HTML, Markdown or plain text).');
+  });
+
+  it('refuses an attachment over the size cap', async () => {
+    const error = (await ingest({ file: { name: 'big.txt', data: Buffer.alloc(6 * 1024 * 1024, 0x61) } }, deps).catch((e: unknown) => e)) as IngestError;
+    expect(error.code).toBe('TOO_LARGE');
+    expect(error.message).toBe('File "big.txt" is larger than 5 MB.');
+  });
+
+  it('refuses a file that is only boilerplate', async () => {
+    const data = Buffer.from('Abonnez-vous à notre newsletter\n\nTous droits réservés\n');
+    const error = (await ingest({ file: { name: 'promo.txt', data } }, deps).catch((e: unknown) => e)) as IngestError;
+    expect(error.code).toBe('EMPTY_DOCUMENT');
+  });
+
+  it('needs exactly one input', async () => {
+    const error = (await ingest({}, deps).catch((e: unknown) => e)) as IngestError;
+    expect(error.code).toBe('NO_INPUT');
+    expect(error.message).toBe('Give exactly one URL or one file to ingest.');
+  });
+});
+
+describe('removeArticle', () => {
+  it('takes the article file out of the corpus', async () => {
+    const added = await ingest({ url: `${server.origin}/bare` }, deps);
+    const removed = await removeArticle(added.id, deps);
+    expect(removed.id).toBe(added.id);
+    expect(await readdir(corpusDir)).toEqual([]);
+  });
+
+  it('says when no article has that id', async () => {
+    const error = (await removeArticle('nope', deps).catch((e: unknown) => e)) as IngestError;
+    expect(error.code).toBe('NOT_FOUND');
+    expect(error.message).toBe('No article with id "nope".');
+  });
+});
+
+describe('concurrency and crash leftovers', () => {
+  it('lands two concurrent ingests', async () => {
+    const [a, b] = await Promise.all([
+      ingest({ url: `${server.origin}/news/stargate` }, deps),
+      ingest({ url: `${server.origin}/bare` }, deps),
+    ]);
+    expect(a.status).toBe('added');
+    expect(b.status).toBe('added');
+    const { articles } = await loadCorpus(corpusDir);
+    expect(articles.map((x) => x.id).sort()).toEqual([a.id, b.id].sort());
+  });
+
+  it('adds the same page only once when ingested twice at the same moment', async () => {
+    const results = await Promise.all([1, 2, 3].map(() => ingest({ url: `${server.origin}/news/stargate` }, deps)));
+    expect(results.map((r) => r.status).sort()).toEqual(['added', 'duplicate', 'duplicate']);
+    expect((await loadCorpus(corpusDir)).articles).toHaveLength(1);
+  });
+
+  it('takes over a lock left by a dead process and sweeps its temporary files', async () => {
+    // pid 2^22+1 is above Linux's pid_max default range: no such process.
+    await writeFile(join(corpusDir, LOCK_FILE), '4194305\n0\n');
+    await writeFile(join(corpusDir, 'half-written.md.tmp-4194305-1700000000000'), '---\ntitle: "cut');
+    const result = await ingest({ url: `${server.origin}/bare` }, deps);
+    expect(result.status).toBe('added');
+    expect((await readdir(corpusDir)).sort()).toEqual([`${result.id}.md`]);
+  });
+
+  it('waits for a live holder and then says the corpus is busy', async () => {
+    await writeFile(join(corpusDir, LOCK_FILE), `${process.ppid}\n0\n`);
+    const error = (await withCorpusLock(corpusDir, async () => 1, { waitMs: 150 }).catch((e: unknown) => e)) as IngestError;
+    expect(error.code).toBe('LOCKED');
+    expect(error.message).toBe('Another ingest or removal is writing the corpus; try again in a moment.');
+  });
+});
+
+describe('ids and URLs', () => {
+  it('slugs titles with accents and punctuation', () => {
+    expect(slugify('Élection à Paris : l’« union » gagne !')).toBe('election-a-paris-l-union-gagne');
+    expect(articleId('', 'x')).toMatch(/^article-[0-9a-f]{8}$/);
+    expect(slugify('a'.repeat(30) + ' ' + 'b'.repeat(40)).length).toBeLessThanOrEqual(60);
+  });
+
+  it('keeps a canonical URL only on the site that was fetched', () => {
+    expect(chooseUrl('https://www.site.example/a', 'https://site.example/a?utm=1')).toBe('https://www.site.example/a');
+    expect(chooseUrl('https://other.example/victim', 'https://site.example/a#x')).toBe('https://site.example/a');
+    expect(chooseUrl(null, 'https://site.example/a')).toBe('https://site.example/a');
+    expect(chooseUrl('https://site.example/a', null)).toBe('https://site.example/a');
+  });
+});

@@ -1,0 +1,190 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { fetchUrl, type FetchUrlOptions } from '../src/engine/ingest/fetch-url.js';
+import { IngestError } from '../src/engine/ingest/ingest-error.js';
+import { HUGE_TOTAL_BYTES, startPageServer, type PageServer } from './fixtures/ingest/page-server.js';
+
+// Every request goes to the local page server on 127.0.0.1; refused addresses are refused
+// before any connection is attempted.
+let server: PageServer;
+const testOnly: FetchUrlOptions = { allowHosts: ['127.0.0.1'] };
+
+beforeAll(async () => {
+  server = await startPageServer();
+});
+afterAll(async () => {
+  await server.close();
+});
+
+async function refusal(promise: Promise<unknown>): Promise<IngestError> {
+  const error = await promise.then(
+    () => null,
+    (e: unknown) => e,
+  );
+  expect(error).toBeInstanceOf(IngestError);
+  const ingestError = error as IngestError;
+  expect(ingestError.message).not.toContain('\n');
+  return ingestError;
+}
+
+describe('fetchUrl', () => {
+  it('fetches an allowlisted local page with its content type and charset', async () => {
+    const doc = await fetchUrl(`${server.origin}/news/stargate`, testOnly);
+    expect(doc.mime).toBe('text/html');
+    expect(doc.charset).toBe('utf-8');
+    expect(doc.body.toString('utf8')).toContain('Stargate');
+    expect(doc.url).toBe(`${server.origin}/news/stargate`);
+  });
+
+  it('refuses loopback without the test-only allowlist, before sending anything', async () => {
+    const before = server.log.length;
+    const error = await refusal(fetchUrl(`${server.origin}/news/stargate`));
+    expect(error.code).toBe('FORBIDDEN_ADDRESS');
+    expect(error.message).toBe(`Refused ${server.origin}/news/stargate: 127.0.0.1 is a loopback address.`);
+    expect(server.log.length).toBe(before);
+  });
+
+  it('refuses a host name that resolves to loopback (localhost)', async () => {
+    const error = await refusal(fetchUrl(`http://localhost:${server.port}/news/stargate`));
+    expect(error.code).toBe('FORBIDDEN_ADDRESS');
+    expect(error.message).toMatch(/localhost resolves to (127\.0\.0\.1|::1), a loopback address/);
+  });
+
+  it('refuses a host when any of its addresses is internal', async () => {
+    const resolve = async () => [
+      { address: '93.184.216.34', family: 4 },
+      { address: '10.0.0.7', family: 4 },
+    ];
+    const error = await refusal(fetchUrl('https://mixed.example/a', { resolve }));
+    expect(error.code).toBe('FORBIDDEN_ADDRESS');
+    expect(error.message).toBe('Refused https://mixed.example/a: mixed.example resolves to 10.0.0.7, a private address.');
+  });
+
+  it.each([
+    ['http://[::1]/', '::1 is a loopback address'],
+    ['http://[::ffff:127.0.0.1]/', '::ffff:7f00:1 stands for 127.0.0.1, a loopback address'],
+    ['http://169.254.169.254/latest/meta-data/', '169.254.169.254 is a link-local address'],
+    ['http://0.0.0.0/', '0.0.0.0 is a unspecified address'],
+    ['http://[fc00::1]/', 'fc00::1 is a private (unique local) address'],
+    ['http://10.0.0.1/', '10.0.0.1 is a private address'],
+    ['http://0x7f.1/', '127.0.0.1 is a loopback address'],
+  ])('refuses the literal address in %s', async (url, reason) => {
+    const error = await refusal(fetchUrl(url, { timeoutMs: 1000 }));
+    expect(error.code).toBe('FORBIDDEN_ADDRESS');
+    expect(error.message).toContain(reason);
+  });
+
+  it.each([
+    ['file:///etc/passwd', 'UNSUPPORTED_SCHEME'],
+    ['ftp://example.org/a', 'UNSUPPORTED_SCHEME'],
+    ['javascript:alert(1)', 'UNSUPPORTED_SCHEME'],
+    ['not a url', 'BAD_URL'],
+    ['http://user:secret@example.org/', 'BAD_URL'],
+  ])('refuses %s with %s', async (url, code) => {
+    const error = await refusal(fetchUrl(url));
+    expect(error.code).toBe(code);
+    expect(error.message).not.toContain('secret');
+  });
+
+  it('connects to the address it checked, not to a second DNS answer', async () => {
+    let calls = 0;
+    const resolve = async () => {
+      calls++;
+      return [{ address: '127.0.0.1', family: 4 }];
+    };
+    // news.test does not exist in DNS: the request can only reach the server through the pinned address.
+    const doc = await fetchUrl(`http://news.test:${server.port}/news/stargate`, { ...testOnly, resolve });
+    expect(doc.body.toString('utf8')).toContain('Stargate');
+    expect(calls).toBe(1);
+    expect(server.log.at(-1)).toBe(`GET /news/stargate news.test:${server.port}`);
+  });
+
+  it('follows a redirect chain (relative and absolute, 301/307/308) and reports the final URL', async () => {
+    const doc = await fetchUrl(`${server.origin}/redirect/1`, testOnly);
+    expect(doc.url).toBe(`${server.origin}/news/stargate`);
+    expect(doc.requestedUrl).toBe(`${server.origin}/redirect/1`);
+  });
+
+  it('refuses more than 5 redirects', async () => {
+    const error = await refusal(fetchUrl(`${server.origin}/loop`, testOnly));
+    expect(error.code).toBe('TOO_MANY_REDIRECTS');
+    expect(error.message).toBe(`Refused ${server.origin}/loop: more than 5 redirects.`);
+    expect(server.log.filter((l) => l.startsWith('GET /loop')).length).toBeLessThanOrEqual(6);
+  });
+
+  it.each([
+    ['/to-metadata', 'Refused http://169.254.169.254/latest/meta-data/ (redirected from {origin}/to-metadata): 169.254.169.254 is a link-local address.'],
+    ['/to-ipv6-loopback', 'Refused http://[::1]:{port}/news/stargate (redirected from {origin}/to-ipv6-loopback): ::1 is a loopback address.'],
+    ['/to-mapped-private', 'stands for 10.0.0.1, a private address.'],
+  ])('re-checks the address of a redirect hop (%s)', async (path, message) => {
+    const error = await refusal(fetchUrl(`${server.origin}${path}`, testOnly));
+    expect(error.code).toBe('FORBIDDEN_ADDRESS');
+    expect(error.message).toContain(message.replace('{origin}', server.origin).replace('{port}', String(server.port)));
+  });
+
+  it('refuses a redirect to another scheme', async () => {
+    const error = await refusal(fetchUrl(`${server.origin}/to-file`, testOnly));
+    expect(error.code).toBe('UNSUPPORTED_SCHEME');
+    expect(error.message).toBe(`Refused file:// URL (redirected from ${server.origin}/to-file): only http and https are fetched.`);
+  });
+
+  it('stops reading a body past the size cap and hangs up', async () => {
+    const error = await refusal(fetchUrl(`${server.origin}/huge`, testOnly));
+    expect(error.code).toBe('TOO_LARGE');
+    expect(error.message).toBe(`Refused ${server.origin}/huge: the document is larger than 5 MB.`);
+    await new Promise((r) => setTimeout(r, 100));
+    // The server had 64 MB to send; the client hung up soon after 5 MB (plus socket buffers).
+    expect(server.hugeBytesSent()).toBeLessThan(HUGE_TOTAL_BYTES / 2);
+  });
+
+  it('refuses a declared Content-Length over the cap without reading the body', async () => {
+    const error = await refusal(fetchUrl(`${server.origin}/huge-declared`, { ...testOnly, maxBytes: 1024 * 1024 }));
+    expect(error.code).toBe('TOO_LARGE');
+    expect(error.message).toContain('larger than 1 MB');
+  });
+
+  it('refuses content types that are not documents', async () => {
+    const error = await refusal(fetchUrl(`${server.origin}/image.png`, testOnly));
+    expect(error.code).toBe('NOT_A_DOCUMENT');
+    expect(error.message).toBe(
+      `Refused ${server.origin}/image.png: content type image/png is not a document (HTML, Markdown or plain text).`,
+    );
+  });
+
+  it('gives up on a slow body at the deadline', async () => {
+    const started = Date.now();
+    const error = await refusal(fetchUrl(`${server.origin}/slow-body`, { ...testOnly, timeoutMs: 400 }));
+    expect(error.code).toBe('TIMEOUT');
+    expect(error.message).toBe(`Gave up on ${server.origin}/slow-body: no complete answer within 0.4 s.`);
+    expect(Date.now() - started).toBeLessThan(3000);
+  });
+
+  it('gives up on a server that never answers', async () => {
+    const error = await refusal(fetchUrl(`${server.origin}/stall`, { ...testOnly, timeoutMs: 300 }));
+    expect(error.code).toBe('TIMEOUT');
+  });
+
+  it('reports HTTP errors with their status', async () => {
+    const error = await refusal(fetchUrl(`${server.origin}/missing`, testOnly));
+    expect(error.code).toBe('HTTP_STATUS');
+    expect(error.message).toBe(`Could not fetch ${server.origin}/missing: the server answered HTTP 404.`);
+  });
+
+  it('decompresses gzip bodies', async () => {
+    const doc = await fetchUrl(`${server.origin}/gzip`, testOnly);
+    expect(doc.body.toString('utf8')).toContain('Le Quotidien du Test');
+  });
+
+  it('caps the decompressed size, not the compressed one', async () => {
+    const error = await refusal(fetchUrl(`${server.origin}/gzip`, { ...testOnly, maxBytes: 2000 }));
+    expect(error.code).toBe('TOO_LARGE');
+  });
+
+  it('reports a connection failure in one line', async () => {
+    const closed = await startPageServer();
+    const origin = closed.origin;
+    await closed.close();
+    const error = await refusal(fetchUrl(`${origin}/news/stargate`, testOnly));
+    expect(error.code).toBe('FETCH_FAILED');
+    expect(error.message).toBe(`Could not fetch ${origin}/news/stargate: ECONNREFUSED.`);
+  });
+});
