@@ -118,7 +118,7 @@ export function exactTopK(base: VectorSet, query: Float32Array | readonly number
 }
 
 /** Fraction of the exact top-k found by an approximate search. */
-export function recallAtK(found: readonly number[], exact: readonly number[]): number {
+export function recallAtK<T>(found: readonly T[], exact: readonly T[]): number {
   if (exact.length === 0) return 1;
   const truth = new Set(exact);
   let hit = 0;

@@ -25,9 +25,17 @@ export function createBot(ctx: BotContext): Bot {
     // Discord's own REST base unless a proxy or a test server is configured; the gateway url follows from it.
     ...(ctx.config.apiUrl ? { rest: { api: ctx.config.apiUrl } } : {}),
   });
+  // Handlers still running, so shutdown can let every started answer reach Discord.
+  const inFlight = new Set<Promise<unknown>>();
   for (const event of events) {
     if (event.name === Events.MessageCreate && !ctx.config.answerMentions) continue;
-    const listener = (...args: unknown[]) => void (event.execute as (...a: unknown[]) => unknown)(ctx, ...args);
+    const listener = (...args: unknown[]) => {
+      const run: Promise<unknown> = Promise.resolve()
+        .then(() => (event.execute as (...a: unknown[]) => unknown)(ctx, ...args))
+        .catch((error: unknown) => ctx.logger.error({ err: error, event: event.name }, 'event handler failed'))
+        .finally(() => inFlight.delete(run));
+      inFlight.add(run);
+    };
     if (event.once) client.once(event.name, listener);
     else client.on(event.name, listener);
   }
@@ -44,8 +52,7 @@ export function createBot(ctx: BotContext): Bot {
     async stop() {
       ctx.state.shuttingDown = true;
       await ctx.queue.drained();
-      // Let the last edits of answers that just finished reach Discord before disconnecting.
-      await new Promise((resolve) => setTimeout(resolve, 250));
+      await Promise.allSettled([...inFlight]);
       await client.destroy();
     },
   };

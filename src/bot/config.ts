@@ -1,4 +1,7 @@
 import { z } from 'zod';
+import { ConfigError } from '../config.js';
+
+export { ConfigError } from '../config.js';
 
 /**
  * The bot's configuration, read once from the environment at start-up into a frozen object.
@@ -56,13 +59,6 @@ export interface BotConfig {
   maxConcurrentAnswers: number;
   maxQueuedAnswers: number;
   logLevel: string;
-}
-
-export class ConfigError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'ConfigError';
-  }
 }
 
 /** `loadBotConfig(process.env)` → frozen BotConfig, or throws a one-line ConfigError naming the variable. */

@@ -391,7 +391,7 @@ class BM25Index implements LexicalIndex {
 
 /** Prefix key of a word term, or null for numbers and words no longer than the prefix. */
 function prefixOf(term: string, length: number): string | null {
-  if (term.length <= length || /^\d/.test(term)) return null;
+  if (term.length < length || /^\d/.test(term)) return null;
   return term.slice(0, length);
 }
 

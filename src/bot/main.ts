@@ -1,0 +1,86 @@
+import { config as loadDotenv } from 'dotenv';
+import { ConfigError, loadEngineConfig } from '../config.js';
+import { createEngine } from '../engine/engine.js';
+import { EngineError } from '../engine/errors.js';
+import { createBot } from './client.js';
+import { loadBotConfig } from './config.js';
+import type { BotContext } from './context.js';
+import { translate } from './i18n/index.js';
+import { createAnswerQueue } from './limits/answer-queue.js';
+import { createRateLimiter } from './limits/rate-limiter.js';
+import { createLogger } from './logger.js';
+import { openStore } from './store/store.js';
+
+/** `npm start`: configuration, engine, database, then the Discord connection; clean stop on SIGINT/SIGTERM. */
+
+function fail(message: string): never {
+  console.error(`depeche: ${message}`);
+  process.exit(1);
+}
+
+loadDotenv({ quiet: true });
+let botConfig: ReturnType<typeof loadBotConfig>;
+let engineConfig: ReturnType<typeof loadEngineConfig>;
+try {
+  botConfig = loadBotConfig(process.env);
+  engineConfig = loadEngineConfig(process.env);
+} catch (error) {
+  if (error instanceof ConfigError) fail(error.message);
+  throw error;
+}
+
+const logger = createLogger(botConfig.logLevel);
+let engine: Awaited<ReturnType<typeof createEngine>>;
+try {
+  engine = await createEngine(engineConfig, {
+    onIndexProgress: (p) => logger.debug({ ...p }, 'indexing'),
+  });
+  // No index yet: build it now rather than on the first member's question.
+  if (engine.sources().length === 0) {
+    logger.info({ corpusDir: engineConfig.corpusDir }, 'building the index');
+    const report = await engine.reindex();
+    logger.info({ articles: report.articles, chunks: report.chunks, warning: report.warning }, 'index ready');
+  }
+} catch (error) {
+  if (error instanceof EngineError) fail(error.message);
+  throw error;
+}
+
+const store = openStore({ dataDir: botConfig.dataDir, salt: botConfig.userHashSalt });
+const ctx: BotContext = {
+  engine,
+  store,
+  config: botConfig,
+  t: translate,
+  logger,
+  limiter: createRateLimiter(botConfig.rateLimit),
+  queue: createAnswerQueue({ concurrency: botConfig.maxConcurrentAnswers, maxQueued: botConfig.maxQueuedAnswers }),
+  state: { shuttingDown: false, reindexing: false },
+};
+const bot = createBot(ctx);
+
+let stopping = false;
+async function shutdown(signal: string): Promise<void> {
+  if (stopping) return;
+  stopping = true;
+  logger.info({ signal }, 'shutting down: finishing answers in flight');
+  try {
+    await bot.stop();
+    await engine.dispose();
+  } finally {
+    store.close();
+    logger.info('stopped');
+    process.exit(0);
+  }
+}
+process.once('SIGINT', () => void shutdown('SIGINT'));
+process.once('SIGTERM', () => void shutdown('SIGTERM'));
+
+try {
+  await bot.start();
+} catch (error) {
+  store.close();
+  await engine.dispose();
+  const code = (error as { code?: unknown }).code;
+  fail(code === 'TokenInvalid' ? 'Discord refused the token in DISCORD_TOKEN.' : `could not connect to Discord: ${(error as Error).message}`);
+}
