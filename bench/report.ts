@@ -1,7 +1,10 @@
 import type { Machine } from './lib/machine.js';
 import { fixed, ratioCell, table } from './lib/markdown.js';
+import type { ColdStartResult } from './sections/cold-start.js';
+import type { EmbedRuntimeResult } from './sections/embed-runtime.js';
 import type { IndexScaleResult } from './sections/index-scale.js';
 import { P50_TARGET_MS, RECALL_TARGET } from './sections/index-scale.js';
+import type { SideBySideResult } from './sections/side-by-side.js';
 
 /** Everything one `npm run bench` measured; written to bench/results/latest.json. */
 export interface BenchResults {
@@ -9,19 +12,176 @@ export interface BenchResults {
   durationS: number;
   machine: Machine;
   model: { id: string; dir: string | null; label: string };
+  compare?: SideBySideResult;
+  cold?: ColdStartResult;
+  runtime?: EmbedRuntimeResult;
   scale?: IndexScaleResult;
   errors: { section: string; message: string }[];
 }
 
+export const TARGETS = { queryRatio: 0.5, buildRatio: 1.5, coldStartMs: 2000 } as const;
+
 /** Human label for a model id: timings on random weights must say so. */
 export function modelLabel(id: string): string {
-  if (id === 'depeche/random-bert-full') return 'random-weight full-size model (multilingual-e5-small shape: 12 layers × 384, 250k vocab, int8)';
-  if (id === 'depeche/tiny-bert') return 'tiny generated test model (timings not representative)';
+  if (id === 'depeche/random-bert-full') return 'random-weight full-size model (multilingual-e5-small shape: 12 layers × 384, 250k vocabulary, int8); timings only, answers meaningless';
+  if (id === 'depeche/tiny-bert') return 'tiny generated test model; timings not representative';
   return id;
 }
 
 export function renderMachine(m: Machine): string {
   return `${m.nproc} cores (nproc), ${m.cpu}, ${m.memoryGb} GB RAM, Node ${m.node}, ${m.platform}`;
+}
+
+const ms = (v: number | null | undefined) => (v == null ? null : `${fixed(v, v < 10 ? 2 : 1)} ms`);
+
+function renderHeadline(r: BenchResults): string {
+  const rows: (string | null)[][] = [];
+  const seed = r.compare?.coverages.find((c) => c.name === 'seed');
+  const syn = r.compare?.coverages.find((c) => c.name === 'synthetic');
+  if (seed?.depeche.query && seed.peer.query) {
+    rows.push([
+      `warm query p50, seed coverage (${seed.chunks} chunks)`,
+      ms(seed.depeche.query.ask.p50Ms),
+      ms(seed.peer.query.search.p50Ms),
+      ratioCell(seed.ratios.queryP50, TARGETS.queryRatio, 'lower'),
+    ]);
+    rows.push(['warm query p95, seed coverage', ms(seed.depeche.query.ask.p95Ms), ms(seed.peer.query.search.p95Ms), fixed(seed.depeche.query.ask.p95Ms / seed.peer.query.search.p95Ms, 2)]);
+  }
+  if (syn?.depeche.query && syn.peer.query) {
+    rows.push([
+      `warm query p50, synthetic coverage (${syn.chunks} chunks)`,
+      ms(syn.depeche.query.ask.p50Ms),
+      ms(syn.peer.query.search.p50Ms),
+      ratioCell(syn.ratios.queryP50, TARGETS.queryRatio, 'lower'),
+    ]);
+  }
+  for (const c of [seed, syn]) {
+    if (!c) continue;
+    rows.push([
+      `build throughput, ${c.name} coverage (chunks/s while embedding)`,
+      fixed(c.depeche.build.chunksPerS, 1),
+      fixed(c.peer.build.chunksPerS, 1),
+      ratioCell(c.ratios.buildRate, TARGETS.buildRatio, 'higher'),
+    ]);
+    rows.push([
+      `build peak RSS, ${c.name} coverage`,
+      `${fixed(c.depeche.build.peakRssMb, 0)} MB`,
+      `${fixed(c.peer.build.peakRssMb, 0)} MB`,
+      fixed(c.ratios.peakRss, 2),
+    ]);
+  }
+  if (r.cold) {
+    const ok = r.cold.depeche.answeredMs <= TARGETS.coldStartMs;
+    rows.push([
+      'cold start → first answer (process start, index on disk)',
+      ms(r.cold.depeche.answeredMs),
+      ms(r.cold.peer?.answeredMs),
+      `${fixed(r.cold.ratio, 2) ?? '–'}× (target ≤ ${TARGETS.coldStartMs} ms) ${ok ? '✓' : '✗'}`,
+    ]);
+  }
+  if (r.scale?.chosen) {
+    const c = r.scale.chosen;
+    const largest = Math.max(...r.scale.rows.map((x) => x.size));
+    const row = r.scale.rows.find((x) => x.size === largest && x.m === c.m && x.efConstruction === c.efConstruction && x.efSearch === c.efSearch);
+    if (row) {
+      rows.push([
+        `index search at ${largest} vectors (M=${c.m}, efC=${c.efConstruction}, ef=${c.efSearch})`,
+        `p50 ${fixed(row.p50Ms, 3)} ms, recall@10 ${fixed(row.recallAt10, 3)}`,
+        null,
+        `target p50 ≤ ${P50_TARGET_MS} ms, recall ≥ ${RECALL_TARGET} ${row.p50Ms <= P50_TARGET_MS && row.recallAt10 >= RECALL_TARGET ? '✓' : '✗'}`,
+      ]);
+    }
+  }
+  if (rows.length === 0) return '';
+  return ['### Summary', '', table(['measure', 'Dépêche', 'peer (LangChain HNSWLib)', 'ratio / target'], rows)].join('\n');
+}
+
+function renderCompare(c: SideBySideResult): string {
+  const rows = c.coverages.flatMap((cov) => {
+    const d = cov.depeche;
+    const p = cov.peer;
+    return [
+      [
+        cov.name,
+        cov.chunks,
+        'Dépêche `ask` (hybrid)',
+        fixed(d.query?.ask.p50Ms, 2),
+        fixed(d.query?.ask.p95Ms, 2),
+        fixed(d.build.chunksPerS, 1),
+        fixed(d.build.totalS, 1),
+        fixed(d.build.peakRssMb, 0),
+        fixed(d.exact?.recallAtK, 3),
+      ],
+      [cov.name, cov.chunks, 'Dépêche `ask`, repeated question (cached vector)', fixed(d.query?.askCached.p50Ms, 2), fixed(d.query?.askCached.p95Ms, 2), null, null, null, null],
+      [cov.name, cov.chunks, 'Dépêche `ask`, lexical mode (no model)', fixed(d.query?.askLexical.p50Ms, 2), fixed(d.query?.askLexical.p95Ms, 2), null, null, null, null],
+      [cov.name, cov.chunks, 'exact search over the same vectors (dot products only)', fixed(d.exact?.search.p50Ms, 3), fixed(d.exact?.search.p95Ms, 3), null, null, null, '1 (reference)'],
+      [
+        cov.name,
+        cov.chunks,
+        'peer `similaritySearch`',
+        fixed(p.query?.search.p50Ms, 2),
+        fixed(p.query?.search.p95Ms, 2),
+        fixed(p.build.chunksPerS, 1),
+        fixed(p.build.totalS, 1),
+        fixed(p.build.peakRssMb, 0),
+        fixed(p.exact?.recallAtK, 3),
+      ],
+    ];
+  });
+  return [
+    `### Query latency and build, side by side (k=${c.k}; ${c.timedQueries} timed queries = ${c.questions} FR+EN questions × distinct wordings, warm)`,
+    '',
+    table(['coverage', 'chunks', 'side', 'query p50 ms', 'p95 ms', 'build chunks/s', 'build total s', 'build peak RSS MB', `dense recall@${2 * c.k} vs exact`], rows),
+  ].join('\n');
+}
+
+function renderCold(c: ColdStartResult): string {
+  const row = (name: string, s: ColdStartResult['depeche'] | null) =>
+    s ? [name, fixed(s.importedMs, 0), fixed(s.indexLoadedMs, 0), fixed(s.answeredMs, 0), fixed(s.wallMs, 0)] : [name, null, null, null, null];
+  return [
+    `### Cold start (median of ${c.depeche.runs.length} fresh processes; ms since process start)`,
+    '',
+    table(['side', 'modules imported', 'index loaded', 'first answer', 'spawn → exit'], [
+      row('Dépêche (createEngine + ask)', c.depeche),
+      row('peer (HNSWLib.load + similaritySearch)', c.peer),
+      ['CLI `ask --json` (node --import tsx src/cli/main.ts)', null, null, null, fixed(c.cliWallMs, 0)],
+    ]),
+  ].join('\n');
+}
+
+function renderRuntime(r: EmbedRuntimeResult): string {
+  const row = (name: string, s: EmbedRuntimeResult['xenova']) => [
+    name,
+    s.version,
+    fixed(s.loadMs, 0),
+    fixed(s.queryP50Ms, 1),
+    fixed(s.queryP95Ms, 1),
+    `${fixed(s.passagesPerS, 1)} (batch ${s.bestBatch})`,
+    fixed(s.peakRssMb, 0),
+  ];
+  const batches = r.runs.map((run, i) => [
+    `${run.runtime}${run.threads ? `, ${run.threads} threads` : ''} (process ${i + 1})`,
+    ...run.passages.map((p) => fixed(p.perS, 1)),
+    fixed(run.query.p50Ms, 1),
+  ]);
+  const threadRows = r.threadRuns.map((run) => [
+    `huggingface, intraOpNumThreads=${run.threads}`,
+    ...run.passages.map((p) => fixed(p.perS, 1)),
+    fixed(run.query.p50Ms, 1),
+  ]);
+  const batchHeader = (r.runs[0]?.passages ?? []).map((p) => `batch ${p.batchSize} passages/s`);
+  return [
+    `### Embedding runtime: Dépêche's embedding path on each transformers.js (${r.questions} queries one by one, ${r.passages} seed passages)`,
+    '',
+    table(['runtime', 'version', 'import+load ms', 'query p50 ms', 'query p95 ms', 'passages/s (best batch)', 'peak RSS MB'], [
+      row('@xenova/transformers', r.xenova),
+      row('@huggingface/transformers', r.huggingface),
+    ]),
+    '',
+    `Ratios huggingface / xenova: query p50 ${fixed(r.ratios.queryP50, 2) ?? '–'}×, passages/s ${fixed(r.ratios.passagesPerS, 2) ?? '–'}×, load ${fixed(r.ratios.loadMs, 2) ?? '–'}×.`,
+    '',
+    table(['process', ...batchHeader, 'query p50 ms'], [...batches, ...threadRows]),
+  ].join('\n');
 }
 
 function renderScale(s: IndexScaleResult): string {
@@ -60,14 +220,17 @@ function renderScale(s: IndexScaleResult): string {
 /** The Markdown printed at the end of a run and pasted into the README. */
 export function renderReport(r: BenchResults): string {
   const parts = [
-    `## Benchmark (${r.startedAt.slice(0, 10)})`,
+    `## Benchmark (${r.startedAt.slice(0, 10)}, ${Math.round(r.durationS)} s)`,
     '',
     `Machine: ${renderMachine(r.machine)}.`,
     `Model: \`${r.model.id}\` — ${r.model.label}.`,
   ];
+  const headline = renderHeadline(r);
+  if (headline) parts.push('', headline);
+  if (r.compare) parts.push('', renderCompare(r.compare));
+  if (r.cold) parts.push('', renderCold(r.cold));
+  if (r.runtime) parts.push('', renderRuntime(r.runtime));
   if (r.scale) parts.push('', renderScale(r.scale));
   if (r.errors.length) parts.push('', '### Sections that failed', '', ...r.errors.map((e) => `- ${e.section}: ${e.message}`));
   return parts.join('\n');
 }
-
-export { ratioCell };

@@ -2,17 +2,61 @@
  * `npm run bench`: Dépêche vs the peer (LangChain.js HNSWLib + HuggingFaceTransformersEmbeddings),
  * side by side in one run, plus the vector index scale curve. See bench/README.md.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { repoRoot } from './lib/child.js';
 import { describeMachine } from './lib/machine.js';
 import { BenchUsageError, parseBenchOptions, type BenchOptions, type Section } from './lib/options.js';
 import { modelLabel, renderReport, type BenchResults } from './report.js';
+import { runColdStart } from './sections/cold-start.js';
+import { runEmbedRuntime } from './sections/embed-runtime.js';
 import { runIndexScale } from './sections/index-scale.js';
+import { makeWorkDir, runSideBySide } from './sections/side-by-side.js';
 
-async function runSection(results: BenchResults, section: Section, options: BenchOptions): Promise<void> {
+async function runSection(results: BenchResults, section: Section, options: BenchOptions, workDir: string): Promise<void> {
   const verbose = !options.quiet;
+  const model = { model: options.model, modelDir: options.modelDir, cacheDir: options.cacheDir };
   switch (section) {
+    case 'compare':
+      results.compare = await runSideBySide({
+        ...model,
+        corpus: options.corpus,
+        syntheticArticles: options.syntheticArticles,
+        repeat: options.repeat,
+        k: options.k,
+        workDir,
+        verbose,
+      });
+      return;
+    case 'cold': {
+      let indexDir = results.compare?.seedIndexDir ?? null;
+      if (!indexDir) {
+        // No side-by-side run: build the seed index first (not timed here).
+        const built = await runSideBySide({ ...model, corpus: options.corpus, syntheticArticles: 0, repeat: 1, k: options.k, workDir, verbose });
+        indexDir = built.seedIndexDir;
+      }
+      results.cold = await runColdStart({
+        ...model,
+        corpus: options.corpus,
+        indexDir,
+        peerDir: path.join(workDir, 'peer-store-seed'),
+        runs: options.coldRuns,
+        k: options.k,
+        verbose,
+      });
+      return;
+    }
+    case 'runtime':
+      results.runtime = await runEmbedRuntime({
+        ...model,
+        corpus: options.corpus,
+        batchSizes: options.batchSizes,
+        repeat: options.repeat,
+        rounds: options.rounds,
+        threads: options.threads,
+        verbose,
+      });
+      return;
     case 'scale':
       results.scale = await runIndexScale({
         sizes: options.sizes,
@@ -24,8 +68,6 @@ async function runSection(results: BenchResults, section: Section, options: Benc
         k: 10,
         verbose,
       });
-      return;
-    default:
       return;
   }
 }
@@ -49,10 +91,11 @@ async function main(): Promise<void> {
     model: { id: options.model, dir: options.modelDir ? path.relative(repoRoot, options.modelDir) || '.' : null, label: modelLabel(options.model) },
     errors: [],
   };
+  const workDir = makeWorkDir();
   for (const section of options.sections) {
     if (!options.quiet) process.stderr.write(`\n== ${section}\n`);
     try {
-      await runSection(results, section, options);
+      await runSection(results, section, options, workDir);
     } catch (err) {
       // One failing side (e.g. no model here) must not lose the other sections' numbers.
       const message = (err instanceof Error ? err.message : String(err)).split('\n')[0]!;
@@ -60,6 +103,7 @@ async function main(): Promise<void> {
       process.stderr.write(`bench: ${section} failed: ${message}\n`);
     }
   }
+  rmSync(workDir, { recursive: true, force: true });
   results.durationS = (Date.now() - started) / 1000;
   mkdirSync(path.dirname(options.out), { recursive: true });
   writeFileSync(options.out, `${JSON.stringify(results, null, 2)}\n`);

@@ -2,18 +2,21 @@
  * Measures lexical retrieval on a question set, to tune the analyzer and BM25.
  *
  *   tsx scripts/tune-lexical.ts --corpus DIR --questions FILE [--seed-sources]
- *        [--words 150,200] [--chunker] [--set k1=1.2,b=0.75 --set titleWeight=0] [--cross-lingual on|off|both] [--misses]
+ *        [--words 0,150,200] [--paragraphs] [--set k1=1.2,b=0.75 --set titleWeight=0]
+ *        [--cross-lingual on|off|both] [--misses]
  *
  * Corpus formats: PIAF (`<slug>.txt`: title line, blank line, paragraphs) or, with
  * --seed-sources, the seed coverage (`NNN_….txt` raw bodies, titles in sources.json).
- * Passages: paragraphs (blank-line separated) merged up to --words words; 0 = one paragraph each.
- * With --chunker: the engine's loader, cleaner and `chunkArticle` (target --words, 0 = its defaults).
+ * Passages: the engine's loader, cleaner and `chunkArticle`, aiming at --words words
+ * (max 1.5×; 0 = the chunker's defaults). With --paragraphs: blank-line paragraphs merged
+ * up to --words words (0 = one paragraph each). Each --set is one scoring configuration.
+ * Prints hit@1/3/5/10 and MRR, overall and by language; --misses lists questions not in the top 3.
  */
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { createLexicalIndex, type LexicalIndexOptions } from '../src/engine/search/bm25.js';
-import { expandQuery } from '../src/engine/text/cross-lingual.js';
+import { analyze } from '../src/engine/text/analyze.js';
 import { chunkArticle, DEFAULT_CHUNK_OPTIONS } from '../src/engine/text/chunk.js';
 import { loadCorpus } from '../src/engine/corpus/load-corpus.js';
 import { findArticleText } from '../src/engine/corpus/clean.js';
@@ -40,11 +43,11 @@ const { values } = parseArgs({
     corpus: { type: 'string' },
     questions: { type: 'string' },
     'seed-sources': { type: 'boolean', default: false },
-    words: { type: 'string', default: '150' },
+    words: { type: 'string', default: '0' },
     set: { type: 'string', multiple: true },
     'cross-lingual': { type: 'string', default: 'on' },
     misses: { type: 'boolean', default: false },
-    chunker: { type: 'boolean', default: false },
+    paragraphs: { type: 'boolean', default: false },
   },
 });
 
@@ -130,19 +133,21 @@ const sizes = values.words.split(',').map(Number);
 const sets = values.set && values.set.length > 0 ? values.set : [''];
 const crossModes = values['cross-lingual'] === 'both' ? [true, false] : [values['cross-lingual'] !== 'off'];
 
-const engineArticles = values.chunker ? await loadEngineArticles(values.corpus, values['seed-sources']) : [];
+const engineArticles = !values.paragraphs ? await loadEngineArticles(values.corpus, values['seed-sources']) : [];
 
 for (const size of sizes) {
-  const passages = values.chunker ? chunkWithEngine(engineArticles, size) : articles.flatMap((a) => splitPassages(a, size));
+  const passages = !values.paragraphs ? chunkWithEngine(engineArticles, size) : articles.flatMap((a) => splitPassages(a, size));
   const byId = new Map(passages.map((p) => [p.id, p]));
   const avgWords = passages.reduce((s, p) => s + p.text.split(/\s+/).length, 0) / passages.length;
   for (const spec of sets) {
     for (const cross of crossModes) {
-      const options: LexicalIndexOptions = { ...parseSet(spec), ...(cross ? { expandQuery } : {}) };
+      const options = parseSet(spec);
+      const setup = cross ? {} : { expandQuery: (q: string) => analyze(q).map((term) => ({ term, weight: 1 })) };
       const started = performance.now();
       const index = createLexicalIndex(
         passages.map((p) => ({ id: p.id, text: p.text, title: p.title })),
         options,
+        setup,
       );
       const built = performance.now() - started;
       const stats = new Map<string, { n: number; h1: number; h3: number; h5: number; h10: number; mrr: number }>();

@@ -95,14 +95,33 @@ describe('ingest from a URL', () => {
     expect(articles[0]!.text).not.toContain('deux pour cent');
   });
 
+  it('keeps a known fact the new version of a page no longer states', async () => {
+    server.changing.html = changedPage('Le conseil municipal a adopté le budget primitif, en hausse de deux pour cent.').replace('<head>', '<head><meta property="article:published_time" content="2025-03-04T18:00:00+01:00">');
+    const first = await ingest({ url: `${server.origin}/changing` }, deps);
+    expect(first.source.date).toBe('2025-03-04');
+    server.changing.html = changedPage('Le conseil municipal a adopté le budget primitif, en hausse de trois pour cent.');
+    const second = await ingest({ url: `${server.origin}/changing` }, deps);
+    expect(second.status).toBe('updated');
+    expect(second.source).toMatchObject({ id: first.id, date: '2025-03-04', publisher: 'La Gazette locale' });
+  });
+
   it('lets fetch refusals through unchanged and writes nothing', async () => {
     const error = (await ingest({ url: `${server.origin}/to-metadata` }, deps).catch((e: unknown) => e)) as IngestError;
     expect(error).toBeInstanceOf(IngestError);
     expect(error.code).toBe('FORBIDDEN_ADDRESS');
     const binary = (await ingest({ url: `${server.origin}/disguised` }, deps).catch((e: unknown) => e)) as IngestError;
     expect(binary.code).toBe('NOT_A_DOCUMENT');
-    expect(binary.message).toBe('The document is image/png, not a document (HTML, Markdown or plain text).');
+    expect(binary.message).toBe('The document is image/png, not a document (HTML, PDF, Markdown or plain text).');
     expect(await readdir(corpusDir)).toEqual([]);
+  });
+
+  it('ingests a PDF served as application/pdf with its declared title', async () => {
+    const result = await ingest({ url: `${server.origin}/rapport.pdf` }, deps);
+    expect(result).toMatchObject({ status: 'added', title: 'Rapport annuel de la Cour des comptes', source: { url: `${server.origin}/rapport.pdf`, publisher: null, date: null } });
+    const { articles } = await loadCorpus(corpusDir);
+    expect(articles[0]!.text).toBe(
+      'Le rapport annuel de la Cour des comptes, publié mercredi, pointe une dérive des dépenses de fonctionnement des collectivités locales.\n\nLes magistrats recommandent un plafonnement des hausses à un pour cent par an.\n',
+    );
   });
 
   it('ingests Markdown served as text/markdown', async () => {
@@ -129,7 +148,7 @@ describe('ingest from an attachment', () => {
   it('refuses a binary whatever its name', async () => {
     const error = (await ingest({ file: { name: 'article.txt', data: PNG } }, deps).catch((e: unknown) => e)) as IngestError;
     expect(error.code).toBe('NOT_A_DOCUMENT');
-    expect(error.message).toBe('File "article.txt" is image/png, not a document (HTML, Markdown or plain text).');
+    expect(error.message).toBe('File "article.txt" is image/png, not a document (HTML, PDF, Markdown or plain text).');
   });
 
   it('refuses an attachment over the size cap', async () => {
@@ -153,10 +172,19 @@ describe('ingest from an attachment', () => {
 
 describe('removeArticle', () => {
   it('takes the article file out of the corpus', async () => {
+    const kept = await ingest({ url: `${server.origin}/note.md` }, deps);
     const added = await ingest({ url: `${server.origin}/bare` }, deps);
     const removed = await removeArticle(added.id, deps);
     expect(removed.id).toBe(added.id);
-    expect(await readdir(corpusDir)).toEqual([]);
+    expect(await readdir(corpusDir)).toEqual([`${kept.id}.md`]);
+  });
+
+  it('refuses to remove the last article', async () => {
+    const only = await ingest({ url: `${server.origin}/bare` }, deps);
+    const error = (await removeArticle(only.id, deps).catch((e: unknown) => e)) as IngestError;
+    expect(error.code).toBe('LAST_ARTICLE');
+    expect(error.message).toBe(`Not removing «${only.title}»: it is the last article of the coverage.`);
+    expect(await readdir(corpusDir)).toEqual([`${only.id}.md`]);
   });
 
   it('says when no article has that id', async () => {

@@ -3,7 +3,9 @@ import { extractArticle, fromHtml, fromText } from '../src/engine/ingest/extract
 import { IngestError } from '../src/engine/ingest/ingest-error.js';
 import { normalizeDate, normalizeLanguage } from '../src/engine/ingest/page-metadata.js';
 import { sniffDocument } from '../src/engine/ingest/sniff-type.js';
+import { makePdf } from './fixtures/ingest/make-pdf.js';
 import { fixture, PNG } from './fixtures/ingest/page-server.js';
+import { rejoinLines } from '../src/engine/ingest/pdf-to-text.js';
 
 const PAGE_URL = 'https://quotidien.example/economie/stargate-500-milliards?utm_source=x';
 
@@ -161,7 +163,7 @@ describe('extractArticle from bytes', () => {
     const error = await extractArticle({ data: PNG, name: 'article.md', mime: 'text/html' }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(IngestError);
     expect((error as IngestError).code).toBe('NOT_A_DOCUMENT');
-    expect((error as IngestError).message).toBe('File "article.md" is image/png, not a document (HTML, Markdown or plain text).');
+    expect((error as IngestError).message).toBe('File "article.md" is image/png, not a document (HTML, PDF, Markdown or plain text).');
   });
 
   it('refuses bytes that are not text even without a known magic number', async () => {
@@ -200,14 +202,59 @@ describe('sniffDocument', () => {
     expect(await sniffDocument(Buffer.from(text))).toEqual({ document: true, kind });
   });
 
+  it('recognizes a PDF by its magic number, whatever it is called', async () => {
+    expect(await sniffDocument(makePdf([['x']]), { name: 'notes.txt', mime: 'text/plain' })).toEqual({ document: true, kind: 'pdf' });
+  });
+
   it.each([
     [PNG, 'image/png'],
-    [Buffer.from('%PDF-1.7\n%âãÏÓ\n1 0 obj'), 'application/pdf'],
     [Buffer.from('<?xml version="1.0"?><svg xmlns="http://www.w3.org/2000/svg"></svg>'), 'application/xml'],
     [Buffer.from([0x50, 0x4b, 0x03, 0x04, 0x14, 0, 0, 0, 8, 0]), 'application/zip'],
   ])('refuses binary formats (%#)', async (bytes, detected) => {
     const result = await sniffDocument(bytes);
     expect(result.document).toBe(false);
     expect(!result.document && result.detected).toBe(detected);
+  });
+});
+
+describe('extractArticle from a PDF', () => {
+  const lines = [
+    'Budget 2025 de la ville d’Orléans',
+    '',
+    'Le conseil municipal a adopté mardi soir le budget primitif de la ville, en',
+    'hausse de deux pour cent par rapport à l’année précédente, après un débat',
+    'de trois heures. Les investissements porteront sur les écoles et la voi-',
+    'rie.',
+  ];
+
+  it('reads the text, rejoining visual lines and mending hyphenation', async () => {
+    const a = await extractArticle({ data: makePdf([lines, ['Deuxième page : le détail des dépenses de fonctionnement.']]), name: 'budget.pdf' });
+    expect(a.kind).toBe('pdf');
+    expect(a.title).toBe('Budget 2025 de la ville d’Orléans'.replace('’', "'"));
+    expect(a.text).toBe(
+      "Le conseil municipal a adopté mardi soir le budget primitif de la ville, en hausse de deux pour cent par rapport à l'année précédente, après un débat de trois heures. Les investissements porteront sur les écoles et la voirie.\n\nDeuxième page : le détail des dépenses de fonctionnement.",
+    );
+    expect(a).toMatchObject({ publisher: null, canonicalUrl: null, date: null, titleFromText: false });
+  });
+
+  it('prefers the title the PDF declares, unless it is a file name', async () => {
+    const declared = await extractArticle({ data: makePdf([lines.slice(2)], { title: 'Budget primitif 2025' }) });
+    expect(declared.title).toBe('Budget primitif 2025');
+    const fileName = await extractArticle({ data: makePdf([lines.slice(2)], { title: 'Microsoft Word - budget_v3.docx' }) });
+    expect(fileName.title).toBe('Le conseil municipal a adopté mardi soir le budget primitif de la ville, en hausse de deux pour cent par rapport à…');
+    expect(fileName.titleFromText).toBe(true);
+  });
+
+  it('refuses a file that starts like a PDF but is not one', async () => {
+    const error = (await extractArticle({ data: Buffer.from('%PDF-1.7\n%âãÏÓ\n1 0 obj garbage'), name: 'broken.pdf' }).catch((e: unknown) => e)) as IngestError;
+    expect(error).toBeInstanceOf(IngestError);
+    expect(['NOT_A_DOCUMENT', 'EMPTY_DOCUMENT']).toContain(error.code);
+    expect(error.message).toMatch(/^File "broken.pdf" (could not be read as a PDF|has no readable article text)/);
+  });
+
+  it('rejoins lines: sentence ends and short lines close paragraphs', () => {
+    expect(rejoinLines('Un titre\nUne phrase qui continue sur la ligne\nsuivante et finit ici.\nUne autre.')).toBe(
+      'Un titre\n\nUne phrase qui continue sur la ligne suivante et finit ici.\n\nUne autre.',
+    );
   });
 });

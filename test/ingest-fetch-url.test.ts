@@ -1,7 +1,9 @@
+import https from 'node:https';
+import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fetchUrl, type FetchUrlOptions } from '../src/engine/ingest/fetch-url.js';
 import { IngestError } from '../src/engine/ingest/ingest-error.js';
-import { HUGE_TOTAL_BYTES, startPageServer, type PageServer } from './fixtures/ingest/page-server.js';
+import { fixture, HUGE_TOTAL_BYTES, startPageServer, type PageServer } from './fixtures/ingest/page-server.js';
 
 // Every request goes to the local page server on 127.0.0.1; refused addresses are refused
 // before any connection is attempted.
@@ -146,8 +148,14 @@ describe('fetchUrl', () => {
     const error = await refusal(fetchUrl(`${server.origin}/image.png`, testOnly));
     expect(error.code).toBe('NOT_A_DOCUMENT');
     expect(error.message).toBe(
-      `Refused ${server.origin}/image.png: content type image/png is not a document (HTML, Markdown or plain text).`,
+      `Refused ${server.origin}/image.png: content type image/png is not a document (HTML, PDF, Markdown or plain text).`,
     );
+  });
+
+  it('downloads any content type when asked (attachments are typed by content later)', async () => {
+    const doc = await fetchUrl(`${server.origin}/image.png`, { ...testOnly, anyContentType: true });
+    expect(doc.mime).toBe('image/png');
+    expect(doc.body.subarray(1, 4).toString()).toBe('PNG');
   });
 
   it('gives up on a slow body at the deadline', async () => {
@@ -186,5 +194,24 @@ describe('fetchUrl', () => {
     const error = await refusal(fetchUrl(`${origin}/news/stargate`, testOnly));
     expect(error.code).toBe('FETCH_FAILED');
     expect(error.message).toBe(`Could not fetch ${origin}/news/stargate: ECONNREFUSED.`);
+  });
+
+  it('keeps TLS verification on when connecting to a pinned address', async () => {
+    // A self-signed certificate for news.test (test-only key, committed as a fixture).
+    const tls = https.createServer({ key: fixture('test-only-self-signed.key'), cert: fixture('test-only-self-signed.crt') }, (_req, res) => {
+      res.writeHead(200, { 'content-type': 'text/html' });
+      res.end('<p>secret</p>');
+    });
+    await new Promise<void>((r) => tls.listen(0, '127.0.0.1', r));
+    const { port } = tls.address() as AddressInfo;
+    try {
+      const resolve = async () => [{ address: '127.0.0.1', family: 4 }];
+      const error = await refusal(fetchUrl(`https://news.test:${port}/`, { ...testOnly, resolve }));
+      expect(error.code).toBe('FETCH_FAILED');
+      expect(error.message).toBe(`Could not fetch https://news.test:${port}/: DEPTH_ZERO_SELF_SIGNED_CERT.`);
+    } finally {
+      tls.closeAllConnections();
+      await new Promise((r) => tls.close(r));
+    }
   });
 });

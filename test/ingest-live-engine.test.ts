@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -14,12 +14,13 @@ import { TINY_MODEL_DIR, TINY_MODEL_ID } from './helpers/tiny-model.js';
 
 // Real engine: tiny generated model, real HNSW index on disk, pages served from 127.0.0.1.
 const CHILD = resolve(import.meta.dirname, 'fixtures/ingest/ingest-child.ts');
-const TSX = resolve(import.meta.dirname, '../node_modules/.bin/tsx');
+const REPO = resolve(import.meta.dirname, '..');
 const local = async () => [{ address: '127.0.0.1', family: 4 }];
 
 let server: PageServer;
 let scratch: Scratch;
 let engine: Engine | null = null;
+const children = new Set<ChildProcess>();
 
 beforeAll(async () => {
   server = await startPageServer();
@@ -28,6 +29,7 @@ afterAll(async () => {
   await server.close();
 });
 afterEach(async () => {
+  for (const child of children) child.kill('SIGKILL');
   await engine?.dispose();
   engine = null;
   scratch?.cleanup();
@@ -47,17 +49,18 @@ async function liveCoverage() {
 }
 
 const stargateUrl = () => `http://quotidien.example:${server.port}/news/stargate`;
-const ABILENE_QUESTION = 'Où le premier chantier de centres de données a-t-il commencé, à Abilene au Texas ?';
+const WORKERS_QUESTION = 'Combien d’ouvriers le chantier emploiera-t-il selon le maire Weldon Hurt ?';
 
+/** Ids of the corpus as the loader sees them (article files only, no README). */
 function corpusIds(dir: string): string[] {
-  return readdirSync(dir).filter((n) => n.endsWith('.md')).map((n) => n.slice(0, -3)).sort();
+  return readdirSync(dir).filter((n) => n.endsWith('.md') && !/^readme/i.test(n)).map((n) => n.slice(0, -3)).sort();
 }
 
 describe('ingest into a live engine', () => {
   it('answers from a new article right after ingest, embedding only its chunks', async () => {
     const { engine, service, changes } = await liveCoverage();
-    const before = await engine.ask(ABILENE_QUESTION);
-    expect(before.passages.some((p) => p.text.includes('Abilene'))).toBe(false);
+    const before = await engine.ask(WORKERS_QUESTION);
+    expect(before.passages.some((p) => p.text.includes('Weldon Hurt'))).toBe(false);
 
     const progress: LiveIngestProgress[] = [];
     const result = await service.ingest({ url: stargateUrl() }, { actor: 'mod:42', onProgress: (p) => progress.push(p) });
@@ -68,9 +71,9 @@ describe('ingest into a live engine', () => {
     expect(progress.map((p) => p.step)).toEqual(expect.arrayContaining(['fetch', 'extract', 'write', 'index']));
     expect(changes).toEqual([{ action: 'ingest', actor: 'mod:42', id: result.id, title: result.title, status: 'added', url: 'https://quotidien.example/economie/stargate-500-milliards' }]);
 
-    const answer = await engine.ask(ABILENE_QUESTION);
+    const answer = await engine.ask(WORKERS_QUESTION);
     const hit = answer.passages.find((p) => p.source.id === result.id);
-    expect(hit?.text).toContain('Abilene');
+    expect(hit?.text).toContain('Weldon Hurt');
     expect(hit?.source).toMatchObject({ publisher: 'Le Quotidien du Test', date: '2025-01-22' });
     expect(engine.source(result.id)?.title).toBe(result.title);
   });
@@ -89,7 +92,7 @@ describe('ingest into a live engine', () => {
     expect(source.id).toBe(added.id);
     expect(report.removed).toEqual([added.id]);
     expect(changes.at(-1)).toMatchObject({ action: 'remove', actor: 'mod:7', id: added.id, status: 'removed' });
-    const answer = await engine.ask(ABILENE_QUESTION);
+    const answer = await engine.ask(WORKERS_QUESTION);
     expect(answer.passages.some((p) => p.source.id === added.id)).toBe(false);
     expect(engine.source(added.id)).toBeUndefined();
   });
@@ -111,7 +114,14 @@ describe('ingest into a live engine', () => {
 /** Runs ingest-child; resolves with its output once it exits, or SIGKILLs it when it says FROZEN. */
 function runChild(s: Scratch, freezeAt: 'write' | 'embed' | 'none', urls: string[]): Promise<{ out: string; killed: boolean }> {
   return new Promise((done, fail) => {
-    const child = spawn(TSX, [CHILD, s.corpusDir, s.indexDir, TINY_MODEL_DIR, TINY_MODEL_ID, freezeAt, ...urls], { stdio: ['ignore', 'pipe', 'pipe'] });
+    // node --import tsx, not the tsx binary: the binary runs the script in a grandchild that
+    // a SIGKILL to the binary would leave running (and holding the lock).
+    const child = spawn(process.execPath, ['--import', 'tsx', CHILD, s.corpusDir, s.indexDir, TINY_MODEL_DIR, TINY_MODEL_ID, freezeAt, ...urls], {
+      cwd: REPO,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    children.add(child);
+    child.on('exit', () => children.delete(child));
     let out = '';
     let err = '';
     child.stdout.on('data', (d: Buffer) => {
@@ -178,7 +188,7 @@ describe('ingest across processes', () => {
     // The article file landed whole; the index is still the previous generation, intact.
     const { articles, skipped } = await loadCorpus(scratch.corpusDir);
     expect(skipped).toEqual([]);
-    const added = articles.find((a) => a.text.includes('Abilene'));
+    const added = articles.find((a) => !indexBefore.manifest.articles[a.id]);
     expect(added).toBeDefined();
     const indexAfter = readIndex(scratch.indexDir);
     expect(indexAfter.manifest.createdAt).toBe(indexBefore.manifest.createdAt);
@@ -189,7 +199,7 @@ describe('ingest across processes', () => {
     const report = await engine.reindex();
     expect(report.embedded).toEqual([added!.id]);
     expect(engine.sources().map((s) => s.id).sort()).toEqual(corpusIds(scratch.corpusDir));
-    const answer = await engine.ask(ABILENE_QUESTION);
+    const answer = await engine.ask(WORKERS_QUESTION);
     expect(answer.passages.some((p) => p.source.id === added!.id)).toBe(true);
   });
 });

@@ -55,7 +55,8 @@ export function runWorker<T>(name: string, input: unknown, options: WorkerOption
       const wallMs = Number(process.hrtime.bigint() - started) / 1e6;
       const line = stdout.split('\n').find((l) => l.startsWith(MARKER));
       if (code !== 0 || !line) {
-        const tail = stderr.trim().split('\n').slice(-5).join(' | ');
+        // The error's own lines, not its stack frames nor progress lines.
+        const tail = stderr.trim().split('\n').filter((l) => !/^\s+(at |·)/.test(l)).slice(-3).join(' | ');
         reject(new Error(`bench worker ${name} failed (${signal ?? `exit ${code}`}): ${tail || 'no output'}`));
         return;
       }

@@ -4,7 +4,7 @@ import { parseArgs } from 'node:util';
 import type { HnswSetting } from '../sections/index-scale.js';
 import type { VectorDistribution } from './vectors.js';
 
-export const SECTIONS = ['scale', 'runtime', 'query', 'build', 'cold'] as const;
+export const SECTIONS = ['compare', 'cold', 'runtime', 'scale'] as const;
 export type Section = (typeof SECTIONS)[number];
 
 export interface BenchOptions {
@@ -27,14 +27,22 @@ export interface BenchOptions {
   repeat: number;
   /** Embedding batch sizes tried in the runtime section. */
   batchSizes: number[];
+  /** Rounds of the runtime comparison (x, h, x, h…). */
+  rounds: number;
+  /** onnxruntime thread counts tried with the huggingface runtime. */
+  threads: number[];
+  /** Cold start runs per side. */
+  coldRuns: number;
+  k: number;
   out: string;
   quiet: boolean;
 }
 
-const USAGE = `usage: npm run bench -- [--sections scale,runtime,query,build,cold] [--sizes 1000,10000,100000]
-  [--index-settings 8:100,16:100,16:200,32:200] [--ef 16,32,64,128,256] [--vectors clustered|uniform]
+const USAGE = `usage: npm run bench -- [--sections compare,cold,runtime,scale] [--sizes 1000,10000,100000]
+  [--index-settings 8:100,16:100,16:200] [--ef 16,32,64,128,256] [--vectors clustered|uniform]
   [--index-queries 200] [--model ID] [--model-dir DIR] [--cache-dir DIR] [--corpus DIR]
-  [--synthetic-articles 60] [--repeat 3] [--batch-sizes 1,8,32] [--out bench/results/latest.json] [--quiet]`;
+  [--synthetic-articles 60] [--repeat 3] [--k 5] [--batch-sizes 1,8,16,32] [--rounds 2] [--threads 1,2]
+  [--cold-runs 3] [--out bench/results/latest.json] [--quiet]`;
 
 export class BenchUsageError extends Error {
   constructor(message: string) {
@@ -69,6 +77,10 @@ export function parseBenchOptions(argv: string[], root: string): BenchOptions {
         'synthetic-articles': { type: 'string' },
         repeat: { type: 'string' },
         'batch-sizes': { type: 'string' },
+        rounds: { type: 'string' },
+        threads: { type: 'string' },
+        'cold-runs': { type: 'string' },
+        k: { type: 'string' },
         out: { type: 'string' },
         quiet: { type: 'boolean' },
         help: { type: 'boolean' },
@@ -86,7 +98,7 @@ export function parseBenchOptions(argv: string[], root: string): BenchOptions {
   }
   const vectors = values.vectors ?? 'clustered';
   if (vectors !== 'clustered' && vectors !== 'uniform') throw new BenchUsageError(`--vectors: "${vectors}" must be clustered or uniform`);
-  const settings = (values['index-settings'] ?? '8:100,16:100,16:200,32:200').split(',').map((pair) => {
+  const settings = (values['index-settings'] ?? '8:100,16:100,16:200').split(',').map((pair) => {
     const [m, ef] = intList('index-settings', pair.replace(':', ','));
     if (m === undefined || ef === undefined) throw new BenchUsageError(`--index-settings: "${pair}" must be M:efConstruction`);
     return { m, efConstruction: ef };
@@ -110,7 +122,11 @@ export function parseBenchOptions(argv: string[], root: string): BenchOptions {
     corpus: path.resolve(root, values.corpus ?? 'corpus'),
     syntheticArticles: values['synthetic-articles'] === '0' ? 0 : intList('synthetic-articles', values['synthetic-articles'] ?? '60')[0]!,
     repeat: intList('repeat', values.repeat ?? '3')[0]!,
-    batchSizes: intList('batch-sizes', values['batch-sizes'] ?? '1,8,32'),
+    batchSizes: intList('batch-sizes', values['batch-sizes'] ?? '1,8,16,32'),
+    rounds: intList('rounds', values.rounds ?? '2')[0]!,
+    threads: values.threads === '0' ? [] : intList('threads', values.threads ?? '1,2'),
+    coldRuns: intList('cold-runs', values['cold-runs'] ?? '3')[0]!,
+    k: intList('k', values.k ?? '5')[0]!,
     out: path.resolve(root, values.out ?? 'bench/results/latest.json'),
     quiet: values.quiet ?? false,
   };

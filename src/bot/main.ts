@@ -59,11 +59,18 @@ const ctx: BotContext = {
 };
 const bot = createBot(ctx);
 
+/** Longest wait for answers in flight before exiting anyway. */
+const SHUTDOWN_GRACE_MS = 30_000;
 let stopping = false;
 async function shutdown(signal: string): Promise<void> {
+  // npm and tsx both relay the signal: the same stop request often arrives twice.
   if (stopping) return;
   stopping = true;
   logger.info({ signal }, 'shutting down: finishing answers in flight');
+  setTimeout(() => {
+    logger.error('answers still running after the grace period: exiting anyway');
+    process.exit(1);
+  }, SHUTDOWN_GRACE_MS).unref();
   try {
     await bot.stop();
     await engine.dispose();
@@ -73,8 +80,8 @@ async function shutdown(signal: string): Promise<void> {
     process.exit(0);
   }
 }
-process.once('SIGINT', () => void shutdown('SIGINT'));
-process.once('SIGTERM', () => void shutdown('SIGTERM'));
+process.on('SIGINT', () => void shutdown('SIGINT'));
+process.on('SIGTERM', () => void shutdown('SIGTERM'));
 
 try {
   await bot.start();

@@ -5,10 +5,10 @@ import { createError, EngineError } from './errors.js';
 import { buildIndex } from './index/build-index.js';
 import { indexExists, readIndex, type IndexedChunk, type StoredIndex } from './index/index-store.js';
 import { createLexicalIndex } from './search/bm25.js';
+import { fusionWeightsFor } from './search/fusion-weights.js';
 import { hybridSearch, type SearchableIndex } from './search/hybrid-search.js';
-import { createTermWeights } from './search/term-weights.js';
+import { createTermStats, type TermStats } from './search/term-weights.js';
 import { CHUNKER_VERSION } from './text/chunk.js';
-import type { TermWeight } from './answer/highlight.js';
 import type { AskOptions, Engine, EngineConfig, IndexProgress, IndexReport, SearchMode, SourceMeta } from './types.js';
 
 /** Longest question accepted: a paragraph, not a pasted article. */
@@ -28,7 +28,7 @@ interface Snapshot {
   stored: StoredIndex;
   searchable: SearchableIndex;
   sources: Map<string, SourceMeta>;
-  termWeight: TermWeight;
+  termStats: TermStats;
 }
 
 function toSnapshot(stored: StoredIndex): Snapshot {
@@ -41,7 +41,7 @@ function toSnapshot(stored: StoredIndex): Snapshot {
     stored,
     searchable: { chunks, byLabel, lexical, vectors: stored.vectors },
     sources,
-    termWeight: createTermWeights(stored.chunks.map((c) => c.text)),
+    termStats: createTermStats(stored.chunks.map((c) => c.text)),
   };
 }
 
@@ -150,7 +150,8 @@ export async function createEngine(config: EngineConfig, hooks: EngineHooks = {}
           }
         }
       }
-      const hits = hybridSearch(snap.searchable, { text: searchText, vector: vector ?? null, mode, depth: SEARCH_DEPTH });
+      const modelId = snap.stored.manifest.model?.id ?? null;
+      const hits = hybridSearch(snap.searchable, { text: searchText, vector: vector ?? null, mode, depth: SEARCH_DEPTH, weights: fusionWeightsFor(modelId) });
       return composeAnswer({
         question: q,
         searchText,
@@ -159,8 +160,8 @@ export async function createEngine(config: EngineConfig, hooks: EngineHooks = {}
         sources: snap.sources,
         k,
         offset,
-        thresholds: thresholdsFor(snap.stored.manifest.model?.id ?? null, mode),
-        termWeight: snap.termWeight,
+        thresholds: thresholdsFor(modelId, mode),
+        termStats: snap.termStats,
         warnings,
       });
     },

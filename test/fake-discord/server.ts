@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { WebSocketServer, type WebSocket } from 'ws';
@@ -76,7 +77,9 @@ const EPHEMERAL = 64;
 
 export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promise<FakeDiscord> {
   const world = options.world ?? createWorld();
-  const token = options.token ?? 'fake-token.XYZ.secret-value-never-logged';
+  // Shaped like a real bot token: base64 of the bot id, a timestamp part, an HMAC part.
+  const token =
+    options.token ?? `${Buffer.from(world.bot.id).toString('base64url')}.GfAkE1.${randomBytes(28).toString('base64url')}`;
   const requests: RecordedRequest[] = [];
   const gatewayFrames: GatewayFrame[] = [];
   const messages = new Map<string, Record<string, any>>();

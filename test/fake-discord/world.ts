@@ -49,7 +49,8 @@ export interface World {
   channels: Map<string, Record<string, unknown>>;
 }
 
-function user(username: string, bot = false): FakeUser {
+/** A new member (or bot) with a fresh id. */
+export function user(username: string, bot = false): FakeUser {
   return {
     id: snowflake(),
     username,
@@ -221,7 +222,13 @@ function interactionBase(world: World, type: number, o: InteractionOptions): Rec
   };
 }
 
-export type CommandOption = { name: string; type: number; value: string | number | boolean; focused?: boolean };
+export type CommandOption = {
+  name: string;
+  type: number;
+  value?: string | number | boolean;
+  focused?: boolean;
+  options?: CommandOption[];
+};
 
 /** A chat-input command interaction (type 2). Option types: 3 string, 4 integer, 5 boolean, 7 channel. */
 export function commandInteraction(
@@ -230,10 +237,19 @@ export function commandInteraction(
   options: CommandOption[] = [],
   o: InteractionOptions = {},
 ): Record<string, unknown> {
+  // Channel options come with the channel itself in `resolved`, as Discord sends them.
+  const channelIds = flatten(options).filter((x) => x.type === 7).map((x) => String(x.value));
+  const resolved = channelIds.length
+    ? { channels: Object.fromEntries(channelIds.map((id) => [id, { ...(world.channels.get(id) ?? { id, type: 0 }), permissions: world.permissions.member }])) }
+    : undefined;
   return {
     ...interactionBase(world, 2, o),
-    data: { id: snowflake(), name, type: 1, options, guild_id: world.guildId },
+    data: { id: snowflake(), name, type: 1, options, guild_id: world.guildId, ...(resolved ? { resolved } : {}) },
   };
+}
+
+function flatten(options: CommandOption[]): CommandOption[] {
+  return options.flatMap((x) => [x, ...flatten(x.options ?? [])]);
 }
 
 export function autocompleteInteraction(

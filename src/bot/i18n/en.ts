@@ -1,6 +1,6 @@
 /** English UI strings; `fr.ts` must provide the same keys (checked by its type). */
 export const en = {
-  answerLabel: 'Answer',
+  answerLabel: 'Answer:',
   abstain: 'I found nothing in the coverage that answers this question.',
   youMayLookAt: 'You may look at:',
   sourcesDisagree: 'Sources disagree',

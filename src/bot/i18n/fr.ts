@@ -1,7 +1,7 @@
 import type { Messages } from './en.js';
 
 export const fr: Messages = {
-  answerLabel: 'Réponse',
+  answerLabel: 'Réponse :',
   abstain: "Je n'ai rien trouvé dans la couverture qui réponde à cette question.",
   youMayLookAt: 'Vous pouvez consulter :',
   sourcesDisagree: 'Les sources divergent',

@@ -25,7 +25,7 @@ export function formatCustomId(action: ButtonAction): string {
 /** The action a button id stands for, or null for ids this bot did not make. */
 export function parseCustomId(id: string): ButtonAction | null {
   const [kind, a, b] = id.split(':');
-  const n = (s: string | undefined) => (s !== undefined && /^\d{1,15}$/.test(s) ? Number(s) : null);
+  const n = (s: string | undefined) => (s !== undefined && /^\d{1,16}$/.test(s) && Number.isSafeInteger(Number(s)) ? Number(s) : null);
   const first = n(a);
   if (first === null) return null;
   if (kind === 'more' && n(b) !== null) return { kind: 'more', questionId: first, offset: n(b)! };

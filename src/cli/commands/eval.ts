@@ -12,9 +12,10 @@ import { CliError } from '../cli-error.js';
 import { createIndexProgress } from '../progress.js';
 import type { CliContext } from './ask.js';
 
-export const usage = `Usage: npm run eval -- --questions FILE [--corpus DIR] [--json OUT] [--k 5] [--modes hybrid,lexical,dense]
+export const usage = `Usage: npm run eval -- --questions FILE [--corpus DIR [--index-dir DIR]] [--json OUT] [--k 5] [--modes hybrid,lexical,dense]
   --questions FILE  JSONL questions (format: ../shared/README.md, "dev-questions.jsonl")
-  --corpus DIR      evaluate another coverage; it is indexed into .cache/eval-index/, never into embeddings/
+  --corpus DIR      evaluate another coverage; it is indexed into .cache/eval-index/<hash>, never into embeddings/
+  --index-dir DIR   where to keep that coverage's index instead
   --json OUT        also write the figures and per-question outcomes to OUT`;
 
 export interface EvalContext extends CliContext {
@@ -61,9 +62,8 @@ async function readQuestions(file: string): Promise<EvalQuestion[]> {
 }
 
 /** An engine over another corpus folder, with its index brought up to date (only changed articles are re-embedded). */
-async function openCorpusEngine(config: Readonly<EngineConfig>, corpusDir: string, stdout: NodeJS.WritableStream): Promise<Engine> {
+async function openCorpusEngine(config: Readonly<EngineConfig>, corpusDir: string, indexDir: string, stdout: NodeJS.WritableStream): Promise<Engine> {
   if (!existsSync(corpusDir) || !statSync(corpusDir).isDirectory()) throw new CliError(`--corpus ${corpusDir}: no such folder.`);
-  const indexDir = evalIndexDir(corpusDir, config.model);
   const engine = await createEngine({ ...config, corpusDir: resolve(corpusDir), indexDir, mode: 'hybrid' });
   const progress = createIndexProgress();
   try {
@@ -88,6 +88,7 @@ export async function runEval(argv: string[], ctx: EvalContext): Promise<number>
     options: {
       questions: { type: 'string' },
       corpus: { type: 'string' },
+      'index-dir': { type: 'string' },
       json: { type: 'string' },
       k: { type: 'string' },
       modes: { type: 'string' },
@@ -100,11 +101,15 @@ export async function runEval(argv: string[], ctx: EvalContext): Promise<number>
   }
   if (positionals.length) throw new CliError(`Unexpected argument "${positionals[0]}".\n${usage}`, 2);
   if (!values.questions) throw new CliError(`--questions FILE is required.\n${usage}`, 2);
+  if (values['index-dir'] !== undefined && values.corpus === undefined) throw new CliError('--index-dir goes with --corpus.', 2);
   const k = parseK(values.k);
   const modes = parseModes(values.modes);
   const questions = await readQuestions(values.questions);
 
-  const own = values.corpus !== undefined ? await openCorpusEngine(ctx.config, values.corpus, ctx.stdout) : null;
+  const corpus = values.corpus;
+  const own = corpus !== undefined
+    ? await openCorpusEngine(ctx.config, corpus, resolve(values['index-dir'] ?? evalIndexDir(corpus, ctx.config.model)), ctx.stdout)
+    : null;
   try {
     const engine = own ?? (await ctx.engine());
     const started = performance.now();
@@ -117,7 +122,7 @@ export async function runEval(argv: string[], ctx: EvalContext): Promise<number>
     if (values.json !== undefined) {
       const out = {
         questions: resolve(values.questions),
-        corpus: values.corpus !== undefined ? resolve(values.corpus) : ctx.config.corpusDir,
+        corpus: corpus !== undefined ? resolve(corpus) : ctx.config.corpusDir,
         model: ctx.config.model,
         k,
         runs,

@@ -1,10 +1,12 @@
 import type { IndexedChunk } from '../index/index-store.js';
 import type { SearchHit } from '../search/hybrid-search.js';
+import { createTermStats, type TermStats } from '../search/term-weights.js';
 import type { Answer, Passage, SearchMode, SourceMeta } from '../types.js';
 import { shouldAbstain, type AbstainThresholds } from './abstain.js';
 import { textFragmentLink } from './deep-link.js';
 import { findDisagreements, type ClaimSentence } from './disagreement.js';
-import { pickHighlights, scoreSentences, type TermWeight } from './highlight.js';
+import { evidenceTerms, lexicalEvidence } from './evidence.js';
+import { pickHighlights, scoreSentences } from './highlight.js';
 
 export interface ComposeInput {
   question: string;
@@ -16,20 +18,31 @@ export interface ComposeInput {
   k: number;
   offset: number;
   thresholds: AbstainThresholds;
-  termWeight?: TermWeight;
+  /** Term statistics of the whole coverage; defaults to those of the hits alone. */
+  termStats?: TermStats;
   warnings: string[];
 }
 
 const CLAIM_DEPTH = 8;
+/** Hits whose evidence counts for answering: the answer is often one or two ranks down. */
+const EVIDENCE_DEPTH = 3;
 
 const sentenceTexts = (c: IndexedChunk) => c.sentences.map((s) => c.text.slice(s.local.start, s.local.end));
 
 /** Builds the answer from ranked hits: passages with highlights and links, direct answer, abstention, disagreements. Pure. */
 export function composeAnswer(input: ComposeInput): Answer {
   const { hits, k, offset } = input;
-  const best = hits[0];
-  const coverage = best ? Math.max(...scoreSentences(input.searchText, [best.chunk.text], input.termWeight).map((s) => s.score)) : 0;
-  const abstained = shouldAbstain(best ? { coverage, similarity: best.similarity } : null, input.thresholds);
+  const stats = input.termStats ?? createTermStats(hits.map((h) => h.chunk.text));
+  const termWeight = stats.weight;
+  const leading = hits.slice(0, EVIDENCE_DEPTH);
+  const evidence = lexicalEvidence(
+    evidenceTerms(input.searchText, stats),
+    leading.map((h) => `${input.sources.get(h.articleId)?.title ?? ''}\n${h.chunk.text}`),
+    stats,
+  );
+  const similarities = leading.flatMap((h) => (h.similarity === null ? [] : [h.similarity]));
+  const similarity = similarities.length ? Math.max(...similarities) : null;
+  const abstained = shouldAbstain(leading.length ? { ...evidence, similarity } : null, input.thresholds);
   const base = { question: input.question, mode: input.mode, warnings: input.warnings };
   if (abstained) {
     const suggestions: SourceMeta[] = [];
@@ -49,7 +62,7 @@ export function composeAnswer(input: ComposeInput): Answer {
     const source = input.sources.get(chunk.articleId);
     if (!source) continue;
     const texts = sentenceTexts(chunk);
-    const scores = scoreSentences(input.searchText, texts, input.termWeight);
+    const scores = scoreSentences(input.searchText, texts, termWeight, { title: source.title });
     const { best: bestIdx, highlights } = pickHighlights(scores, chunk.sentences.map((s) => s.local));
     const bestSentence = chunk.sentences[bestIdx];
     // Link text as the page writes it (’ not '), or text fragments would not match.
@@ -66,9 +79,11 @@ export function composeAnswer(input: ComposeInput): Answer {
     const source = input.sources.get(hit.articleId);
     if (!source) continue;
     const texts = sentenceTexts(hit.chunk);
-    const scores = scoreSentences(input.searchText, texts, input.termWeight);
+    const scores = scoreSentences(input.searchText, texts, termWeight);
+    // A sentence continuing the previous one ("Il prévoit…") is about the same thing.
+    const onTopic = (i: number) => (scores[i]?.score ?? 0) > 0 || (i > 0 && (scores[i - 1]?.score ?? 0) > 0);
     texts.forEach((text, i) => {
-      if ((scores[i]?.score ?? 0) > 0) claims.push({ text, chunkId: hit.chunk.id, source });
+      if (onTopic(i)) claims.push({ text, chunkId: hit.chunk.id, source });
     });
   }
   return {

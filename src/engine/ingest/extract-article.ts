@@ -4,6 +4,7 @@ import { decodeText } from './decode-text.js';
 import { htmlToText } from './html-to-text.js';
 import { IngestError, formatBytes } from './ingest-error.js';
 import { normalizeDate, normalizeLanguage, pageMetadata } from './page-metadata.js';
+import { pdfToText, type PdfContent } from './pdf-to-text.js';
 import { sniffDocument } from './sniff-type.js';
 
 /** An article ready to be written: metadata the document states (null otherwise) and its text. */
@@ -18,7 +19,7 @@ export interface ExtractedArticle {
   language: string | null;
   /** Paragraphs separated by blank lines. */
   text: string;
-  kind: 'html' | 'markdown' | 'text';
+  kind: 'html' | 'markdown' | 'text' | 'pdf';
 }
 
 export interface RawDocument {
@@ -36,7 +37,7 @@ export const MAX_DOCUMENT_BYTES = 5 * 1024 * 1024;
 const TITLE_MAX = 200;
 
 /**
- * Turns document bytes (HTML page, Markdown or plain-text file) into an article. The type
+ * Turns document bytes (HTML page, PDF, Markdown or plain-text file) into an article. The type
  * is decided by the bytes, never by the name; binaries and empty documents are refused.
  *
  * @example await extractArticle({ data: htmlBytes, mime: 'text/html', url: 'https://site.example/a' })
@@ -51,10 +52,15 @@ export async function extractArticle(doc: RawDocument, options: { maxBytes?: num
   }
   const sniffed = await sniffDocument(doc.data, { mime: doc.mime ?? null, name: doc.name ?? null });
   if (!sniffed.document) {
-    throw new IngestError('NOT_A_DOCUMENT', `${label} is ${sniffed.detected}, not a document (HTML, Markdown or plain text).`);
+    throw new IngestError('NOT_A_DOCUMENT', `${label} is ${sniffed.detected}, not a document (HTML, PDF, Markdown or plain text).`);
   }
-  const source = decodeText(doc.data, { charset: doc.charset ?? null, html: sniffed.kind === 'html' });
-  const article = sniffed.kind === 'html' ? fromHtml(source, doc.url ?? null) : fromText(source, sniffed.kind);
+  let article: ExtractedArticle;
+  if (sniffed.kind === 'pdf') {
+    article = fromPdf(await pdfToText(doc.data, doc.name ? `File ${JSON.stringify(doc.name)}` : 'The document'));
+  } else {
+    const source = decodeText(doc.data, { charset: doc.charset ?? null, html: sniffed.kind === 'html' });
+    article = sniffed.kind === 'html' ? fromHtml(source, doc.url ?? null) : fromText(source, sniffed.kind);
+  }
   if (!article.text.trim()) throw new IngestError('EMPTY_DOCUMENT', `${label} has no readable article text.`);
   return article;
 }
@@ -108,6 +114,32 @@ export function fromText(source: string, kind: 'markdown' | 'text'): ExtractedAr
     language: normalizeLanguage(str(front.language)),
     text,
     kind,
+  };
+}
+
+/** PDF → article: its declared title and language; no publisher, URL or date (a PDF does not state them). */
+export function fromPdf(pdf: PdfContent): ExtractedArticle {
+  let text = pdf.text;
+  let title = pdf.title;
+  if (!title) {
+    // A short first paragraph is the document's own heading.
+    const [first = '', ...rest] = text.split('\n\n');
+    if (first.length <= 150 && !/[.!?…:;,]$/.test(first) && rest.length > 0) {
+      title = first;
+      text = rest.join('\n\n');
+    }
+  } else if (text.split('\n\n')[0]?.trim() === title) {
+    text = text.split('\n\n').slice(1).join('\n\n');
+  }
+  return {
+    title: clip(title ?? titleFromText(text) ?? ''),
+    titleFromText: title === null,
+    publisher: null,
+    canonicalUrl: null,
+    date: null,
+    language: pdf.language,
+    text,
+    kind: 'pdf',
   };
 }
 
@@ -166,7 +198,11 @@ function stripSiteSuffix(title: string, publisher: string | null): string {
 
 function clip(text: string, max = TITLE_MAX): string {
   const flat = text.replace(/\s+/g, ' ').trim();
-  return flat.length <= max ? flat : `${flat.slice(0, max - 1).trimEnd()}…`;
+  if (flat.length <= max) return flat;
+  const cut = flat.slice(0, max - 1);
+  const space = cut.lastIndexOf(' ');
+  // Cut between words when one ends near the limit.
+  return `${(space > max * 0.6 ? cut.slice(0, space) : cut).trimEnd()}…`;
 }
 
 function str(value: unknown): string | null {

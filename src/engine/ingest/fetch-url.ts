@@ -26,6 +26,12 @@ export interface FetchUrlOptions {
   maxBytes?: number;
   /** Default 5. */
   maxRedirects?: number;
+  /**
+   * Skip the Content-Type check, for downloading a chat attachment (CDNs label files
+   * application/octet-stream); the caller must then type the bytes by content
+   * (`extractArticle` does).
+   */
+  anyContentType?: boolean;
   /** Host name resolution; defaults to `dns.lookup(host, { all: true })`. */
   resolve?: (hostname: string) => Promise<ResolvedAddress[]>;
 }
@@ -47,6 +53,7 @@ export const DOCUMENT_MIME_TYPES: readonly string[] = [
   'text/plain',
   'text/markdown',
   'text/x-markdown',
+  'application/pdf',
 ];
 
 export const FETCH_DEFAULTS = { timeoutMs: 10_000, maxBytes: 5 * 1024 * 1024, maxRedirects: 5 } as const;
@@ -216,11 +223,11 @@ async function readDocument(
   }
   const contentType = headerValue(response.headers['content-type']);
   const mime = mimeOf(contentType);
-  if (mime !== null && !DOCUMENT_MIME_TYPES.includes(mime)) {
+  if (mime !== null && !options.anyContentType && !DOCUMENT_MIME_TYPES.includes(mime)) {
     response.destroy();
     throw new IngestError(
       'NOT_A_DOCUMENT',
-      `Refused ${describeUrl(url)}: content type ${mime} is not a document (HTML, Markdown or plain text).`,
+      `Refused ${describeUrl(url)}: content type ${mime} is not a document (HTML, PDF, Markdown or plain text).`,
     );
   }
   const maxBytes = options.maxBytes ?? FETCH_DEFAULTS.maxBytes;
@@ -282,4 +289,15 @@ function shortReason(error: unknown): string {
   const code = (error as { code?: unknown })?.code;
   if (typeof code === 'string') return code;
   return error instanceof Error ? error.message.split('\n')[0] ?? 'error' : 'error';
+}
+
+/**
+ * Reads the test-only allowlist from `INGEST_ALLOW_HOSTS` (comma-separated hosts or
+ * addresses, e.g. "127.0.0.1"). Empty or unset: no exemption, which is what production wants.
+ */
+export function allowHostsFromEnv(env: NodeJS.ProcessEnv): string[] {
+  return (env.INGEST_ALLOW_HOSTS ?? '')
+    .split(',')
+    .map((h) => h.trim())
+    .filter(Boolean);
 }

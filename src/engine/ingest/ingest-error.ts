@@ -4,6 +4,7 @@
  */
 export type IngestErrorCode =
   | 'NO_INPUT'
+  | 'FILE_UNREADABLE'
   | 'BAD_URL'
   | 'UNSUPPORTED_SCHEME'
   | 'FORBIDDEN_ADDRESS'
@@ -16,6 +17,7 @@ export type IngestErrorCode =
   | 'FETCH_FAILED'
   | 'EMPTY_DOCUMENT'
   | 'NOT_FOUND'
+  | 'LAST_ARTICLE'
   | 'LOCKED';
 
 export class IngestError extends Error {

@@ -4,6 +4,7 @@ import { parseArticleFile } from '../corpus/article-file.js';
 import { findArticleText } from '../corpus/clean.js';
 import { chunkArticle } from '../text/chunk.js';
 import type { Engine, IndexProgress, IndexReport, SourceMeta } from '../types.js';
+import { withCorpusLock } from './corpus-lock.js';
 import { ingest, removeArticle, type IngestInput, type IngestResult, type IngestStep } from './ingest.js';
 import type { FetchUrlOptions } from './fetch-url.js';
 
@@ -41,8 +42,9 @@ export interface IngestService {
 /**
  * Ingest and removal against a live engine: change the corpus (locked, atomic), then let the
  * engine's incremental reindex embed only the new chunks, so the next `ask` sees them.
- * The reindex runs after the corpus lock is released; since every change is followed by a
- * reindex, the last one always sees the final corpus.
+ * The reindex takes the corpus lock again after the write released it (fetching for the next
+ * ingest can proceed meanwhile); since every change is followed by a reindex, the last one
+ * always sees the final corpus.
  *
  * @example const service = createIngestService(engine, { corpusDir: config.corpusDir });
  *   await service.ingest({ url }, { actor: 'mod#1234' }) // { id, title, status: 'added', passages: 14, … }
@@ -58,18 +60,29 @@ export function createIngestService(engine: Pick<Engine, 'reindex'>, options: In
       });
       if (result.status === 'duplicate') return { ...result, passages: 0, report: null };
       options.onChange?.({ action: 'ingest', actor, id: result.id, title: result.title, status: result.status, url: result.source.url });
-      const report = await engine.reindex((progress) => onProgress?.({ step: 'index', progress }));
+      const report = await reindexLocked(engine, options.corpusDir, onProgress);
       return { ...result, passages: await countPassages(options.corpusDir, result.id), report };
     },
 
     async remove(id, { actor = 'unknown', onProgress } = {}) {
       const source = await removeArticle(id, { corpusDir: options.corpusDir });
       options.onChange?.({ action: 'remove', actor, id, title: source.title, status: 'removed', url: source.url });
-      const report = await engine.reindex((progress) => onProgress?.({ step: 'index', progress }));
+      const report = await reindexLocked(engine, options.corpusDir, onProgress);
       return { source, report };
     },
   };
 }
+
+/**
+ * The index update runs under the corpus lock too: two processes (bot and CLI) updating one
+ * index folder at once would otherwise race on its generations. Embedding can take a while,
+ * so waiters are patient.
+ */
+function reindexLocked(engine: Pick<Engine, 'reindex'>, corpusDir: string, onProgress?: (p: LiveIngestProgress) => void): Promise<IndexReport> {
+  return withCorpusLock(corpusDir, () => engine.reindex((progress) => onProgress?.({ step: 'index', progress })), { waitMs: REINDEX_WAIT_MS });
+}
+
+const REINDEX_WAIT_MS = 5 * 60_000;
 
 /** Chunks of an article as the index builds them (same cleaning and chunker). */
 async function countPassages(corpusDir: string, id: string): Promise<number> {

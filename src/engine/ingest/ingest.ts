@@ -1,4 +1,4 @@
-import { rm } from 'node:fs/promises';
+import { readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { serializeArticleFile } from '../corpus/article-file.js';
 import { findArticleText } from '../corpus/clean.js';
@@ -81,10 +81,19 @@ export async function ingest(input: IngestInput, deps: IngestDeps): Promise<Inge
     if (sameText) return duplicate(sameText, sameText.urlKey !== null && keys.has(sameText.urlKey) ? 'url' : 'text', article);
     const sameUrl = catalog.find((e) => e.urlKey !== null && keys.has(e.urlKey));
     if (sameUrl) {
-      const file = await writeArticle(deps.corpusDir, sameUrl.meta.id, meta, article, sameUrl.path);
-      return result(sameUrl.meta.id, meta, 'updated', file, article);
+      // The new version's text and title win; a fact the new page leaves unsaid keeps its old value.
+      const old = sameUrl.meta;
+      const merged = {
+        ...meta,
+        publisher: meta.publisher ?? old.publisher,
+        url: meta.url ?? old.url,
+        date: meta.date ?? old.date,
+        language: meta.language ?? old.language,
+      };
+      const file = await writeArticle(deps.corpusDir, old.id, merged, article, sameUrl.path);
+      return result(old.id, merged, 'updated', file, article);
     }
-    const id = freshId(meta.title, url ?? hash, catalog);
+    const id = freshId(meta.title, url ?? hash, await readdir(deps.corpusDir));
     const file = await writeArticle(deps.corpusDir, id, meta, article, null);
     return result(id, meta, 'added', file, article);
   });
@@ -95,13 +104,18 @@ export async function ingest(input: IngestInput, deps: IngestDeps): Promise<Inge
  * `engine.reindex()`, which drops its chunks from the index.
  *
  * @example await removeArticle('stargate-openai-softbank-3f9c2a1b', { corpusDir: 'corpus' }) // { id, title, … }
- * @throws IngestError NOT_FOUND
+ * @throws IngestError NOT_FOUND, LAST_ARTICLE
  */
 export async function removeArticle(id: string, deps: { corpusDir: string }): Promise<SourceMeta> {
   return withCorpusLock(deps.corpusDir, async () => {
-    const matches = (await readCatalog(deps.corpusDir)).filter((e) => e.meta.id === id);
+    const catalog = await readCatalog(deps.corpusDir);
+    const matches = catalog.filter((e) => e.meta.id === id);
     const first = matches[0];
     if (!first) throw new IngestError('NOT_FOUND', `No article with id ${JSON.stringify(id.slice(0, 140))}.`);
+    if (matches.length === catalog.length) {
+      // An empty corpus cannot be indexed: the index would keep serving the removed article.
+      throw new IngestError('LAST_ARTICLE', `Not removing «${first.meta.title}»: it is the last article of the coverage.`);
+    }
     for (const entry of matches) await rm(entry.path, { force: true });
     fsyncPath(deps.corpusDir);
     return first.meta;
@@ -147,8 +161,9 @@ function sameSite(a: string, b: string): boolean {
   return x === y || x.endsWith(`.${y}`) || y.endsWith(`.${x}`);
 }
 
-function freshId(title: string, identity: string, catalog: CatalogEntry[]): string {
-  const taken = new Set(catalog.map((e) => e.meta.id));
+/** A new id that no file of the corpus uses, even one the loader cannot read. */
+function freshId(title: string, identity: string, names: string[]): string {
+  const taken = new Set(names.map((n) => n.replace(/\.[^.]*$/, '')));
   for (let length = 8; length <= 64; length += 8) {
     const id = articleId(title, identity, length);
     if (!taken.has(id)) return id;

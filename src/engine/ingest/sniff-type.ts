@@ -1,6 +1,6 @@
 import { fileTypeFromBuffer } from 'file-type';
 
-export type DocumentKind = 'html' | 'markdown' | 'text';
+export type DocumentKind = 'html' | 'markdown' | 'text' | 'pdf';
 
 export type SniffResult =
   | { document: true; kind: DocumentKind }
@@ -10,8 +10,8 @@ export type SniffResult =
 const HEAD_BYTES = 8192;
 
 /**
- * Decides from the bytes themselves what a document is: HTML, Markdown or plain text, or
- * not a document at all (binary formats recognized by magic numbers, or bytes that are not
+ * Decides from the bytes themselves what a document is: HTML, PDF, Markdown or plain text,
+ * or not a document at all (binary formats recognized by magic numbers, or bytes that are not
  * text). A name or a Content-Type may only choose between text kinds; it never lets bytes
  * that look binary through.
  *
@@ -25,6 +25,7 @@ export async function sniffDocument(
   const head = data.subarray(0, HEAD_BYTES);
   const magic = await fileTypeFromBuffer(head);
   const headText = Buffer.from(head).toString('latin1');
+  if (magic?.mime === 'application/pdf') return { document: true, kind: 'pdf' };
   if (magic && magic.mime !== 'application/xml') return { document: false, detected: magic.mime };
   if (magic && !/<html[\s>]/i.test(headText)) return { document: false, detected: magic.mime };
   if (!looksLikeText(head)) return { document: false, detected: 'application/octet-stream' };

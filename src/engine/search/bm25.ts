@@ -1,9 +1,11 @@
-import { analyze, analyzeWords } from '../text/analyze.js';
+import { ANALYZER_VERSION, analyze, analyzeBoth, analyzeWords } from '../text/analyze.js';
+import { expandQuery as expandAcrossLanguages } from '../text/cross-lingual.js';
 
 /**
- * Lexical search over chunks: BM25F over two fields (chunk body, article title),
- * plus a bonus for query bigrams found adjacent in the body, and a typo fallback
- * for query words the coverage never uses.
+ * Lexical search over chunks. BM25F over the chunk body and its article's title,
+ * plus smaller bonuses that each paid on the French eval sets (scripts/tune-lexical.ts):
+ * exact unstemmed words, adjacent query bigrams, shared 5-letter prefixes
+ * ("risquent" ~ "risque"), and one-edit typo matches for words the coverage never uses.
  */
 
 export interface LexicalDoc {
@@ -18,46 +20,53 @@ export interface LexicalHit {
   score: number;
 }
 
-export interface LexicalIndexOptions {
-  /** BM25 saturation. */
-  k1?: number;
-  /** BM25 length normalisation of the body field. */
-  b?: number;
-  /** Weight of a title occurrence relative to a body occurrence. */
-  titleWeight?: number;
-  /** Weight of the adjacent-bigram bonus (0 disables it). */
-  bigramWeight?: number;
-  /** Weight of typo-tolerant matches for query terms absent from the index (0 disables them). */
-  fuzzyWeight?: number;
-  /** Weight of matches on the first `prefixLength` letters of a term ("caractérise" ~ "caractéristique"); 0 disables. */
-  prefixWeight?: number;
-  prefixLength?: number;
-  /** Weight of exact (unstemmed) word matches, on top of the stemmed match; 0 disables. */
-  exactWeight?: number;
-  /** Turns a question into weighted query terms; defaults to `analyze` with weight 1. */
-  expandQuery?: (query: string) => WeightedTerm[];
-}
-
 export interface WeightedTerm {
   term: string;
   weight: number;
 }
 
-type ResolvedOptions = Required<Omit<LexicalIndexOptions, 'expandQuery'>>;
+export interface LexicalIndexOptions {
+  /** BM25 term-frequency saturation. */
+  k1?: number;
+  /** BM25 length normalisation. */
+  b?: number;
+  /** Weight of a title occurrence relative to a body occurrence (0 ignores titles). */
+  titleWeight?: number;
+  /** Weight of exact (unstemmed) word matches, on top of the stemmed match; 0 disables. */
+  exactWeight?: number;
+  /** Weight of query bigrams found adjacent in the chunk; 0 disables. */
+  bigramWeight?: number;
+  /** Weight of matches on the first `prefixLength` letters of a term; 0 disables. */
+  prefixWeight?: number;
+  prefixLength?: number;
+  /** Weight of one-edit matches for query terms absent from the index (typos); 0 disables. */
+  fuzzyWeight?: number;
+}
 
-export const DEFAULT_LEXICAL_OPTIONS: ResolvedOptions = {
-  k1: 1.2,
-  b: 0.75,
-  titleWeight: 0.5,
-  bigramWeight: 0.3,
-  fuzzyWeight: 0.5,
-  prefixWeight: 0,
+export interface SearchSetup {
+  /**
+   * Turns a question into weighted terms. Defaults to the question's own terms plus,
+   * for English questions, French renderings (src/engine/text/cross-lingual.ts).
+   */
+  expandQuery?: (query: string) => WeightedTerm[];
+}
+
+type ScoringOptions = Required<LexicalIndexOptions>;
+
+/** Tuned on PIAF (French Wikipedia questions) and the seed dev set; see the tuning report. */
+export const DEFAULT_LEXICAL_OPTIONS: Readonly<ScoringOptions> = Object.freeze({
+  k1: 0.6,
+  b: 0.5,
+  titleWeight: 1,
+  exactWeight: 0.5,
+  bigramWeight: 0.5,
+  prefixWeight: 0.2,
   prefixLength: 5,
-  exactWeight: 0,
-};
+  fuzzyWeight: 0.5,
+});
 
 export interface LexicalIndex {
-  /** Best `k` chunks for `query`, best first; only chunks with a positive score. */
+  /** Best `k` chunks for `query`, best first, ties by id; only chunks scoring above 0. */
   search(query: string, k: number): LexicalHit[];
   /** Adds chunks; a chunk whose id is already indexed is replaced. */
   add(docs: LexicalDoc[]): void;
@@ -68,26 +77,28 @@ export interface LexicalIndex {
   toJSON(): LexicalIndexJSON;
 }
 
-/** Persisted form: analysed term counts, so loading needs no re-analysis. */
+/** Persisted form: analysed terms, so loading needs no re-analysis. */
 export interface LexicalIndexJSON {
   format: 'depeche-lexical';
   version: 1;
-  options: ResolvedOptions;
+  /** Analyzer that produced the terms; another version cannot be loaded (rebuild instead). */
+  analyzer: number;
+  options: ScoringOptions;
   titles: string[][];
-  docs: { id: string; terms: string[]; title: number | null }[];
+  docs: { id: string; terms: string[]; words: string[]; title: number | null }[];
 }
 
 /**
- * Okapi BM25 weight of one term in one document.
+ * Okapi BM25 weight of one term in one document (Lucene's idf, never negative).
  *
- * @example bm25(2, 3, 100, 120, 150, 1.2, 0.75) // → ≈ 4.1
+ * @example bm25(2, 3, 100, 120, 150, 1.2, 0.75) // → ≈ 4.78
  */
 export function bm25(tf: number, df: number, n: number, dl: number, avgdl: number, k1: number, b: number): number {
   if (tf <= 0 || df <= 0 || n <= 0) return 0;
   return idf(df, n) * saturate(tf / lengthNorm(dl, avgdl, b), k1);
 }
 
-/** BM25 idf with the +1 inside the log (Lucene), never negative even for terms in every document. */
+/** BM25 inverse document frequency, with the +1 inside the log so common terms still count a little. */
 export function idf(df: number, n: number): number {
   return Math.log(1 + (n - df + 0.5) / (df + 0.5));
 }
@@ -100,90 +111,81 @@ function saturate(tf: number, k1: number): number {
   return (tf * (k1 + 1)) / (tf + k1);
 }
 
+/**
+ * Creates a lexical index over chunks.
+ *
+ * @example
+ * const index = createLexicalIndex([{ id: 'a#0', text: 'SoftBank a investi 4 milliards.', title: 'Nvidia' }]);
+ * index.search('Combien SoftBank a-t-il investi ?', 5) // → [{ id: 'a#0', score: 2.1 }]
+ */
+export function createLexicalIndex(
+  docs: LexicalDoc[] = [],
+  options: LexicalIndexOptions = {},
+  setup: SearchSetup = {},
+): LexicalIndex {
+  const index = new BM25Index({ ...DEFAULT_LEXICAL_OPTIONS, ...definedOnly(options) }, setup.expandQuery ?? expandAcrossLanguages);
+  index.add(docs);
+  return index;
+}
+
+/** Restores an index saved with `toJSON()`; throws an Error saying why it cannot. */
+export function loadLexicalIndex(json: unknown, setup: SearchSetup = {}): LexicalIndex {
+  const data = json as Partial<LexicalIndexJSON> | null;
+  if (!data || typeof data !== 'object' || data.format !== 'depeche-lexical' || data.version !== 1) {
+    throw new Error('not a lexical index saved by Dépêche');
+  }
+  if (data.analyzer !== ANALYZER_VERSION) {
+    throw new Error(`lexical index built by analyzer v${String(data.analyzer)}, this is v${ANALYZER_VERSION}: rebuild it`);
+  }
+  if (!Array.isArray(data.docs) || !Array.isArray(data.titles)) throw new Error('lexical index file is incomplete');
+  const index = new BM25Index({ ...DEFAULT_LEXICAL_OPTIONS, ...definedOnly(data.options ?? {}) }, setup.expandQuery ?? expandAcrossLanguages);
+  for (const d of data.docs) {
+    const title = d.title === null ? null : (data.titles[d.title] ?? null);
+    index.addAnalysed(d.id, d.terms, d.words, title);
+  }
+  return index;
+}
+
+function definedOnly(options: LexicalIndexOptions): LexicalIndexOptions {
+  return Object.fromEntries(Object.entries(options).filter(([, v]) => typeof v === 'number' && Number.isFinite(v)));
+}
+
 interface DocEntry {
   id: string;
-  /** Analysed body terms, in order (kept for bigrams and persistence). */
+  /** Stemmed body terms, in order. */
   terms: string[];
+  /** Unstemmed body words, in order. */
+  words: string[];
   tf: Map<string, number>;
+  wordTf: Map<string, number>;
   bigrams: Map<string, number>;
   prefixes: Map<string, number>;
-  words: Map<string, number>;
   title: number | null;
 }
 
 interface TitleEntry {
   terms: string[];
   tf: Map<string, number>;
-  refs: number;
 }
 
-function countTerms(terms: readonly string[]): Map<string, number> {
-  const tf = new Map<string, number>();
-  for (const t of terms) tf.set(t, (tf.get(t) ?? 0) + 1);
-  return tf;
-}
-
-function bigramsOf(terms: readonly string[]): string[] {
-  const out: string[] = [];
-  for (let i = 1; i < terms.length; i++) out.push(`${terms[i - 1]} ${terms[i]}`);
-  return out;
-}
-
-/**
- * Creates a lexical index over chunks.
- *
- * @example
- * const index = createLexicalIndex([{ id: 'a#0', text: 'SoftBank investit 4 milliards', title: 'Nvidia' }]);
- * index.search('investissement de SoftBank', 5) // → [{ id: 'a#0', score: 1.3 }]
- */
-export function createLexicalIndex(docs: LexicalDoc[] = [], options: LexicalIndexOptions = {}): LexicalIndex {
-  const index = new BM25Index(resolve(options), options.expandQuery);
-  index.add(docs);
-  return index;
-}
-
-/** Restores an index saved with `toJSON()`; throws on anything else. */
-export function loadLexicalIndex(json: unknown, options: Pick<LexicalIndexOptions, 'expandQuery'> = {}): LexicalIndex {
-  const data = json as Partial<LexicalIndexJSON> | null;
-  if (!data || data.format !== 'depeche-lexical' || data.version !== 1 || !Array.isArray(data.docs) || !Array.isArray(data.titles)) {
-    throw new Error('not a lexical index saved by this version of Dépêche');
-  }
-  const index = new BM25Index(resolve(data.options ?? {}), options.expandQuery);
-  for (const d of data.docs) {
-    const title = d.title === null ? null : (data.titles[d.title] ?? null);
-    index.addAnalysed(d.id, d.terms, title);
-  }
-  return index;
-}
-
-function resolve(options: LexicalIndexOptions): ResolvedOptions {
-  return {
-    k1: options.k1 ?? DEFAULT_LEXICAL_OPTIONS.k1,
-    b: options.b ?? DEFAULT_LEXICAL_OPTIONS.b,
-    titleWeight: options.titleWeight ?? DEFAULT_LEXICAL_OPTIONS.titleWeight,
-    bigramWeight: options.bigramWeight ?? DEFAULT_LEXICAL_OPTIONS.bigramWeight,
-    fuzzyWeight: options.fuzzyWeight ?? DEFAULT_LEXICAL_OPTIONS.fuzzyWeight,
-    prefixWeight: options.prefixWeight ?? DEFAULT_LEXICAL_OPTIONS.prefixWeight,
-    prefixLength: options.prefixLength ?? DEFAULT_LEXICAL_OPTIONS.prefixLength,
-    exactWeight: options.exactWeight ?? DEFAULT_LEXICAL_OPTIONS.exactWeight,
-  };
-}
+/** Postings of one body-only key space (exact words, bigrams, prefixes). */
+type Postings = Map<string, Set<string>>;
 
 class BM25Index implements LexicalIndex {
   private readonly docs = new Map<string, DocEntry>();
-  /** term → ids of chunks holding it in body or title. */
-  private readonly postings = new Map<string, Set<string>>();
-  private readonly bigramPostings = new Map<string, Set<string>>();
-  private readonly prefixPostings = new Map<string, Set<string>>();
-  private readonly wordPostings = new Map<string, Set<string>>();
+  /** Stemmed term → ids of chunks holding it in body or title. */
+  private readonly postings: Postings = new Map();
+  private readonly wordPostings: Postings = new Map();
+  private readonly bigramPostings: Postings = new Map();
+  private readonly prefixPostings: Postings = new Map();
   private readonly titles: TitleEntry[] = [];
-  private readonly titleIds = new Map<string, number>();
+  private readonly titleSlots = new Map<string, number>();
   private totalLength = 0;
   private totalTitleLength = 0;
 
   constructor(
-    private readonly options: ResolvedOptions,
-    private readonly expandQuery: ((query: string) => WeightedTerm[]) | undefined,
+    private readonly options: ScoringOptions,
+    private readonly expandQuery: (query: string) => WeightedTerm[],
   ) {}
 
   get size(): number {
@@ -202,111 +204,79 @@ class BM25Index implements LexicalIndex {
         title = titleCache.get(doc.title) ?? analyze(doc.title);
         titleCache.set(doc.title, title);
       }
-      this.addAnalysed(doc.id, analyze(doc.text), title, this.options.exactWeight > 0 ? analyzeWords(doc.text) : []);
+      const { terms, words } = analyzeBoth(doc.text);
+      this.addAnalysed(doc.id, terms, words, title);
     }
   }
 
-  addAnalysed(id: string, terms: string[], titleTerms: string[] | null, words: string[] = []): void {
+  addAnalysed(id: string, terms: string[], words: string[], titleTerms: string[] | null): void {
     if (this.docs.has(id)) this.remove([id]);
-    const title = titleTerms === null ? null : this.internTitle(titleTerms);
     const entry: DocEntry = {
       id,
       terms,
+      words,
       tf: countTerms(terms),
+      wordTf: countTerms(words),
       bigrams: countTerms(bigramsOf(terms)),
-      words: countTerms(words),
-      prefixes: this.options.prefixWeight > 0 ? countTerms(prefixesOf(terms, this.options.prefixLength)) : new Map(),
-      title,
+      prefixes: countTerms(prefixesOf(terms, this.options.prefixLength)),
+      title: titleTerms === null ? null : this.internTitle(titleTerms),
     };
     this.docs.set(id, entry);
     this.totalLength += terms.length;
-    this.totalTitleLength += title === null ? 0 : (this.titles[title]?.terms.length ?? 0);
-    for (const t of this.fieldTerms(entry)) addPosting(this.postings, t, id);
+    this.totalTitleLength += this.titleOf(entry)?.terms.length ?? 0;
+    for (const t of this.indexedTerms(entry)) addPosting(this.postings, t, id);
+    for (const w of entry.wordTf.keys()) addPosting(this.wordPostings, w, id);
     for (const bg of entry.bigrams.keys()) addPosting(this.bigramPostings, bg, id);
     for (const p of entry.prefixes.keys()) addPosting(this.prefixPostings, p, id);
-    for (const w of entry.words.keys()) addPosting(this.wordPostings, w, id);
   }
 
   remove(ids: Iterable<string>): void {
     for (const id of ids) {
       const entry = this.docs.get(id);
       if (!entry) continue;
-      for (const t of this.fieldTerms(entry)) removePosting(this.postings, t, id);
+      for (const t of this.indexedTerms(entry)) removePosting(this.postings, t, id);
+      for (const w of entry.wordTf.keys()) removePosting(this.wordPostings, w, id);
       for (const bg of entry.bigrams.keys()) removePosting(this.bigramPostings, bg, id);
       for (const p of entry.prefixes.keys()) removePosting(this.prefixPostings, p, id);
-      for (const w of entry.words.keys()) removePosting(this.wordPostings, w, id);
       this.totalLength -= entry.terms.length;
-      if (entry.title !== null) {
-        const title = this.titles[entry.title];
-        if (title) {
-          this.totalTitleLength -= title.terms.length;
-          title.refs--;
-        }
-      }
+      this.totalTitleLength -= this.titleOf(entry)?.terms.length ?? 0;
       this.docs.delete(id);
     }
   }
 
   search(query: string, k: number): LexicalHit[] {
     const n = this.docs.size;
-    if (n === 0 || k <= 0) return [];
-    const weighted = this.expandQuery ? this.expandQuery(query) : analyze(query).map((term) => ({ term, weight: 1 }));
-    const queryTerms = mergeWeights(weighted);
+    if (n === 0 || k <= 0 || query.trim() === '') return [];
+    const queryTerms = mergeWeights(this.expandQuery(query));
     if (queryTerms.size === 0) return [];
 
-    const { k1, b, titleWeight, bigramWeight, fuzzyWeight, prefixWeight, prefixLength } = this.options;
+    const o = this.options;
     const avgdl = this.totalLength / n;
-    const avgtl = this.totalTitleLength / n;
     const scores = new Map<string, number>();
 
-    const scoreTerm = (term: string, weight: number): void => {
-      const ids = this.postings.get(term);
-      if (!ids) return;
-      const w = weight * idf(ids.size, n);
-      for (const id of ids) {
-        const doc = this.docs.get(id);
-        if (!doc) continue;
-        // BM25F: field frequencies are length-normalised and weighted, then saturated once.
-        let tf = (doc.tf.get(term) ?? 0) / lengthNorm(doc.terms.length, avgdl, b);
-        const title = doc.title === null ? undefined : this.titles[doc.title];
-        if (title && titleWeight > 0) {
-          tf += (titleWeight * (title.tf.get(term) ?? 0)) / lengthNorm(title.terms.length, avgtl, b);
-        }
-        if (tf > 0) scores.set(id, (scores.get(id) ?? 0) + w * saturate(tf, k1));
-      }
-    };
-
     for (const [term, weight] of queryTerms) {
-      if (this.postings.has(term)) scoreTerm(term, weight);
-      else if (fuzzyWeight > 0) {
-        for (const near of this.nearTerms(term)) scoreTerm(near, weight * fuzzyWeight);
+      if (this.postings.has(term)) this.scoreTerm(term, weight, scores, avgdl);
+      else if (o.fuzzyWeight > 0) {
+        for (const near of this.nearTerms(term)) this.scoreTerm(near, weight * o.fuzzyWeight, scores, avgdl);
       }
     }
-
-    if (prefixWeight > 0) {
-      const seen = new Set<string>();
+    if (o.exactWeight > 0) {
+      for (const w of new Set(analyzeWords(query))) this.scoreKey(this.wordPostings, (d) => d.wordTf, w, o.exactWeight, scores, avgdl);
+    }
+    if (o.bigramWeight > 0) {
+      // Bigrams of the question's own terms only, not of its translations.
+      for (const bg of new Set(bigramsOf(analyze(query)))) {
+        this.scoreKey(this.bigramPostings, (d) => d.bigrams, bg, o.bigramWeight, scores, avgdl);
+      }
+    }
+    if (o.prefixWeight > 0) {
+      const prefixes = new Map<string, number>();
       for (const [term, weight] of queryTerms) {
-        const p = prefixOf(term, prefixLength);
-        if (p === null || seen.has(p)) continue;
-        seen.add(p);
-        this.scoreSimple(this.prefixPostings, (d) => d.prefixes, p, prefixWeight * weight, scores, avgdl);
+        const p = prefixOf(term, o.prefixLength);
+        if (p !== null) prefixes.set(p, Math.max(prefixes.get(p) ?? 0, weight));
       }
-    }
-
-    if (this.options.exactWeight > 0) {
-      for (const w of new Set(analyzeWords(query))) {
-        this.scoreSimple(this.wordPostings, (d) => d.words, w, this.options.exactWeight, scores, avgdl);
-      }
-    }
-
-    if (bigramWeight > 0) {
-      // Bigrams of the question's own words (not of expansions), in question order.
-      const plain = analyze(query);
-      const seen = new Set<string>();
-      for (const bg of bigramsOf(plain)) {
-        if (seen.has(bg)) continue;
-        seen.add(bg);
-        this.scoreSimple(this.bigramPostings, (d) => d.bigrams, bg, bigramWeight, scores, avgdl);
+      for (const [p, weight] of prefixes) {
+        this.scoreKey(this.prefixPostings, (d) => d.prefixes, p, o.prefixWeight * weight, scores, avgdl);
       }
     }
 
@@ -317,26 +287,46 @@ class BM25Index implements LexicalIndex {
   }
 
   toJSON(): LexicalIndexJSON {
-    const titleSlots = new Map<number, number>();
+    // Only titles still in use are written, renumbered.
+    const slots = new Map<number, number>();
     const titles: string[][] = [];
     const docs: LexicalIndexJSON['docs'] = [];
     for (const d of this.docs.values()) {
       let slot: number | null = null;
       if (d.title !== null) {
-        slot = titleSlots.get(d.title) ?? titles.length;
-        if (!titleSlots.has(d.title)) {
-          titleSlots.set(d.title, slot);
+        slot = slots.get(d.title) ?? null;
+        if (slot === null) {
+          slot = titles.length;
+          slots.set(d.title, slot);
           titles.push(this.titles[d.title]?.terms ?? []);
         }
       }
-      docs.push({ id: d.id, terms: d.terms, title: slot });
+      docs.push({ id: d.id, terms: d.terms, words: d.words, title: slot });
     }
-    return { format: 'depeche-lexical', version: 1, options: { ...this.options }, titles, docs };
+    return { format: 'depeche-lexical', version: 1, analyzer: ANALYZER_VERSION, options: { ...this.options }, titles, docs };
   }
 
-  /** Plain BM25 of one body-only key (bigram, prefix), added into `scores`. */
-  private scoreSimple(
-    postings: Map<string, Set<string>>,
+  /** BM25F: body and title frequencies are length-normalised, weighted and summed, then saturated once. */
+  private scoreTerm(term: string, weight: number, scores: Map<string, number>, avgdl: number): void {
+    const ids = this.postings.get(term);
+    if (!ids) return;
+    const { k1, b, titleWeight } = this.options;
+    const n = this.docs.size;
+    const avgtl = this.totalTitleLength / n;
+    const w = weight * idf(ids.size, n);
+    for (const id of ids) {
+      const doc = this.docs.get(id);
+      if (!doc) continue;
+      let tf = (doc.tf.get(term) ?? 0) / lengthNorm(doc.terms.length, avgdl, b);
+      const title = this.titleOf(doc);
+      if (title && titleWeight > 0) tf += (titleWeight * (title.tf.get(term) ?? 0)) / lengthNorm(title.terms.length, avgtl, b);
+      if (tf > 0) scores.set(id, (scores.get(id) ?? 0) + w * saturate(tf, k1));
+    }
+  }
+
+  /** Plain BM25 of one body-only key (exact word, bigram, prefix), added into `scores`. */
+  private scoreKey(
+    postings: Postings,
     counts: (d: DocEntry) => Map<string, number>,
     key: string,
     weight: number,
@@ -355,41 +345,50 @@ class BM25Index implements LexicalIndex {
     }
   }
 
-  private internTitle(terms: string[]): number {
-    const key = terms.join(' ');
-    const known = this.titleIds.get(key);
-    if (known !== undefined) {
-      const entry = this.titles[known];
-      if (entry) {
-        entry.refs++;
-        return known;
-      }
-    }
-    const slot = this.titles.length;
-    this.titles.push({ terms, tf: countTerms(terms), refs: 1 });
-    this.titleIds.set(key, slot);
-    return slot;
+  private titleOf(entry: DocEntry): TitleEntry | undefined {
+    return entry.title === null ? undefined : this.titles[entry.title];
   }
 
-  private fieldTerms(entry: DocEntry): Set<string> {
+  /** Chunks of one article share one title entry. */
+  private internTitle(terms: string[]): number {
+    const key = terms.join(' ');
+    const known = this.titleSlots.get(key);
+    if (known !== undefined) return known;
+    this.titles.push({ terms, tf: countTerms(terms) });
+    this.titleSlots.set(key, this.titles.length - 1);
+    return this.titles.length - 1;
+  }
+
+  private indexedTerms(entry: DocEntry): Set<string> {
     const all = new Set(entry.tf.keys());
-    const title = entry.title === null ? undefined : this.titles[entry.title];
-    if (title) for (const t of title.tf.keys()) all.add(t);
+    for (const t of this.titleOf(entry)?.tf.keys() ?? []) all.add(t);
     return all;
   }
 
-  /** Indexed terms one edit away (typos), for words of five letters or more. */
+  /** Indexed terms one edit away, for words of five letters or more (shorter ones have too many neighbours). */
   private nearTerms(term: string): string[] {
     if (term.length < 5 || /^\d/.test(term)) return [];
     const out: string[] = [];
     for (const candidate of this.postings.keys()) {
-      if (Math.abs(candidate.length - term.length) <= 1 && withinOneEdit(term, candidate)) out.push(candidate);
+      if (withinOneEdit(term, candidate)) out.push(candidate);
     }
     return out;
   }
 }
 
-/** Prefix key of a word term, or null for numbers and words no longer than the prefix. */
+function countTerms(terms: readonly string[]): Map<string, number> {
+  const tf = new Map<string, number>();
+  for (const t of terms) tf.set(t, (tf.get(t) ?? 0) + 1);
+  return tf;
+}
+
+function bigramsOf(terms: readonly string[]): string[] {
+  const out: string[] = [];
+  for (let i = 1; i < terms.length; i++) out.push(`${terms[i - 1]} ${terms[i]}`);
+  return out;
+}
+
+/** First `length` letters of a word term; null for numbers and shorter words. */
 function prefixOf(term: string, length: number): string | null {
   if (term.length < length || /^\d/.test(term)) return null;
   return term.slice(0, length);
@@ -404,46 +403,37 @@ function prefixesOf(terms: readonly string[], length: number): string[] {
   return out;
 }
 
+/** A term asked twice, or also reached through a translation, counts once at its strongest weight. */
 function mergeWeights(terms: WeightedTerm[]): Map<string, number> {
-  // A term asked twice ("Son … son") counts once, at its strongest weight.
   const out = new Map<string, number>();
-  for (const { term, weight } of terms) out.set(term, Math.max(out.get(term) ?? 0, weight));
+  for (const { term, weight } of terms) if (weight > 0) out.set(term, Math.max(out.get(term) ?? 0, weight));
   return out;
 }
 
-function addPosting(postings: Map<string, Set<string>>, term: string, id: string): void {
-  let ids = postings.get(term);
-  if (!ids) postings.set(term, (ids = new Set()));
+function addPosting(postings: Postings, key: string, id: string): void {
+  let ids = postings.get(key);
+  if (!ids) postings.set(key, (ids = new Set()));
   ids.add(id);
 }
 
-function removePosting(postings: Map<string, Set<string>>, term: string, id: string): void {
-  const ids = postings.get(term);
+function removePosting(postings: Postings, key: string, id: string): void {
+  const ids = postings.get(key);
   if (!ids) return;
   ids.delete(id);
-  if (ids.size === 0) postings.delete(term);
+  if (ids.size === 0) postings.delete(key);
 }
 
-/** Levenshtein distance ≤ 1 (substitution, insertion, deletion), without a matrix. */
+/** Damerau–Levenshtein distance ≤ 1: one substitution, insertion, deletion or swap of neighbours ("dexu" ~ "deux"). */
 export function withinOneEdit(a: string, b: string): boolean {
   if (a === b) return true;
   if (Math.abs(a.length - b.length) > 1) return false;
   let i = 0;
+  while (i < a.length && i < b.length && a[i] === b[i]) i++;
   let j = 0;
-  let edits = 0;
-  while (i < a.length && j < b.length) {
-    if (a[i] === b[j]) {
-      i++;
-      j++;
-      continue;
-    }
-    if (++edits > 1) return false;
-    if (a.length > b.length) i++;
-    else if (a.length < b.length) j++;
-    else {
-      i++;
-      j++;
-    }
-  }
-  return edits + (a.length - i) + (b.length - j) <= 1;
+  while (j < a.length - i && j < b.length - i && a[a.length - 1 - j] === b[b.length - 1 - j]) j++;
+  // What differs is a[i .. a.length-j) against b[i .. b.length-j).
+  const da = a.length - i - j;
+  const db = b.length - i - j;
+  if (da <= 1 && db <= 1) return true;
+  return da === 2 && db === 2 && a[i] === b[i + 1] && a[i + 1] === b[i];
 }

@@ -2,18 +2,54 @@ import { analyze } from '../text/analyze.js';
 import { idf } from './bm25.js';
 import type { TermWeight } from '../answer/highlight.js';
 
+/** What the coverage says about a term: how much it weighs, and whether the coverage uses it at all. */
+export interface TermStats {
+  /** Inverse document frequency over the chunks; unknown terms get the highest weight. */
+  weight: TermWeight;
+  /** Whether the coverage uses the term, or a word one typo away from it (five letters or more). */
+  known: (term: string) => boolean;
+}
+
 /**
- * Inverse document frequency of each analysed term over the chunks, so that highlighting
- * and abstention weigh "Abilene" far above "annoncé". Unknown terms get the highest weight:
- * a question word the coverage never uses is strong evidence it does not answer.
+ * Term statistics over the chunks, so that highlighting and abstention weigh "Abilene" far
+ * above "annoncé". Unknown terms get the highest weight: a question word the coverage never
+ * uses is strong evidence it does not answer.
  */
-export function createTermWeights(texts: string[]): TermWeight {
+export function createTermStats(texts: string[]): TermStats {
   const df = new Map<string, number>();
   for (const t of texts) for (const term of new Set(analyze(t))) df.set(term, (df.get(term) ?? 0) + 1);
   const n = texts.length;
   const unseen = idf(0.5, Math.max(n, 1));
-  return (term) => {
-    const d = df.get(term);
-    return d ? idf(d, n) : unseen;
+  const knownCache = new Map<string, boolean>();
+  return {
+    weight: (term) => {
+      const d = df.get(term);
+      return d ? idf(d, n) : unseen;
+    },
+    known: (term) => {
+      if (df.has(term)) return true;
+      let k = knownCache.get(term);
+      if (k === undefined) {
+        k = term.length >= 5 && !/^\d/.test(term) && [...df.keys()].some((c) => Math.abs(c.length - term.length) <= 1 && withinOneEdit(term, c));
+        if (knownCache.size > 10_000) knownCache.clear();
+        knownCache.set(term, k);
+      }
+      return k;
+    },
   };
+}
+
+/** The idf weight alone (see `createTermStats`). */
+export function createTermWeights(texts: string[]): TermWeight {
+  return createTermStats(texts).weight;
+}
+
+/** Levenshtein distance ≤ 1 (one insertion, deletion or substitution). */
+export function withinOneEdit(a: string, b: string): boolean {
+  if (a === b) return true;
+  if (Math.abs(a.length - b.length) > 1) return false;
+  let i = 0;
+  while (i < a.length && i < b.length && a[i] === b[i]) i++;
+  if (a.length === b.length) return a.slice(i + 1) === b.slice(i + 1);
+  return a.length > b.length ? a.slice(i + 1) === b.slice(i) : a.slice(i) === b.slice(i + 1);
 }

@@ -1,13 +1,17 @@
 import { createRequire } from 'node:module';
 
 /**
- * French (and English-tolerant) text analysis for lexical search: one pure
- * function from text to index terms, used for both chunks and questions so
- * the two sides always agree.
+ * French (and English-tolerant) text analysis for lexical search: pure functions
+ * from text to index terms, used for both chunks and questions so the two sides agree.
+ * Lowercase, accents folded, elisions dropped, stop words removed, Snowball French
+ * stems, numbers normalised, hyphenated words split and joined.
  *
  * @example analyze("L'investissement de SoftBank aux États-Unis : 4,9 %")
- *   // → ['invest', 'softbank', 'etat', 'unis', 'etatsunis', '4.9']
+ *   // → ['invest', 'softbank', 'etat', 'unis', 'etatsun', '4.9']
  */
+
+/** Bump when `analyze` output changes: persisted lexical indexes record it and must be rebuilt. */
+export const ANALYZER_VERSION = 1;
 
 // Neither package ships types; the shapes we use are tiny.
 const require = createRequire(import.meta.url);
@@ -57,7 +61,7 @@ const ENGLISH_STOP = [
   'that', 'the', 'their', 'theirs', 'them', 'then', 'there', 'these', 'they', 'this', 'those', 'through', 'to',
   'too', 'under', 'until', 'up', 'us', 'very', 'was', 'we', 'were', 'what', 'when', 'where', 'which', 'while',
   'who', 'whom', 'whose', 'why', 'will', 'with', 'would', 'you', 'your', 'yours', 'according', 'besides',
-  'able', 'did', 'does', 'stay', 'happened', 'describe', 'described', 'say', 'said', 'says', 'tell', 'told',
+  'able', 'happen', 'happened', 'describe', 'described', 'say', 'said', 'says', 'tell', 'told',
 ];
 
 const STOP_WORDS: ReadonlySet<string> = new Set([
@@ -68,12 +72,13 @@ const STOP_WORDS: ReadonlySet<string> = new Set([
 ]);
 
 /**
- * Stop words that are also names in the coverage ("Masayoshi Son"): they count as
+ * Stop words that are also names ("Masayoshi Son", "Asie de l'Est"): they count as
  * terms when capitalised away from the start of a sentence.
  */
-const NAME_LIKE_STOP_WORDS: ReadonlySet<string> = new Set(['son']);
+const NAME_LIKE_STOP_WORDS: ReadonlySet<string> = new Set(['son', 'est']);
 
 const ELISION = /^(?:l|d|j|m|n|s|t|c|qu|jusqu|lorsqu|puisqu|quoiqu|presqu)'(?=.)/;
+const ELISION_ANY_CASE = new RegExp(ELISION.source, 'i');
 
 const frenchStemmer = snowball.newStemmer('french');
 const stemCache = new Map<string, string>();
@@ -121,7 +126,8 @@ export function tokenize(text: string): Token[] {
       tokens.push({ text: normalizeNumber(m[1]), kind: 'number', proper: false });
     } else {
       const raw = m[0];
-      const first = raw.charAt(0);
+      // "l'Est", "d'Arm": the capital that matters comes after the elision.
+      const first = raw.replace(ELISION_ANY_CASE, '').charAt(0);
       const proper = !sentenceStart && first !== first.toLowerCase();
       tokens.push({ text: raw.toLowerCase(), kind: 'word', proper });
     }
@@ -144,7 +150,7 @@ function wordTerms(word: string, proper: boolean, out: string[], norm: (w: strin
   let w = word.replace(ELISION, '');
   // English possessive: "SoftBank's" → "softbank".
   w = w.replace(/'s$/, '');
-  if (w.includes("'")) {
+  if (w.includes("'") && !STOP_WORDS.has(foldAccents(w))) {
     // Leftover apostrophes ("aujourd'hui", "o'neill"): index the joined form and the parts.
     const parts = w.split("'").filter(Boolean);
     for (const p of parts) wordTerms(p, proper, out, norm);
@@ -192,9 +198,37 @@ export function analyzeWords(text: string): string[] {
   return analyzeWith(text, foldAccents);
 }
 
+/** `analyze` and `analyzeWords` of one text, tokenized once (indexing needs both). */
+export function analyzeBoth(text: string): { terms: string[]; words: string[] } {
+  const tokens = tokenize(text);
+  return { terms: termsOf(tokens, stem), words: termsOf(tokens, foldAccents) };
+}
+
+/** Weight of question-frame words ("nom", "cité", "manière"): they shape the question more than its topic. */
+export const FRAME_WORD_WEIGHT = 0.5;
+let frameTerms: ReadonlySet<string> | undefined;
+
+/**
+ * Terms of a question with their weights: like `analyze`, but words that frame the
+ * question rather than name its topic count for less.
+ *
+ * @example analyzeQuestion('Quel est le nom du volcan ?') // → [{ term: 'nom', weight: 0.5 }, { term: 'volcan', weight: 1 }]
+ */
+export function analyzeQuestion(question: string): { term: string; weight: number }[] {
+  frameTerms ??= new Set(
+    analyze('nom appelle appelait appelé citer cite mentionné mentionnée texte manière façon sorte type chose'),
+  );
+  const frame = frameTerms;
+  return analyze(question).map((term) => ({ term, weight: frame.has(term) ? FRAME_WORD_WEIGHT : 1 }));
+}
+
 function analyzeWith(text: string, norm: (w: string) => string): string[] {
+  return termsOf(tokenize(text), norm);
+}
+
+function termsOf(tokens: readonly Token[], norm: (w: string) => string): string[] {
   const out: string[] = [];
-  for (const token of tokenize(text)) {
+  for (const token of tokens) {
     if (token.kind === 'number') out.push(token.text);
     else wordTerms(token.text, token.proper, out, norm);
   }

@@ -1,5 +1,5 @@
 import { createRequire } from 'node:module';
-import { analyze, foldAccents } from './analyze.js';
+import { analyze, analyzeQuestion, foldAccents } from './analyze.js';
 import type { WeightedTerm } from '../search/bm25.js';
 
 /**
@@ -122,14 +122,14 @@ export function looksEnglish(question: string): boolean {
 }
 
 /**
- * Query terms for lexical search: the question's own terms (weight 1), plus — for an
+ * Query terms for lexical search: the question's own terms (see `analyzeQuestion`), plus — for an
  * English question — French renderings of the words the lexicon knows, at a lower weight.
  *
  * @example expandQuery('Which company shares rose?')
  *   // → [{ term: 'company', weight: 1 }, …, { term: 'societ', weight: 0.6 }, { term: 'action', weight: 0.6 }, …]
  */
 export function expandQuery(question: string, weight = TRANSLATION_WEIGHT): WeightedTerm[] {
-  const own = analyze(question).map((term) => ({ term, weight: 1 }));
+  const own = analyzeQuestion(question);
   if (!looksEnglish(question)) return own;
   const extra: WeightedTerm[] = [];
   for (const word of foldAccents(question).replace(/'s\b/g, '').match(/[a-z]+/g) ?? []) {

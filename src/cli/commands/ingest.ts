@@ -1,0 +1,95 @@
+import { readFile, stat } from 'node:fs/promises';
+import { userInfo } from 'node:os';
+import { basename } from 'node:path';
+import { parseArgs } from 'node:util';
+import { MAX_DOCUMENT_BYTES } from '../../engine/ingest/extract-article.js';
+import { allowHostsFromEnv } from '../../engine/ingest/fetch-url.js';
+import { createIngestService, type LiveIngestResult } from '../../engine/ingest/ingest-service.js';
+import { formatBytes, IngestError, isIngestError } from '../../engine/ingest/ingest-error.js';
+import type { EngineConfig } from '../../engine/types.js';
+import type { CliContext } from './ask.js';
+import { createIndexProgress } from '../progress.js';
+
+export const usage = `Usage: npm run ingest -- <url|file> [<url|file> ...]
+  Adds articles (web page, HTML, Markdown or text file) to the corpus and the index.`;
+
+export interface IngestCliContext extends CliContext {
+  config: Readonly<EngineConfig>;
+  /** Where INGEST_ALLOW_HOSTS is read from (tests only); defaults to process.env. */
+  env?: NodeJS.ProcessEnv;
+  /** Progress and refusals; defaults to process.stderr. */
+  stderr?: NodeJS.WritableStream;
+}
+
+/** `ingest`: each argument is a URL (http/https) or a file path. Exit code 1 if any was refused. */
+export async function runIngest(argv: string[], ctx: IngestCliContext): Promise<number> {
+  const { values, positionals } = parseArgs({ args: argv, allowPositionals: true, options: { help: { type: 'boolean', short: 'h' } } });
+  if (values.help || positionals.length === 0) {
+    (values.help ? ctx.stdout : (ctx.stderr ?? process.stderr)).write(`${usage}\n`);
+    return values.help ? 0 : 2;
+  }
+  const stderr = ctx.stderr ?? process.stderr;
+  const engine = await ctx.engine();
+  const service = createIngestService(engine, { corpusDir: ctx.config.corpusDir, fetch: { allowHosts: allowHostsFromEnv(ctx.env ?? process.env) } });
+  const actor = `cli:${safeUser()}`;
+  let failed = 0;
+  for (const target of positionals) {
+    const progress = createIndexProgress(stderr as NodeJS.WriteStream);
+    try {
+      const input = isUrl(target) ? { url: target } : { file: await readAttachment(target) };
+      const result = await service.ingest(input, {
+        actor,
+        onProgress: (p) => {
+          if (p.step === 'index') progress.update(p.progress);
+        },
+      });
+      ctx.stdout.write(`${describeResult(result)}\n`);
+    } catch (err) {
+      if (!isIngestError(err)) throw err;
+      failed++;
+      stderr.write(`${err.message}\n`);
+    } finally {
+      progress.stop();
+    }
+  }
+  return failed > 0 ? 1 : 0;
+}
+
+/** "Added «Title» (id) — 14 passages." and the like: one line per ingested target. */
+export function describeResult(result: LiveIngestResult): string {
+  const name = `«${result.title}» (${result.id})`;
+  const passages = `${result.passages} passage${result.passages === 1 ? '' : 's'}`;
+  if (result.status === 'added') return `Added ${name} — ${passages}.`;
+  if (result.status === 'updated') return `Updated ${name} — ${passages}.`;
+  return `Already in the coverage: ${name}, same ${result.matchedBy === 'url' ? 'address' : 'text'}; nothing added.`;
+}
+
+function isUrl(target: string): boolean {
+  return /^[a-z][a-z0-9+.-]*:\/\//i.test(target);
+}
+
+async function readAttachment(path: string): Promise<{ name: string; data: Buffer }> {
+  let size: number;
+  try {
+    const info = await stat(path);
+    if (!info.isFile()) throw new IngestError('FILE_UNREADABLE', `Cannot ingest ${path}: not a file.`);
+    size = info.size;
+  } catch (err) {
+    if (isIngestError(err)) throw err;
+    const why = (err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : 'cannot read it';
+    throw new IngestError('FILE_UNREADABLE', `Cannot ingest ${path}: ${why}.`);
+  }
+  // Refuse before reading a huge file into memory.
+  if (size > MAX_DOCUMENT_BYTES) {
+    throw new IngestError('TOO_LARGE', `File "${basename(path)}" is larger than ${formatBytes(MAX_DOCUMENT_BYTES)}.`);
+  }
+  return { name: basename(path), data: await readFile(path) };
+}
+
+function safeUser(): string {
+  try {
+    return userInfo().username;
+  } catch {
+    return 'unknown';
+  }
+}

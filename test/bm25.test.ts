@@ -1,0 +1,187 @@
+import { describe, expect, it } from 'vitest';
+import {
+  bm25,
+  createLexicalIndex,
+  idf,
+  loadLexicalIndex,
+  withinOneEdit,
+  type LexicalDoc,
+} from '../src/engine/search/bm25.js';
+
+const docs: LexicalDoc[] = [
+  {
+    id: 'volcan#0',
+    title: 'Île Saint-Paul',
+    text: "L'île est un ancien volcan dont le cratère est envahi par la mer. Les coulées de lave forment les falaises.",
+  },
+  {
+    id: 'volcan#1',
+    title: 'Île Saint-Paul',
+    text: 'La faune comprend des manchots, des otaries et de nombreux oiseaux marins qui nichent sur les falaises.',
+  },
+  {
+    id: 'banque#0',
+    title: 'Banque centrale',
+    text: 'La banque centrale a relevé son taux directeur de 4,5 % en 2023 pour freiner une inflation persistante.',
+  },
+  {
+    id: 'puces#0',
+    title: 'Semi-conducteurs',
+    text: "Le fabricant de puces a investi 4 milliards de dollars dans une usine aux États-Unis, créant 100 000 emplois.",
+  },
+];
+
+describe('bm25', () => {
+  it('is zero without occurrences and grows with term frequency, with diminishing returns', () => {
+    expect(bm25(0, 3, 100, 100, 100, 1.2, 0.75)).toBe(0);
+    const one = bm25(1, 3, 100, 100, 100, 1.2, 0.75);
+    const two = bm25(2, 3, 100, 100, 100, 1.2, 0.75);
+    const three = bm25(3, 3, 100, 100, 100, 1.2, 0.75);
+    expect(one).toBeGreaterThan(0);
+    expect(two).toBeGreaterThan(one);
+    expect(three - two).toBeLessThan(two - one);
+  });
+
+  it('favours rare terms and short documents', () => {
+    expect(bm25(1, 1, 100, 100, 100, 1.2, 0.75)).toBeGreaterThan(bm25(1, 50, 100, 100, 100, 1.2, 0.75));
+    expect(bm25(1, 3, 100, 50, 100, 1.2, 0.75)).toBeGreaterThan(bm25(1, 3, 100, 200, 100, 1.2, 0.75));
+  });
+
+  it('matches the Okapi formula', () => {
+    // idf = ln(1 + (100 - 3 + 0.5) / 3.5); tf' = 2 / (0.25 + 0.75 * 120 / 150); score = idf * tf' * 2.2 / (tf' + 1.2)
+    const tfNorm = 2 / (0.25 + (0.75 * 120) / 150);
+    expect(bm25(2, 3, 100, 120, 150, 1.2, 0.75)).toBeCloseTo(Math.log(1 + 97.5 / 3.5) * ((tfNorm * 2.2) / (tfNorm + 1.2)), 10);
+  });
+
+  it('never gives a negative idf, even for a term in every document', () => {
+    expect(idf(10, 10)).toBeGreaterThan(0);
+    expect(bm25(1, 0, 10, 5, 5, 1.2, 0.75)).toBe(0);
+    expect(bm25(1, 1, 0, 5, 5, 1.2, 0.75)).toBe(0);
+  });
+});
+
+describe('createLexicalIndex', () => {
+  it('ranks the chunk that shares the question words first, across inflections and accents', () => {
+    const index = createLexicalIndex(docs);
+    expect(index.search('De quoi est formé le cratere du volcan ?', 3)[0]?.id).toBe('volcan#0');
+    expect(index.search('Quels oiseaux nichent sur les falaises ?', 3)[0]?.id).toBe('volcan#1');
+    expect(index.search('combien a investi le fabricant', 3)[0]?.id).toBe('puces#0');
+  });
+
+  it('finds numbers written with other separators', () => {
+    const index = createLexicalIndex(docs);
+    expect(index.search('taux de 4.5%', 1)[0]?.id).toBe('banque#0');
+    expect(index.search('100000 emplois', 1)[0]?.id).toBe('puces#0');
+  });
+
+  it('uses the article title as context for its chunks', () => {
+    const index = createLexicalIndex(docs);
+    const hits = index.search('Saint-Paul manchots', 4);
+    expect(hits[0]?.id).toBe('volcan#1');
+    expect(hits.map((h) => h.id)).toContain('volcan#0');
+    const noTitles = createLexicalIndex(docs, { titleWeight: 0 });
+    expect(noTitles.search('Saint-Paul manchots', 4).map((h) => h.id)).toEqual(['volcan#1']);
+  });
+
+  it('tolerates a one-letter typo in a word the coverage does not use', () => {
+    const fuzzyOnly = createLexicalIndex(docs, { prefixWeight: 0 });
+    expect(fuzzyOnly.search('une inflation persitante', 1)[0]?.id).toBe('banque#0');
+    expect(fuzzyOnly.search('persitante', 1)[0]?.id).toBe('banque#0');
+    expect(createLexicalIndex(docs, { fuzzyWeight: 0, prefixWeight: 0 }).search('persitante', 1)).toEqual([]);
+  });
+
+  it('matches words sharing their first letters, which stemming keeps apart', () => {
+    expect(createLexicalIndex(docs).search('inflationniste', 1)[0]?.id).toBe('banque#0');
+    expect(createLexicalIndex(docs, { prefixWeight: 0, fuzzyWeight: 0 }).search('inflationniste', 1)).toEqual([]);
+  });
+
+  it('bridges an English question to French text', () => {
+    const index = createLexicalIndex(docs);
+    expect(index.search('How many jobs did the chip maker create?', 1)[0]?.id).toBe('puces#0');
+  });
+
+  it('returns hits sorted by decreasing positive score, at most k', () => {
+    const index = createLexicalIndex(docs);
+    const hits = index.search('falaises volcan banque', 2);
+    expect(hits).toHaveLength(2);
+    expect(hits[0]!.score).toBeGreaterThanOrEqual(hits[1]!.score);
+    expect(hits.every((h) => h.score > 0)).toBe(true);
+  });
+
+  it('returns nothing for an empty index, an empty query, a stop-word query or k = 0', () => {
+    expect(createLexicalIndex([]).search('volcan', 5)).toEqual([]);
+    const index = createLexicalIndex(docs);
+    expect(index.search('', 5)).toEqual([]);
+    expect(index.search('   ', 5)).toEqual([]);
+    expect(index.search('le la les de du', 5)).toEqual([]);
+    expect(index.search('volcan', 0)).toEqual([]);
+    expect(index.search('xylophone', 5)).toEqual([]);
+  });
+
+  it('adds, replaces and removes chunks', () => {
+    const index = createLexicalIndex(docs.slice(0, 2));
+    expect(index.size).toBe(2);
+    expect(index.search('inflation', 5)).toEqual([]);
+
+    index.add([docs[2]!]);
+    expect(index.has('banque#0')).toBe(true);
+    expect(index.search('inflation', 5).map((h) => h.id)).toEqual(['banque#0']);
+
+    index.add([{ id: 'banque#0', text: 'La banque a fermé ses guichets.', title: 'Banque centrale' }]);
+    expect(index.size).toBe(3);
+    expect(index.search('inflation', 5)).toEqual([]);
+    expect(index.search('guichets', 5).map((h) => h.id)).toEqual(['banque#0']);
+
+    index.remove(['banque#0', 'unknown#9']);
+    expect(index.size).toBe(2);
+    expect(index.has('banque#0')).toBe(false);
+    expect(index.search('guichets banque', 5)).toEqual([]);
+  });
+
+  it('scores after removal exactly like an index built without the removed chunks', () => {
+    const shrunk = createLexicalIndex(docs);
+    shrunk.remove(['banque#0']);
+    const fresh = createLexicalIndex(docs.filter((d) => d.id !== 'banque#0'));
+    expect(shrunk.search('falaises des oiseaux', 5)).toEqual(fresh.search('falaises des oiseaux', 5));
+  });
+});
+
+describe('loadLexicalIndex', () => {
+  it('restores an index that answers exactly like the original after a JSON round trip', () => {
+    const index = createLexicalIndex(docs, { k1: 0.9 });
+    const restored = loadLexicalIndex(JSON.parse(JSON.stringify(index.toJSON())));
+    expect(restored.size).toBe(index.size);
+    for (const q of ['volcan falaises', 'taux 4,5 %', 'États-Unis emplois', 'inflaton', 'How much did they invest?']) {
+      expect(restored.search(q, 5)).toEqual(index.search(q, 5));
+    }
+    expect(restored.toJSON().options.k1).toBe(0.9);
+  });
+
+  it('keeps working after restore: add and remove', () => {
+    const restored = loadLexicalIndex(createLexicalIndex(docs.slice(0, 1)).toJSON());
+    restored.add([docs[1]!]);
+    restored.remove(['volcan#0']);
+    expect(restored.search('manchots', 5).map((h) => h.id)).toEqual(['volcan#1']);
+  });
+
+  it('rejects anything that is not a saved lexical index, saying why', () => {
+    expect(() => loadLexicalIndex(null)).toThrow(/not a lexical index/);
+    expect(() => loadLexicalIndex({ format: 'other' })).toThrow(/not a lexical index/);
+    const json = createLexicalIndex(docs).toJSON();
+    expect(() => loadLexicalIndex({ ...json, analyzer: -1 })).toThrow(/rebuild/);
+    expect(() => loadLexicalIndex({ ...json, docs: undefined })).toThrow(/incomplete/);
+  });
+});
+
+describe('withinOneEdit', () => {
+  it('accepts one substitution, insertion, deletion or swap of neighbours and nothing more', () => {
+    expect(withinOneEdit('inflation', 'inflaton')).toBe(true);
+    expect(withinOneEdit('chat', 'chats')).toBe(true);
+    expect(withinOneEdit('chat', 'chut')).toBe(true);
+    expect(withinOneEdit('chat', 'chat')).toBe(true);
+    expect(withinOneEdit('chat', 'chien')).toBe(false);
+    expect(withinOneEdit('dexu', 'deux')).toBe(true);
+    expect(withinOneEdit('abcd', 'badc')).toBe(false);
+    expect(withinOneEdit('abcd', 'ab')).toBe(false);
+  });
+});

@@ -1,0 +1,48 @@
+import { describe, expect, it } from 'vitest';
+import { createAnswerQueue } from '../src/bot/limits/answer-queue.js';
+import { createRateLimiter } from '../src/bot/limits/rate-limiter.js';
+
+describe('rate limiter', () => {
+  it('allows max takes per window per user and says when the next slot frees', () => {
+    let now = 1_000_000;
+    const limiter = createRateLimiter({ max: 2, windowMs: 60_000, now: () => now });
+    expect(limiter.take('a')).toEqual({ ok: true });
+    now += 10_000;
+    expect(limiter.take('a')).toEqual({ ok: true });
+    expect(limiter.take('b')).toEqual({ ok: true });
+    expect(limiter.take('a')).toEqual({ ok: false, retryAfterMs: 50_000 });
+    now += 50_000;
+    expect(limiter.take('a')).toEqual({ ok: true });
+  });
+});
+
+describe('answer queue', () => {
+  it('runs at most `concurrency` tasks at once and refuses when the waiting line is full', async () => {
+    const queue = createAnswerQueue({ concurrency: 2, maxQueued: 1 });
+    let running = 0;
+    let peak = 0;
+    const releases: (() => void)[] = [];
+    const task = () =>
+      new Promise<number>((resolve) => {
+        running++;
+        peak = Math.max(peak, running);
+        releases.push(() => {
+          running--;
+          resolve(peak);
+        });
+      });
+    const a = queue.tryAdd(task);
+    const b = queue.tryAdd(task);
+    const c = queue.tryAdd(task);
+    expect([a, b, c].every((p) => p !== null)).toBe(true);
+    expect(queue.tryAdd(task)).toBeNull();
+    expect(queue.busy).toBe(3);
+    while (releases.length > 0 || queue.busy > 0) {
+      await new Promise((r) => setTimeout(r, 5));
+      releases.shift()?.();
+    }
+    await Promise.all([a, b, c]);
+    await queue.drained();
+    expect(peak).toBe(2);
+  });
+});

@@ -1,0 +1,100 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { PassThrough } from 'node:stream';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { runIngest } from '../src/cli/commands/ingest.js';
+import { runRemove } from '../src/cli/commands/remove.js';
+import { createEngine } from '../src/engine/engine.js';
+import type { Engine } from '../src/engine/types.js';
+import { PNG, startPageServer, type PageServer } from './fixtures/ingest/page-server.js';
+import { makeScratch, type Scratch } from './helpers/coverage.js';
+
+let server: PageServer;
+let scratch: Scratch;
+let engine: Engine | null = null;
+
+beforeAll(async () => {
+  server = await startPageServer();
+});
+afterAll(async () => {
+  await server.close();
+});
+afterEach(async () => {
+  await engine?.dispose();
+  engine = null;
+  scratch?.cleanup();
+});
+
+function capture() {
+  const stream = new PassThrough();
+  let text = '';
+  stream.on('data', (d: Buffer) => (text += d.toString()));
+  return { stream, text: () => text };
+}
+
+function context(env: NodeJS.ProcessEnv = { INGEST_ALLOW_HOSTS: '127.0.0.1' }) {
+  const out = capture();
+  const err = capture();
+  const config = scratch.config();
+  return {
+    out,
+    err,
+    ctx: {
+      config,
+      env,
+      stdout: out.stream,
+      stderr: err.stream,
+      stdin: new PassThrough(),
+      engine: async () => (engine ??= await createEngine(config)),
+    },
+  };
+}
+
+describe('npm run ingest / remove', () => {
+  it('adds a URL and a file, reports a duplicate and a refusal, and exits 1 for the refusal', async () => {
+    scratch = makeScratch({ seed: true });
+    const note = join(scratch.root, 'note.md');
+    writeFileSync(note, '# Vote du budget\n\nLe conseil municipal a voté le budget mardi soir après deux heures de débat animé.\n');
+    const image = join(scratch.root, 'photo.txt');
+    writeFileSync(image, PNG);
+    const { out, err, ctx } = context();
+
+    const code = await runIngest([`${server.origin}/bare`, note, `${server.origin}/bare`, image, `${server.origin}/to-metadata`, join(scratch.root, 'absent.md')], ctx);
+
+    expect(code).toBe(1);
+    const lines = out.text().trim().split('\n');
+    expect(lines[0]).toMatch(/^Added «Une réunion des ministres des finances .+» \(une-reunion-des-ministres-[a-z0-9-]+\) — \d+ passages?\.$/);
+    expect(lines[1]).toMatch(/^Added «Vote du budget» \(vote-du-budget-[0-9a-f]{8}\) — 1 passage\.$/);
+    expect(lines[2]).toMatch(/^Already in the coverage: «Une réunion.+, same address; nothing added\.$/);
+    expect(err.text()).toContain('File "photo.txt" is image/png, not a document (HTML, PDF, Markdown or plain text).\n');
+    expect(err.text()).toContain(`Refused http://169.254.169.254/latest/meta-data/ (redirected from ${server.origin}/to-metadata): 169.254.169.254 is a link-local address.\n`);
+    expect(err.text()).toContain(`Cannot ingest ${join(scratch.root, 'absent.md')}: no such file.\n`);
+    expect(engine!.sources().map((s) => s.title)).toContain('Vote du budget');
+  });
+
+  it('refuses 127.0.0.1 when INGEST_ALLOW_HOSTS is not set', async () => {
+    scratch = makeScratch({ seed: true });
+    const { err, ctx } = context({});
+    expect(await runIngest([`${server.origin}/bare`], ctx)).toBe(1);
+    expect(err.text()).toBe(`Refused ${server.origin}/bare: 127.0.0.1 is a loopback address.\n`);
+  });
+
+  it('removes by id and says when an id is unknown', async () => {
+    scratch = makeScratch({ seed: true });
+    const first = context();
+    await runIngest([`${server.origin}/bare`], first.ctx);
+    const id = /\(([^)]+)\)/.exec(first.out.text())?.[1] ?? '';
+    const { out, err, ctx } = context();
+    expect(await runRemove([id, 'no-such-article'], ctx)).toBe(1);
+    expect(out.text()).toMatch(new RegExp(`^Removed «Une réunion des ministres.+» \\(${id}\\)\\.\\n$`));
+    expect(err.text()).toBe('No article with id "no-such-article".\n');
+    expect(engine!.source(id)).toBeUndefined();
+  });
+
+  it('prints usage without arguments', async () => {
+    scratch = makeScratch();
+    const { err, ctx } = context();
+    expect(await runIngest([], ctx)).toBe(2);
+    expect(err.text()).toContain('Usage: npm run ingest');
+  });
+});
