@@ -63,3 +63,12 @@ describe('loadBotConfig', () => {
     expect(errorOf({ ...valid, RATE_LIMIT_MAX: '-1' })).toBe('RATE_LIMIT_MAX must be a positive whole number.');
   });
 });
+
+describe('gateway intents', () => {
+  it('asks for message content only when mention answering is on', async () => {
+    const { GatewayIntentBits } = await import('discord.js');
+    const { intentsFor } = await import('../src/bot/client.js');
+    expect(intentsFor(false)).toEqual([GatewayIntentBits.Guilds]);
+    expect(intentsFor(true)).toEqual([GatewayIntentBits.Guilds, GatewayIntentBits.GuildMessages, GatewayIntentBits.MessageContent]);
+  });
+});

@@ -129,6 +129,12 @@ describe('fetchUrl', () => {
     expect(error.message).toBe(`Refused file:// URL (redirected from ${server.origin}/to-file): only http and https are fetched.`);
   });
 
+  it('refuses a redirect to an invalid URL', async () => {
+    const error = await refusal(fetchUrl(`${server.origin}/to-nowhere`, testOnly));
+    expect(error.code).toBe('BAD_URL');
+    expect(error.message).toBe(`Refused ${server.origin}/to-nowhere: it redirects to an invalid URL.`);
+  });
+
   it('stops reading a body past the size cap and hangs up', async () => {
     const error = await refusal(fetchUrl(`${server.origin}/huge`, testOnly));
     expect(error.code).toBe('TOO_LARGE');
@@ -164,6 +170,20 @@ describe('fetchUrl', () => {
     expect(error.code).toBe('TIMEOUT');
     expect(error.message).toBe(`Gave up on ${server.origin}/slow-body: no complete answer within 0.4 s.`);
     expect(Date.now() - started).toBeLessThan(3000);
+  });
+
+  it('gives up on a host name that takes too long to resolve', async () => {
+    const resolve = () => new Promise<never>(() => undefined);
+    const error = await refusal(fetchUrl('https://slow-dns.example/a', { resolve, timeoutMs: 200 }));
+    expect(error.code).toBe('TIMEOUT');
+    expect(error.message).toBe('Gave up on https://slow-dns.example/a: no complete answer within 0.2 s.');
+  });
+
+  it('says when a host name does not resolve', async () => {
+    const resolve = () => Promise.reject(Object.assign(new Error('getaddrinfo ENOTFOUND'), { code: 'ENOTFOUND' }));
+    const error = await refusal(fetchUrl('https://nowhere.example/a', { resolve }));
+    expect(error.code).toBe('DNS_FAILED');
+    expect(error.message).toBe('Could not resolve host nowhere.example.');
   });
 
   it('gives up on a server that never answers', async () => {

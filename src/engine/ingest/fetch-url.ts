@@ -93,7 +93,7 @@ export async function fetchUrl(input: string, options: FetchUrlOptions = {}): Pr
     let url = parseHttpUrl(input);
     let from: URL | undefined;
     for (let hop = 0; ; hop++) {
-      const pinned = await resolveChecked(url, options, from);
+      const pinned = await untilAborted(resolveChecked(url, options, from), controller.signal);
       const response = await request(url, pinned, controller.signal, timeoutMs);
       const location = response.headers.location;
       if (REDIRECT_STATUSES.has(response.statusCode ?? 0) && location) {
@@ -102,7 +102,7 @@ export async function fetchUrl(input: string, options: FetchUrlOptions = {}): Pr
           throw new IngestError('TOO_MANY_REDIRECTS', `Refused ${describeUrl(input)}: more than ${maxRedirects} redirects.`);
         }
         from = url;
-        url = parseHttpUrl(new URL(location, url).toString(), url);
+        url = parseHttpUrl(resolveLocation(location, url), url);
         continue;
       }
       return await readDocument(input, url, response, options, controller.signal, timeoutMs);
@@ -115,6 +115,24 @@ export async function fetchUrl(input: string, options: FetchUrlOptions = {}): Pr
   } finally {
     clearTimeout(timer);
   }
+}
+
+function resolveLocation(location: string, base: URL): string {
+  try {
+    return new URL(location, base).toString();
+  } catch {
+    throw new IngestError('BAD_URL', `Refused ${describeUrl(base)}: it redirects to an invalid URL.`);
+  }
+}
+
+/** DNS lookups ignore abort signals; this lets the deadline win anyway. */
+function untilAborted<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const onAbort = () => reject(new Error('aborted'));
+    if (signal.aborted) return onAbort();
+    signal.addEventListener('abort', onAbort, { once: true });
+    promise.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+  });
 }
 
 function parseHttpUrl(text: string, from?: URL): URL {
