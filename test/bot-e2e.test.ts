@@ -165,7 +165,7 @@ describe('npm start', () => {
   });
 
   it('on SIGTERM finishes the answer in flight, then exits cleanly without ever logging the token', async () => {
-    const interaction = fake.interact(commandInteraction(fake.world, 'ask', [{ name: 'question', type: 3, value: 'Nvidia Arm rachat 40 milliards' }]));
+    const interaction = fake.interact(commandInteraction(fake.world, 'ask', [{ name: 'question', type: 3, value: 'Stargate OpenAI centres de données' }]));
     await fake.waitForRequest((r) => r.path.includes(`${interaction.token}/callback`));
     process.kill(-bot.child.pid!, 'SIGTERM');
     const edit: RecordedRequest = await fake.waitForRequest((r) => r.method === 'PATCH' && r.path.includes(interaction.token), 30_000);

@@ -105,6 +105,8 @@ describe('answer buttons', () => {
     answer = await h.finalReply(ask('SoftBank investissement OpenAI'));
   });
   const message = () => [...h.fake.messages.values()].find((m) => m.embeds === answer.body.embeds)!;
+  /** Passage embeds only (the "sources disagree" note has no description). */
+  const passages = (body: any): any[] => body.embeds.filter((e: any) => e.description);
   const click = (kind: string, o: InteractionOptions = {}) => {
     const id = buttonIds(answer.body).find((x) => x.startsWith(kind))!;
     return h.fake.interact(buttonInteraction(h.fake.world, id, message(), { user: user('curieux'), ...o }));
@@ -115,12 +117,12 @@ describe('answer buttons', () => {
     const callback = await callbackOf(interaction);
     expect(callback.body).toEqual({ type: 5, data: { flags: EPHEMERAL } });
     const more = await h.finalReply(interaction);
-    expect(more.body.embeds.length).toBeGreaterThan(0);
+    expect(passages(more.body).length).toBeGreaterThan(0);
     expect(limitViolations(more.body)).toEqual([]);
-    const first = new Set(answer.body.embeds.map((e: any) => e.description));
-    for (const e of more.body.embeds) expect(first.has(e.description)).toBe(false);
+    const first = new Set(passages(answer.body).map((e: any) => e.description));
+    for (const e of passages(more.body)) expect(first.has(e.description)).toBe(false);
     const action = parseCustomId(buttonIds(answer.body)[0]!);
-    expect(action).toMatchObject({ kind: 'more', offset: answer.body.embeds.length });
+    expect(action).toMatchObject({ kind: 'more', offset: passages(answer.body).length });
   });
 
   it('records 👍 and 👎 once per member and thanks privately', async () => {
@@ -140,7 +142,7 @@ describe('answer buttons', () => {
     const reply = await callbackOf(click('srcs:'));
     expect(reply.body.data.flags).toBe(EPHEMERAL);
     const listed = reply.body.data.embeds[0].description as string;
-    for (const e of answer.body.embeds) expect(listed).toContain(e.title.slice(0, 30));
+    for (const e of passages(answer.body)) expect(listed).toContain(e.title.slice(0, 30));
   });
 });
 
@@ -216,15 +218,48 @@ describe('limits', () => {
 
   it('answers 50 concurrent /ask from 50 members, every one of them', async () => {
     const interactions = Array.from({ length: 50 }, (_, i) =>
-      ask(i % 2 ? 'Stargate OpenAI centres de données' : 'Nvidia Arm rachat', { user: user(`membre${i}`) }),
+      ask(i % 2 ? 'Stargate OpenAI centres de données' : 'Qui est Masayoshi Son ?', { user: user(`membre${i}`) }),
     );
     const edits = await Promise.all(interactions.map((i) => h.finalReply(i, 60_000)));
     for (const edit of edits) {
       expect(edit.status).toBe(200);
-      expect(edit.body.embeds.length).toBeGreaterThan(0);
+      expect(edit.body.content).not.toMatch(/^Désolé|^Je réponds à beaucoup/);
+      expect(edit.body.content.length).toBeGreaterThan(0);
       expect(limitViolations(edit.body)).toEqual([]);
     }
+    // Same question, same answer: concurrency changes nothing in what people get.
+    const byQuestion = new Map<string, string>();
+    edits.forEach((edit, i) => {
+      const q = interactions[i]!.data.options[0].value as string;
+      const shown = JSON.stringify({ content: edit.body.content, embeds: edit.body.embeds });
+      expect(byQuestion.get(q) ?? shown).toBe(shown);
+      byQuestion.set(q, shown);
+    });
     for (const i of interactions) expect(h.fake.requestsFor(i).filter((r) => r.status >= 400)).toEqual([]);
+  });
+});
+
+describe('a full queue', () => {
+  it('tells members to come back later, privately, and still answers everyone it took', async () => {
+    const hq = await startBotHarness({ scratch, env: { MAX_CONCURRENT_ANSWERS: '1', MAX_QUEUED_ANSWERS: '2' } });
+    try {
+      const interactions = Array.from({ length: 12 }, (_, i) =>
+        hq.fake.interact(commandInteraction(hq.fake.world, 'ask', [{ name: 'question', type: 3, value: 'Stargate OpenAI centres de données' }], { user: user(`m${i}`) })),
+      );
+      const callbacks = await Promise.all(
+        interactions.map((i) => hq.fake.waitForRequest((r) => r.path === `/interactions/${i.id}/${i.token}/callback`)),
+      );
+      const busy = callbacks.filter((c) => c.body.type === 4);
+      const taken = interactions.filter((_, i) => callbacks[i]!.body.type === 5);
+      expect(busy.length).toBeGreaterThan(0);
+      expect(taken.length).toBeGreaterThanOrEqual(3);
+      for (const c of busy) {
+        expect(c.body.data).toMatchObject({ content: 'Je réponds à beaucoup de questions en ce moment : réessayez dans une minute.', flags: EPHEMERAL });
+      }
+      for (const edit of await Promise.all(taken.map((i) => hq.finalReply(i)))) expect(edit.body.embeds.length).toBeGreaterThan(0);
+    } finally {
+      await hq.stop();
+    }
   });
 });
 

@@ -107,3 +107,26 @@ describe('engine without its model', () => {
     }
   });
 });
+
+describe('engine beside another process', () => {
+  it('answers from an index another process updated, without a restart', async () => {
+    const s = makeScratch({ seed: true });
+    try {
+      const bot = await createEngine(s.config({ mode: 'lexical' }));
+      await bot.reindex();
+      expect((await bot.ask('Ouarzazate centrale solaire')).abstained).toBe(true);
+      // A second engine (think `npm run ingest` in another process) adds an article and reindexes.
+      s.writeArticle('zz_solaire', { title: 'La centrale solaire de Ouarzazate' }, 'La centrale solaire Noor de Ouarzazate, au Maroc, produit 580 mégawatts.');
+      const cli = await createEngine(s.config({ mode: 'lexical' }));
+      await cli.reindex();
+      await cli.dispose();
+      const answer = await bot.ask('Ouarzazate centrale solaire');
+      expect(answer.abstained).toBe(false);
+      expect(answer.passages[0]!.source.id).toBe('zz_solaire');
+      expect(bot.source('zz_solaire')?.title).toBe('La centrale solaire de Ouarzazate');
+      await bot.dispose();
+    } finally {
+      s.cleanup();
+    }
+  });
+});

@@ -8,12 +8,14 @@ import { readIndex } from '../src/engine/index/index-store.js';
 import { makeScratch, type Scratch } from './helpers/coverage.js';
 
 const CHILD = resolve(import.meta.dirname, 'fixtures/index/crash-during-write.ts');
-const TSX = resolve(import.meta.dirname, '../node_modules/.bin/tsx');
+const ROOT = resolve(import.meta.dirname, '..');
 
 /** Runs an index update in a child process and SIGKILLs it once it froze mid-write. */
 function killMidWrite(s: Scratch, stage: 'data' | 'switch'): Promise<string> {
   return new Promise((done, fail) => {
-    const child = spawn(TSX, [CHILD, s.corpusDir, s.indexDir, stage], { stdio: ['ignore', 'pipe', 'pipe'] });
+    // `node --import tsx` runs the script in this very process, so the kill reaches it
+    // (the tsx binary would run it in a grandchild that outlives a SIGKILL).
+    const child = spawn(process.execPath, ['--import', 'tsx', CHILD, s.corpusDir, s.indexDir, stage], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     let err = '';
     child.stdout.on('data', (d: Buffer) => {

@@ -95,6 +95,13 @@ describe('page metadata edge cases', () => {
     expect(page('<link rel="canonical" href="/articles/42#top">').canonicalUrl).toBe('https://site.example/articles/42');
   });
 
+  it('keeps an article body whose wrapper carries a boilerplate-looking class', () => {
+    const body = '<div class="story share-enabled"><p>' + 'Le texte principal de la dépêche, long et informatif. '.repeat(12) + '</p></div><div class="share">Partager</div>';
+    const a = page('<title>Dépêche</title>', body);
+    expect(a.text).toContain('Le texte principal de la dépêche');
+    expect(a.text).not.toContain('Partager');
+  });
+
   it('strips the site name from a <title> fallback', () => {
     expect(page('<title>Grève des transports - La Gazette</title><meta property="og:site_name" content="La Gazette">').title).toBe('Grève des transports');
   });

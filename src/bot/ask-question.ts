@@ -37,17 +37,27 @@ export class QueueFullError extends Error {
   }
 }
 
-/** Why a question cannot be taken now, as a polite message, or null when it can. */
+export interface AskOutcome {
+  answer: Answer;
+  message: AnswerMessage;
+  questionId: number;
+}
+
+/** Why a member's question cannot be taken now (shutting down, over the rate limit), or null. */
 export function refusal(ctx: BotContext, userId: string, locale: string | null): string | null {
   const m = ctx.t(locale);
   if (ctx.state.shuttingDown) return m.shuttingDown;
-  if (ctx.queue.busy >= ctx.config.maxConcurrentAnswers + ctx.config.maxQueuedAnswers) return m.busy;
   const slot = ctx.limiter.take(userId);
   if (!slot.ok) return m.rateLimited(Math.max(1, Math.ceil(slot.retryAfterMs / 1000)));
   return null;
 }
 
-export async function askQuestion(ctx: BotContext, req: AskRequest): Promise<{ answer: Answer; message: AnswerMessage; questionId: number }> {
+/**
+ * Puts the question in the answer queue at once, so a full queue is known before the
+ * interaction is deferred (and the refusal can still be ephemeral). Null when the queue is full.
+ * The returned promise is awaited later by the caller; its rejection is never left unhandled.
+ */
+export function startAsk(ctx: BotContext, req: AskRequest): Promise<AskOutcome> | null {
   const started = performance.now();
   const run = ctx.queue.tryAdd(() =>
     ctx.engine.ask(req.question, {
@@ -55,10 +65,18 @@ export async function askQuestion(ctx: BotContext, req: AskRequest): Promise<{ a
       ...(req.context ? { context: req.context } : {}),
     }),
   );
-  if (!run) throw new QueueFullError();
-  const answer = await run;
-  const latencyMs = performance.now() - started;
+  if (!run) return null;
+  const outcome = run.then((answer) => finish(ctx, req, answer, performance.now() - started));
+  outcome.catch(() => undefined);
+  return outcome;
+}
 
+/** `startAsk`, throwing QueueFullError when the queue is full. */
+export function askQuestion(ctx: BotContext, req: AskRequest): Promise<AskOutcome> {
+  return startAsk(ctx, req) ?? Promise.reject(new QueueFullError());
+}
+
+function finish(ctx: BotContext, req: AskRequest, answer: Answer, latencyMs: number): AskOutcome {
   const questionId =
     req.questionId ??
     ctx.store.logQuestion({

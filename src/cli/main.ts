@@ -6,13 +6,20 @@ import type { Engine } from '../engine/types.js';
 import { runAsk, type CliContext } from './commands/ask.js';
 import { runEval, type EvalContext } from './commands/eval.js';
 import { runIndex } from './commands/index.js';
+import { runIngest, type IngestCliContext } from './commands/ingest.js';
+import { runRemove } from './commands/remove.js';
+import { isIngestError } from '../engine/ingest/ingest-error.js';
 import { CliError } from './cli-error.js';
 import { createDownloadProgress, createIndexProgress } from './progress.js';
 
-const COMMANDS: Record<string, (argv: string[], ctx: EvalContext) => Promise<number>> = {
+type Context = EvalContext & IngestCliContext;
+
+const COMMANDS: Record<string, (argv: string[], ctx: Context) => Promise<number>> = {
   ask: runAsk,
   index: runIndex,
   eval: runEval,
+  ingest: runIngest,
+  remove: runRemove,
 };
 
 const USAGE = `Usage: depeche <command> [options]
@@ -20,6 +27,8 @@ Commands:
   ask "question"     answer from the coverage (--k N, --json, --batch FILE, --mode)
   index              bring the index up to date with the corpus (--rebuild)
   eval               grade answers to a question file (--questions FILE, --corpus DIR, --json OUT)
+  ingest <url|file>  add articles to the corpus and the index
+  remove <id>        take articles out of the corpus and the index
 Settings come from the environment or .env (see .env.example).`;
 
 /** Runs one CLI command and returns its exit code. Every expected failure is printed as one line. */
@@ -35,15 +44,17 @@ export async function runMain(argv: string[], io: { stdout: CliContext['stdout']
   try {
     const config = loadEngineConfig(io.env ?? process.env);
     const index = createIndexProgress();
-    const ctx: EvalContext = {
+    const ctx: Context = {
       config,
+      env: io.env ?? process.env,
+      stderr: io.stderr,
       stdout: io.stdout,
       stdin: io.stdin,
       engine: async () => (engine ??= await createEngine(config, { onDownloadProgress: download.update, onIndexProgress: index.update })),
     };
     return await command(rest, ctx);
   } catch (err) {
-    if (err instanceof CliError || err instanceof EngineError || err instanceof ConfigError) {
+    if (err instanceof CliError || err instanceof EngineError || err instanceof ConfigError || isIngestError(err)) {
       io.stderr.write(`${err.message}\n`);
       return err instanceof CliError ? err.exitCode : 1;
     }

@@ -3,7 +3,7 @@ import { composeAnswer } from './answer/compose-answer.js';
 import { createEmbedder, type Embedder } from './embed/embedder.js';
 import { createError, EngineError } from './errors.js';
 import { buildIndex } from './index/build-index.js';
-import { indexExists, readIndex, type IndexedChunk, type StoredIndex } from './index/index-store.js';
+import { currentGeneration, indexExists, readIndex, type IndexedChunk, type StoredIndex } from './index/index-store.js';
 import { createLexicalIndex } from './search/bm25.js';
 import { fusionWeightsFor } from './search/fusion-weights.js';
 import { hybridSearch, type SearchableIndex } from './search/hybrid-search.js';
@@ -84,8 +84,17 @@ export async function createEngine(config: EngineConfig, hooks: EngineHooks = {}
     return embedderPromise;
   };
 
+  let writing = false;
   const serialized = <T>(job: () => Promise<T>): Promise<T> => {
-    const run = writeQueue.then(job, job);
+    const guarded = async () => {
+      writing = true;
+      try {
+        return await job();
+      } finally {
+        writing = false;
+      }
+    };
+    const run = writeQueue.then(guarded, guarded);
     writeQueue = run.catch(() => undefined);
     return run;
   };
@@ -104,12 +113,7 @@ export async function createEngine(config: EngineConfig, hooks: EngineHooks = {}
       return report;
     });
 
-  const ensureSnapshot = async (): Promise<Snapshot> => {
-    if (snapshot) return snapshot;
-    if (!indexExists(config.indexDir)) {
-      await reindex(hooks.onIndexProgress);
-      return snapshot!;
-    }
+  const loadStored = (): Snapshot => {
     const stored = readIndex(config.indexDir);
     if (stored.manifest.chunker.version !== CHUNKER_VERSION) {
       throw createError('INDEX_STALE', `chunker v${stored.manifest.chunker.version}, this version chunks with v${CHUNKER_VERSION}`);
@@ -118,8 +122,27 @@ export async function createEngine(config: EngineConfig, hooks: EngineHooks = {}
     if (model && model.id !== config.model && config.mode !== 'lexical') {
       throw createError('INDEX_STALE', `index built with model ${model.id}, configured model is ${config.model}`);
     }
-    snapshot = toSnapshot(stored);
+    return toSnapshot(stored);
+  };
+
+  /** The snapshot in memory, switched to the live generation if another process wrote one. */
+  const current = (): Snapshot | null => {
+    if (snapshot && !writing) {
+      try {
+        if (currentGeneration(config.indexDir) !== snapshot.stored.generation) snapshot = loadStored();
+      } catch {
+        // Keep answering from the generation in memory; the next write repairs the index.
+      }
+    }
     return snapshot;
+  };
+
+  const ensureSnapshot = async (): Promise<Snapshot> => {
+    const live = current();
+    if (live) return live;
+    if (!indexExists(config.indexDir)) await reindex(hooks.onIndexProgress);
+    else snapshot = loadStored();
+    return snapshot!;
   };
 
   if (indexExists(config.indexDir)) await ensureSnapshot();
@@ -167,11 +190,11 @@ export async function createEngine(config: EngineConfig, hooks: EngineHooks = {}
     },
 
     sources() {
-      return [...(snapshot?.sources.values() ?? [])].sort((a, b) => a.title.localeCompare(b.title, 'fr'));
+      return [...(current()?.sources.values() ?? [])].sort((a, b) => a.title.localeCompare(b.title, 'fr'));
     },
 
     source(id: string) {
-      return snapshot?.sources.get(id);
+      return current()?.sources.get(id);
     },
 
     reindex(onProgress, options) {

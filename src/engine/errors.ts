@@ -7,6 +7,7 @@ export const ERROR_MESSAGES = {
   INDEX_MISSING: (dir: string) => `No index in ${dir}. Run "npm run index" to build it.`,
   INDEX_CORRUPT: (why: string) => `The index is unreadable (${why}). Run "npm run index -- --rebuild" to rebuild it.`,
   INDEX_STALE: (why: string) => `The index was built with a different configuration (${why}). Run "npm run index -- --rebuild" to rebuild it.`,
+  INDEX_BUSY: (dir: string) => `Another process is updating the index in ${dir}; try again when it is done.`,
   CORPUS_MISSING: (dir: string) => `Corpus folder ${dir} does not exist. Set CORPUS_DIR to a folder of articles.`,
   CORPUS_EMPTY: (dir: string) => `No usable article in ${dir}.`,
   MODEL_REQUIRED: (why: string) => `Dense search needs the embedding model, which could not be loaded: ${why}`,

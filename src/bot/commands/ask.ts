@@ -1,5 +1,5 @@
 import { InteractionContextType, SlashCommandBuilder, type ChatInputCommandInteraction } from 'discord.js';
-import { askQuestion, refusal } from '../ask-question.js';
+import { refusal, startAsk } from '../ask-question.js';
 import type { BotContext } from '../context.js';
 import { localized } from '../i18n/index.js';
 import { ephemeral, NO_MENTIONS } from '../reply.js';
@@ -20,14 +20,13 @@ export const data = new SlashCommandBuilder()
   );
 
 export async function execute(interaction: ChatInputCommandInteraction, ctx: BotContext): Promise<void> {
-  // Admission is synchronous and answers ephemerally, so it comes before the (public) defer.
+  // Admission (rate limit, queue) is synchronous and answers ephemerally, so it comes before the (public) defer.
   const refused = refusal(ctx, interaction.user.id, interaction.locale);
   if (refused) {
     await interaction.reply(ephemeral(refused));
     return;
   }
-  await interaction.deferReply();
-  const { message } = await askQuestion(ctx, {
+  const pending = startAsk(ctx, {
     question: interaction.options.getString('question', true),
     context: null,
     offset: 0,
@@ -38,5 +37,11 @@ export async function execute(interaction: ChatInputCommandInteraction, ctx: Bot
     via: 'slash',
     locale: interaction.locale,
   });
+  if (!pending) {
+    await interaction.reply(ephemeral(ctx.t(interaction.locale).busy));
+    return;
+  }
+  await interaction.deferReply();
+  const { message } = await pending;
   await interaction.editReply({ ...message, allowedMentions: NO_MENTIONS });
 }

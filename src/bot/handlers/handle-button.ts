@@ -1,6 +1,6 @@
 import { MessageFlags, type ButtonInteraction } from 'discord.js';
 import type { SourceMeta } from '../../engine/types.js';
-import { askQuestion, refusal } from '../ask-question.js';
+import { refusal, startAsk } from '../ask-question.js';
 import type { BotContext } from '../context.js';
 import { renderAnswerSources, renderCoverage } from '../render/coverage.js';
 import { parseCustomId } from '../render/custom-id.js';
@@ -40,8 +40,7 @@ export async function handleButton(interaction: ButtonInteraction, ctx: BotConte
         await interaction.reply(ephemeral(refused));
         return;
       }
-      await interaction.deferReply({ flags: MessageFlags.Ephemeral });
-      const { answer, message } = await askQuestion(ctx, {
+      const pending = startAsk(ctx, {
         question: logged.question,
         context: logged.context,
         offset: action.offset,
@@ -52,6 +51,12 @@ export async function handleButton(interaction: ButtonInteraction, ctx: BotConte
         via: 'slash',
         locale: interaction.locale,
       });
+      if (!pending) {
+        await interaction.reply(ephemeral(m.busy));
+        return;
+      }
+      await interaction.deferReply({ flags: MessageFlags.Ephemeral });
+      const { answer, message } = await pending;
       if (answer.passages.length === 0) {
         await interaction.editReply({ content: m.noMorePassages, allowedMentions: NO_MENTIONS });
         return;

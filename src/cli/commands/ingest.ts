@@ -29,6 +29,7 @@ export async function runIngest(argv: string[], ctx: IngestCliContext): Promise<
     return values.help ? 0 : 2;
   }
   const stderr = ctx.stderr ?? process.stderr;
+  const tty = (stderr as NodeJS.WriteStream).isTTY === true;
   const engine = await ctx.engine();
   const service = createIngestService(engine, { corpusDir: ctx.config.corpusDir, fetch: { allowHosts: allowHostsFromEnv(ctx.env ?? process.env) } });
   const actor = `cli:${safeUser()}`;
@@ -41,6 +42,7 @@ export async function runIngest(argv: string[], ctx: IngestCliContext): Promise<
         actor,
         onProgress: (p) => {
           if (p.step === 'index') progress.update(p.progress);
+          else if (tty) stderr.write(`${STEP_LABELS[p.step]} ${target}…\n`);
         },
       });
       ctx.stdout.write(`${describeResult(result)}\n`);
@@ -54,6 +56,8 @@ export async function runIngest(argv: string[], ctx: IngestCliContext): Promise<
   }
   return failed > 0 ? 1 : 0;
 }
+
+const STEP_LABELS = { fetch: 'Fetching', extract: 'Extracting', write: 'Writing' } as const;
 
 /** "Added «Title» (id) — 14 passages." and the like: one line per ingested target. */
 export function describeResult(result: LiveIngestResult): string {

@@ -1,4 +1,7 @@
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
 import type { Embedder } from '../embed/embedder.js';
+import { LockBusyError, withFileLock } from '../fs/file-lock.js';
 import { loadCorpus } from '../corpus/load-corpus.js';
 import { createError, EngineError } from '../errors.js';
 import { CHUNKER_VERSION, DEFAULT_CHUNK_OPTIONS, chunkArticle } from '../text/chunk.js';
@@ -18,6 +21,9 @@ export interface BuildOptions {
   hnsw?: HnswParams;
   onProgress?: (p: IndexProgress) => void;
 }
+
+/** Lock file of index writers; a dot file beside the generations. */
+export const WRITE_LOCK = '.write.lock';
 
 export const sourceOf = (a: Article): SourceMeta => ({
   id: a.id, title: a.title, publisher: a.publisher, url: a.url, date: a.date, language: a.language,
@@ -50,6 +56,18 @@ function previousIndex(options: BuildOptions, notes: string[]): StoredIndex | nu
  * Writes a new generation atomically and returns it with a report.
  */
 export async function buildIndex(options: BuildOptions): Promise<{ index: StoredIndex; report: IndexReport }> {
+  // One writer at a time, across processes too (a CLI `index` next to a running bot): each
+  // writer starts from the generation the previous one left, and none deletes another's work.
+  await mkdir(options.indexDir, { recursive: true });
+  try {
+    return await withFileLock(join(options.indexDir, WRITE_LOCK), () => buildUnlocked(options));
+  } catch (err) {
+    if (err instanceof LockBusyError) throw createError('INDEX_BUSY', options.indexDir);
+    throw err;
+  }
+}
+
+async function buildUnlocked(options: BuildOptions): Promise<{ index: StoredIndex; report: IndexReport }> {
   const notes: string[] = [];
   options.onProgress?.({ phase: 'load', done: 0, total: 1 });
   const corpus = await loadCorpus(options.corpusDir);
@@ -127,6 +145,7 @@ export async function buildIndex(options: BuildOptions): Promise<{ index: Stored
 
   options.onProgress?.({ phase: 'write', done: 0, total: 1 });
   const index: StoredIndex = {
+    generation: '',
     manifest: {
       format: 'depeche-index',
       version: 1,

@@ -3,7 +3,7 @@ import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, wri
 import { join } from 'node:path';
 import type { Chunk } from '../types.js';
 import { createError } from '../errors.js';
-import { fsyncPath, writeFileAtomic } from './atomic-write.js';
+import { fsyncPath, writeFileAtomic } from '../fs/atomic-write.js';
 import { CHUNKS_FILE, MANIFEST_FILE, POINTER_FILE, VECTORS_FILE, type Manifest } from './manifest.js';
 import { readVectorIndex, type VectorIndex } from './vector-index.js';
 
@@ -16,6 +16,8 @@ export interface IndexedChunk extends Chunk {
 
 /** One loaded generation of the index. */
 export interface StoredIndex {
+  /** The generation folder this was read from or written to (empty before the first write). */
+  generation: string;
   manifest: Manifest;
   chunks: IndexedChunk[];
   vectors: VectorIndex | null;
@@ -23,7 +25,8 @@ export interface StoredIndex {
 
 const sha256 = (data: Uint8Array) => createHash('sha256').update(data).digest('hex');
 
-function currentGeneration(dir: string): string | null {
+/** The live generation's name, or null when there is no index. Cheap: one small file. */
+export function currentGeneration(dir: string): string | null {
   const pointer = join(dir, POINTER_FILE);
   if (!existsSync(pointer)) return null;
   try {
@@ -76,7 +79,7 @@ export function readIndex(dir: string): StoredIndex {
     readChecked(genDir, VECTORS_FILE, manifest);
     vectors = readVectorIndex(join(genDir, VECTORS_FILE), manifest.model.dimension, manifest.hnsw, manifest.hnsw.deleted);
   }
-  return { manifest, chunks, vectors };
+  return { generation, manifest, chunks, vectors };
 }
 
 /**
@@ -108,6 +111,7 @@ export function writeIndex(dir: string, data: StoredIndex): void {
   fsyncPath(genDir);
   writeFileAtomic(join(dir, POINTER_FILE), JSON.stringify({ generation: next }));
   data.manifest = manifest;
+  data.generation = next;
   removeOldGenerations(dir, new Set([next, previous ?? '']));
 }
 

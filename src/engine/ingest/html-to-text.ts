@@ -57,9 +57,15 @@ function dropBoilerplate(document: { querySelectorAll(s: string): Iterable<El>; 
   for (const el of [...document.querySelectorAll('header')]) {
     if (!el.closest('article, main') && !containsArticle(el)) el.remove();
   }
+  // A class word alone is weak evidence: never drop a block that holds most of the text.
+  const total = textLength(document.body);
   for (const el of [...document.querySelectorAll('[class], [id]')]) {
-    if (isBoilerplate(el) && !containsArticle(el)) el.remove();
+    if (isBoilerplate(el) && !containsArticle(el) && textLength(el) < 0.4 * total) el.remove();
   }
+}
+
+function textLength(el: El | null): number {
+  return el?.textContent?.replace(/\s+/g, ' ').length ?? 0;
 }
 
 function isBoilerplate(el: El): boolean {

@@ -2,7 +2,7 @@ import { readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { serializeArticleFile } from '../corpus/article-file.js';
 import { findArticleText } from '../corpus/clean.js';
-import { fsyncPath, writeFileAtomic } from '../index/atomic-write.js';
+import { fsyncPath, writeFileAtomic } from '../fs/atomic-write.js';
 import type { SourceMeta } from '../types.js';
 import { articleId } from './article-id.js';
 import { readCatalog, textHash, urlKey, type CatalogEntry } from './corpus-catalog.js';

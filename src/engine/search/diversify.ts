@@ -1,27 +1,49 @@
+export interface DiversifyOptions {
+  /** Passages of one article allowed before the others are moved down. */
+  perArticle: number;
+  /** Share of words two passages may have in common before the lower one counts as a near-duplicate. */
+  maxOverlap: number;
+}
+
 /**
- * Re-orders hits so one article does not fill the top: each further hit from an article
- * already shown has its score multiplied by `decay` per earlier hit of that article.
- * Corroborating passages from other articles thus come before a second copy of the same one.
- * @example diversify([{id:'a#1',articleId:'a',score:1},{id:'a#2',articleId:'a',score:0.9},{id:'b#1',articleId:'b',score:0.8}], 0.7)
- *   // a#1, b#1 (0.8), a#2 (0.63)
+ * Measured on PIAF (lexical, hit@3): a score decay per article costs a lot (RRF scores are
+ * close together: decay 0.9 → −5.8 points, 0.7 → −6.5) because the answer is often the second
+ * or third passage of the best article; a cap of two passages per article costs 2 points, three
+ * costs nothing. Near-duplicates (the same text twice, e.g. a republished article) are what
+ * crowds a top 3 out; passages sharing over 80 % of their words move down.
  */
-export function diversify<T extends { articleId: string; score: number }>(hits: T[], decay = 0.7): T[] {
-  const pending = [...hits];
-  const shown = new Map<string, number>();
-  const out: T[] = [];
-  while (pending.length > 0) {
-    let best = 0;
-    let bestScore = -Infinity;
-    pending.forEach((h, i) => {
-      const s = h.score * decay ** (shown.get(h.articleId) ?? 0);
-      if (s > bestScore) {
-        bestScore = s;
-        best = i;
-      }
-    });
-    const [hit] = pending.splice(best, 1);
-    out.push(hit!);
-    shown.set(hit!.articleId, (shown.get(hit!.articleId) ?? 0) + 1);
+export const DEFAULT_DIVERSIFY: DiversifyOptions = { perArticle: 3, maxOverlap: 0.8 };
+
+const wordsOf = (text: string) => new Set(text.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? []);
+
+function overlap(a: Set<string>, b: Set<string>): number {
+  let shared = 0;
+  for (const w of a) if (b.has(w)) shared++;
+  return shared / Math.max(1, Math.min(a.size, b.size));
+}
+
+/**
+ * Re-orders ranked hits so that near-duplicate passages and a third passage of the same
+ * article come after passages from other articles, keeping the order otherwise. Corroborating
+ * passages from different articles thus come before another copy of the same one. Pure;
+ * nothing is dropped, only moved down.
+ * @example diversify([a#1, a#2, a#3, a#4, b#1]) // a#1, a#2, a#3, b#1, a#4
+ */
+export function diversify<T extends { articleId: string; chunk: { text: string } }>(hits: T[], options: DiversifyOptions = DEFAULT_DIVERSIFY): T[] {
+  const kept: T[] = [];
+  const keptWords: Set<string>[] = [];
+  const deferred: T[] = [];
+  const perArticle = new Map<string, number>();
+  for (const hit of hits) {
+    const words = wordsOf(hit.chunk.text);
+    const seen = perArticle.get(hit.articleId) ?? 0;
+    if (seen >= options.perArticle || keptWords.some((w) => overlap(words, w) > options.maxOverlap)) {
+      deferred.push(hit);
+      continue;
+    }
+    kept.push(hit);
+    keptWords.push(words);
+    perArticle.set(hit.articleId, seen + 1);
   }
-  return out;
+  return [...kept, ...deferred];
 }
