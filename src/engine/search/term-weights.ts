@@ -1,5 +1,5 @@
 import { analyze } from '../text/analyze.js';
-import { idf } from './bm25.js';
+import { idf, withinOneEdit } from './bm25.js';
 import type { TermWeight } from '../answer/highlight.js';
 
 /** What the coverage says about a term: how much it weighs, and whether the coverage uses it at all. */
@@ -42,14 +42,4 @@ export function createTermStats(texts: string[]): TermStats {
 /** The idf weight alone (see `createTermStats`). */
 export function createTermWeights(texts: string[]): TermWeight {
   return createTermStats(texts).weight;
-}
-
-/** Levenshtein distance ≤ 1 (one insertion, deletion or substitution). */
-export function withinOneEdit(a: string, b: string): boolean {
-  if (a === b) return true;
-  if (Math.abs(a.length - b.length) > 1) return false;
-  let i = 0;
-  while (i < a.length && i < b.length && a[i] === b[i]) i++;
-  if (a.length === b.length) return a.slice(i + 1) === b.slice(i + 1);
-  return a.length > b.length ? a.slice(i + 1) === b.slice(i) : a.slice(i) === b.slice(i + 1);
 }
