@@ -132,10 +132,13 @@ describe('npm run bench (tiny model, tiny sizes)', () => {
 
   it('times the embedder on both transformers.js runtimes in separate processes', () => {
     const rt = results.runtime!;
-    expect(rt.xenova.version).toBe('2.17.2');
-    expect(rt.huggingface.version).toMatch(/^3\./);
-    expect(rt.runs.map((r) => r.runtime)).toEqual(['xenova', 'huggingface']);
-    expect(rt.runs[0]!.dimension).toBe(rt.runs[1]!.dimension);
+    expect(rt.variants['xenova/pipeline'].version).toBe('2.17.2');
+    expect(rt.variants['huggingface/pipeline'].version).toMatch(/^3\./);
+    expect(rt.runs.map((r) => `${r.runtime}/${r.pooling}`)).toEqual(['xenova/pipeline', 'xenova/direct', 'huggingface/pipeline', 'huggingface/direct']);
+    expect(new Set(rt.runs.map((r) => r.dimension)).size).toBe(1);
+    // runtime.ts pooling gives the pipeline's vectors, on both runtimes.
+    expect(rt.variants['xenova/direct'].agreement).toBeGreaterThan(0.9999);
+    expect(rt.variants['huggingface/direct'].agreement).toBeGreaterThan(0.9999);
     expect(rt.threadRuns.map((r) => r.threads)).toEqual([1]);
     for (const r of [...rt.runs, ...rt.threadRuns]) {
       expect(r.passages.map((p) => p.batchSize)).toEqual([1, 8]);

@@ -91,17 +91,17 @@ afterAll(async () => {
 });
 
 describe('npm run deploy-commands', () => {
-  it('registers the six localized commands in the configured guild', async () => {
+  it('registers the eight localized commands in the configured guild', async () => {
     const deploy = run('npm', ['run', '--silent', 'deploy-commands'], env);
     expect(await deploy.exited).toBe(0);
-    expect(deploy.stdout().trim()).toBe(`Registered 6 commands (guild ${fake.world.guildId}).`);
+    expect(deploy.stdout().trim()).toBe(`Registered 8 commands (guild ${fake.world.guildId}).`);
     const put = fake.requests.find((r) => r.method === 'PUT')!;
     expect(put.path).toBe(`/applications/${fake.world.applicationId}/guilds/${fake.world.guildId}/commands`);
     const byName = Object.fromEntries((put.body as any[]).map((c) => [c.name, c]));
-    expect(Object.keys(byName).sort()).toEqual(['ask', 'channels', 'reindex', 'source', 'sources', 'stats']);
+    expect(Object.keys(byName).sort()).toEqual(['ask', 'channels', 'ingest', 'reindex', 'remove', 'source', 'sources', 'stats']);
     expect(byName.ask.name_localizations).toEqual({ fr: 'demander' });
     expect(byName.ask.description_localizations.fr).toMatch(/^Poser une question/);
-    for (const name of ['reindex', 'stats', 'channels']) expect(byName[name].default_member_permissions).toBe('32');
+    for (const name of ['reindex', 'ingest', 'remove', 'stats', 'channels']) expect(byName[name].default_member_permissions).toBe('32');
     expect(byName.ask.default_member_permissions).toBeUndefined();
     expect(byName.source.options[0].autocomplete).toBe(true);
   });

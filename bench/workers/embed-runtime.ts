@@ -20,6 +20,10 @@ export interface EmbedRuntimeInput {
   threads?: number;
   /** Batches in flight at once (onnxruntime runs off the JS thread, so two can overlap). Default 1. */
   concurrency?: number;
+  /** `pipeline`: the package's feature-extraction pipeline (what Dépêche's embedder calls today); `direct`: runtime.ts pooling. */
+  pooling: 'pipeline' | 'direct';
+  /** Also embed a few passages through the pipeline and report the lowest cosine to this path's vectors. */
+  checkAgainstPipeline?: boolean;
 }
 
 export interface EmbedRuntimeOutput {
@@ -27,6 +31,9 @@ export interface EmbedRuntimeOutput {
   version: string;
   threads: number | null;
   concurrency: number;
+  pooling: EmbedRuntimeInput['pooling'];
+  /** Lowest cosine between this path's vectors and the pipeline's (1 = same vectors); null if not checked. */
+  agreement: number | null;
   importMs: number;
   loadMs: number;
   firstQueryMs: number;
@@ -46,6 +53,7 @@ async function run(input: EmbedRuntimeInput): Promise<EmbedRuntimeOutput> {
     modelDir: input.modelDir,
     cacheDir: input.cacheDir,
     quantized: true,
+    pooling: input.pooling,
     ...(input.threads ? { threads: input.threads } : {}),
   });
   const loadMs = msSince(t1);
@@ -86,11 +94,23 @@ async function run(input: EmbedRuntimeInput): Promise<EmbedRuntimeOutput> {
     progress(`${input.runtime}: batch ${batchSize}: ${(texts.length / seconds).toFixed(1)} passages/s`);
   }
   await fx.dispose();
+
+  let agreement: number | null = null;
+  if (input.checkAgainstPipeline && input.pooling !== 'pipeline') {
+    const sample = texts.slice(0, 4);
+    const reference = await runtime.load({ modelId: input.modelId, modelDir: input.modelDir, cacheDir: input.cacheDir, quantized: true, pooling: 'pipeline' });
+    const ours = await (await runtime.load({ modelId: input.modelId, modelDir: input.modelDir, cacheDir: input.cacheDir, quantized: true })).embed(sample);
+    const theirs = await reference.embed(sample);
+    agreement = Math.min(...ours.map((v, i) => v.reduce((s, x, j) => s + x * theirs[i]![j]!, 0)));
+    await reference.dispose();
+  }
   return {
     runtime: input.runtime,
     version: runtime.version,
     threads: input.threads ?? null,
     concurrency,
+    pooling: input.pooling,
+    agreement,
     importMs,
     loadMs,
     firstQueryMs,

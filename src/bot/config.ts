@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ConfigError } from '../config.js';
+import { allowHostsFromEnv } from '../engine/ingest/index.js';
 
 export { ConfigError } from '../config.js';
 
@@ -31,6 +32,7 @@ const schema = z.object({
   MAX_CONCURRENT_ANSWERS: positiveInt(2),
   MAX_QUEUED_ANSWERS: positiveInt(100),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  INGEST_ALLOW_HOSTS: z.string().optional(),
 });
 
 const problems: Record<string, string> = {
@@ -59,6 +61,11 @@ export interface BotConfig {
   maxConcurrentAnswers: number;
   maxQueuedAnswers: number;
   logLevel: string;
+  /**
+   * TESTS ONLY (`INGEST_ALLOW_HOSTS`): hosts /ingest may fetch although the address policy
+   * refuses them (e.g. 127.0.0.1). Empty in production.
+   */
+  ingestAllowHosts: readonly string[];
 }
 
 /** `loadBotConfig(process.env)` → frozen BotConfig, or throws a one-line ConfigError naming the variable. */
@@ -86,5 +93,6 @@ export function loadBotConfig(env: Record<string, string | undefined>): Readonly
     maxConcurrentAnswers: e.MAX_CONCURRENT_ANSWERS,
     maxQueuedAnswers: e.MAX_QUEUED_ANSWERS,
     logLevel: e.LOG_LEVEL,
+    ingestAllowHosts: Object.freeze(allowHostsFromEnv({ INGEST_ALLOW_HOSTS: e.INGEST_ALLOW_HOSTS })),
   });
 }

@@ -1,3 +1,4 @@
+import type { IngestService } from '../engine/ingest/index.js';
 import type { Engine } from '../engine/types.js';
 import type { BotConfig } from './config.js';
 import type { Translate } from './i18n/index.js';
@@ -9,6 +10,8 @@ import type { Store } from './store/store.js';
 /** Everything a handler needs, passed in explicitly: the bot has no module-level state. */
 export interface BotContext {
   engine: Engine;
+  /** Adds and removes articles of the live coverage (/ingest, /remove); one per bot. */
+  ingest: IngestService;
   store: Store;
   config: Readonly<BotConfig>;
   t: Translate;

@@ -5,6 +5,7 @@ import { EngineError } from '../engine/errors.js';
 import { createBot } from './client.js';
 import { loadBotConfig } from './config.js';
 import type { BotContext } from './context.js';
+import { createCoverageIngest } from './coverage-ingest.js';
 import { translate } from './i18n/index.js';
 import { createAnswerQueue } from './limits/answer-queue.js';
 import { createRateLimiter } from './limits/rate-limiter.js';
@@ -49,6 +50,7 @@ try {
 const store = openStore({ dataDir: botConfig.dataDir, salt: botConfig.userHashSalt });
 const ctx: BotContext = {
   engine,
+  ingest: createCoverageIngest(engine, { corpusDir: engineConfig.corpusDir, allowHosts: botConfig.ingestAllowHosts, logger }),
   store,
   config: botConfig,
   t: translate,

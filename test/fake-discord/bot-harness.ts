@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { createBot, type Bot } from '../../src/bot/client.js';
 import { loadBotConfig } from '../../src/bot/config.js';
 import type { BotContext } from '../../src/bot/context.js';
+import { createCoverageIngest } from '../../src/bot/coverage-ingest.js';
 import { translate } from '../../src/bot/i18n/index.js';
 import { createAnswerQueue } from '../../src/bot/limits/answer-queue.js';
 import { createRateLimiter } from '../../src/bot/limits/rate-limiter.js';
@@ -45,7 +46,8 @@ export async function startBotHarness(options: HarnessOptions = {}): Promise<Bot
   const fake = await startFakeDiscord();
   const ownScratch = !options.scratch;
   const scratch = options.scratch ?? makeScratch({ seed: true });
-  const engine = await createEngine(scratch.config(options.engine));
+  const engineConfig = scratch.config(options.engine);
+  const engine = await createEngine(engineConfig);
   if (!options.skipIndex && engine.sources().length === 0) await engine.reindex();
 
   const lines: string[] = [];
@@ -64,12 +66,14 @@ export async function startBotHarness(options: HarnessOptions = {}): Promise<Bot
     ...options.env,
   });
   const store = openStore({ dataDir: config.dataDir, salt: config.userHashSalt });
+  const logger = createLogger(config.logLevel, sink);
   const ctx: BotContext = {
     engine,
+    ingest: createCoverageIngest(engine, { corpusDir: engineConfig.corpusDir, allowHosts: config.ingestAllowHosts, logger }),
     store,
     config,
     t: translate,
-    logger: createLogger(config.logLevel, sink),
+    logger,
     limiter: createRateLimiter(config.rateLimit),
     queue: createAnswerQueue({ concurrency: config.maxConcurrentAnswers, maxQueued: config.maxQueuedAnswers }),
     state: { shuttingDown: false, reindexing: false },

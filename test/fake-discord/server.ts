@@ -62,9 +62,24 @@ export interface FakeDiscord {
   /** Dispatches MESSAGE_CREATE for a member's message. */
   say(message: Record<string, any>): Record<string, any>;
   waitForRequest(predicate: (r: RecordedRequest) => boolean, timeoutMs?: number): Promise<RecordedRequest>;
+  /**
+   * Puts a file on the fake CDN (same server, outside /api, no auth, served as
+   * application/octet-stream as Discord's CDN does) and returns its attachment object, for
+   * `resolved.attachments`. `statedSize` lets a test claim another size than the real one.
+   */
+  upload(filename: string, data: Buffer, options?: { statedSize?: number }): FakeAttachment;
   /** Requests made for one interaction (callback and webhook routes using its token). */
   requestsFor(interaction: Record<string, any>): RecordedRequest[];
   close(): Promise<void>;
+}
+
+export interface FakeAttachment {
+  id: string;
+  filename: string;
+  size: number;
+  url: string;
+  proxy_url: string;
+  content_type?: string;
 }
 
 type Handler = (
@@ -86,6 +101,7 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
   const interactions = new Map<string, InteractionState>();
   const commands = new Map<string, unknown[]>();
   const sockets = new Set<WebSocket>();
+  const cdnFiles = new Map<string, Buffer>();
   const requestWaiters = new Set<{ predicate: (r: RecordedRequest) => boolean; resolve: (r: RecordedRequest) => void }>();
   let readyResolvers: (() => void)[] = [];
   let isReady = false;
@@ -411,6 +427,12 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
     const query = Object.fromEntries(url.searchParams);
     const record: RecordedRequest = { method: req.method ?? 'GET', path, query, body, at, status: 0 };
 
+    if (req.method === 'GET' && cdnFiles.has(url.pathname)) {
+      record.status = 200;
+      requests.push(record);
+      res.writeHead(200, { 'content-type': 'application/octet-stream' }).end(cdnFiles.get(url.pathname));
+      return;
+    }
     let result: { status: number; json?: unknown };
     const isInteractionRoute = path.startsWith('/interactions/') || path.startsWith('/webhooks/');
     if (!url.pathname.startsWith('/api/v10/')) {
@@ -484,6 +506,14 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
         }, timeoutMs);
         requestWaiters.add(waiter);
       });
+    },
+    upload(filename, data, options = {}) {
+      const id = snowflake();
+      const path = `/attachments/${world.generalChannelId}/${id}/${encodeURIComponent(filename)}`;
+      cdnFiles.set(path, data);
+      // Signed, expiring URLs like Discord's; the signature is not checked.
+      const url = `http://${base}${path}?ex=${Math.floor(Date.now() / 1000 + 86_400).toString(16)}&hm=${randomBytes(8).toString('hex')}`;
+      return { id, filename, size: options.statedSize ?? data.length, url, proxy_url: url };
     },
     requestsFor(interaction) {
       return requests.filter((r) => r.path.includes(`/${interaction.token as string}`));

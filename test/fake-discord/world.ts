@@ -194,6 +194,8 @@ export interface InteractionOptions {
   permissions?: string;
   channelId?: string;
   locale?: string;
+  /** Attachment objects (from `FakeDiscord.upload`) that attachment options (type 11) refer to by id. */
+  attachments?: { id: string }[];
 }
 
 function interactionBase(world: World, type: number, o: InteractionOptions): Record<string, unknown> {
@@ -230,7 +232,7 @@ export type CommandOption = {
   options?: CommandOption[];
 };
 
-/** A chat-input command interaction (type 2). Option types: 3 string, 4 integer, 5 boolean, 7 channel. */
+/** A chat-input command interaction (type 2). Option types: 3 string, 4 integer, 5 boolean, 7 channel, 11 attachment. */
 export function commandInteraction(
   world: World,
   name: string,
@@ -239,9 +241,11 @@ export function commandInteraction(
 ): Record<string, unknown> {
   // Channel options come with the channel itself in `resolved`, as Discord sends them.
   const channelIds = flatten(options).filter((x) => x.type === 7).map((x) => String(x.value));
-  const resolved = channelIds.length
+  const channels = channelIds.length
     ? { channels: Object.fromEntries(channelIds.map((id) => [id, { ...(world.channels.get(id) ?? { id, type: 0 }), permissions: world.permissions.member }])) }
     : undefined;
+  const attachments = o.attachments?.length ? { attachments: Object.fromEntries(o.attachments.map((a) => [String(a.id), a])) } : undefined;
+  const resolved = channels || attachments ? { ...channels, ...attachments } : undefined;
   return {
     ...interactionBase(world, 2, o),
     data: { id: snowflake(), name, type: 1, options, guild_id: world.guildId, ...(resolved ? { resolved } : {}) },

@@ -48,6 +48,15 @@ export const en = {
   channelsList: (channels: string) => `I answer mentions in: ${channels}`,
   channelsNone: 'I answer mentions in no channel yet. Use /channels allow.',
   channelNotText: 'Pick a text channel.',
+  ingestOneInput: 'Give exactly one of `url` or `file`.',
+  ingestAdded: (title: string, passages: number) => `Added «${title}» — ${passages} passage${passages === 1 ? '' : 's'}.`,
+  ingestUpdated: (title: string, passages: number) => `Updated «${title}» — ${passages} passage${passages === 1 ? '' : 's'}.`,
+  ingestDuplicate: (title: string, matchedBy: 'url' | 'text') =>
+    `Already in the coverage: «${title}» (same ${matchedBy === 'url' ? 'address' : 'text'}); nothing added.`,
+  ingestRefused: (why: string) => `Not added. (${why})`,
+  articleIdLine: (id: string) => `id: \`${id}\``,
+  removed: (title: string) => `Removed «${title}» from the coverage.`,
+  removeRefused: (why: string) => `Not removed. (${why})`,
 };
 
 export type Messages = typeof en;

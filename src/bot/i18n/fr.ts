@@ -48,4 +48,13 @@ export const fr: Messages = {
   channelsList: (channels) => `Je réponds aux mentions dans : ${channels}`,
   channelsNone: 'Je ne réponds encore aux mentions dans aucun salon. Utilisez /channels allow.',
   channelNotText: 'Choisissez un salon textuel.',
+  ingestOneInput: 'Donnez soit `url`, soit `fichier` : exactement un des deux.',
+  ingestAdded: (title, passages) => `Ajouté : « ${title} » — ${passages} passage${passages > 1 ? 's' : ''}.`,
+  ingestUpdated: (title, passages) => `Mis à jour : « ${title} » — ${passages} passage${passages > 1 ? 's' : ''}.`,
+  ingestDuplicate: (title, matchedBy) =>
+    `Déjà dans la couverture : « ${title} » (même ${matchedBy === 'url' ? 'adresse' : 'texte'}) ; rien n’a été ajouté.`,
+  ingestRefused: (why) => `Article non ajouté. (${why})`,
+  articleIdLine: (id) => `identifiant : \`${id}\``,
+  removed: (title) => `Retiré de la couverture : « ${title} ».`,
+  removeRefused: (why) => `Article non retiré. (${why})`,
 };

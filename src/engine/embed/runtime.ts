@@ -21,6 +21,13 @@ export interface FeatureExtractorOptions {
    * session options); undefined keeps onnxruntime's default (one per physical core).
    */
   threads?: number;
+  /**
+   * `direct` (default): tokenizer + model, mean pooling over typed arrays here.
+   * `pipeline`: the package's feature-extraction pipeline. @xenova/transformers 2.17 pools through
+   * its Tensor Proxy, two trapped property reads per number: measured at ~10 % of a build with the
+   * full-size model and over half with the tiny one (bench/README.md).
+   */
+  pooling?: 'direct' | 'pipeline';
 }
 
 /** Mean-pooled, L2-normalized sentence embeddings. */
@@ -57,7 +64,11 @@ interface TensorLike {
 type Pipe = ((texts: string[], options: { pooling: 'mean'; normalize: boolean }) => Promise<TensorLike>) & {
   dispose?: () => Promise<void>;
 };
+type Tokenizer = (texts: string[], options: { padding: boolean; truncation: boolean }) => Record<string, TensorLike>;
+type Model = ((inputs: Record<string, TensorLike>) => Promise<{ last_hidden_state: TensorLike }>) & { dispose?: () => Promise<unknown> };
 interface TransformersModule {
+  AutoTokenizer: { from_pretrained(model: string, options?: Record<string, unknown>): Promise<Tokenizer> };
+  AutoModel: { from_pretrained(model: string, options?: Record<string, unknown>): Promise<Model> };
   env: {
     allowRemoteModels: boolean;
     allowLocalModels: boolean;
@@ -86,6 +97,48 @@ function splitRows(output: TensorLike, count: number): Float32Array[] {
   return Array.from({ length: count }, (_, i) => data.slice(i * dim, (i + 1) * dim));
 }
 
+/**
+ * Mean over the tokens the attention mask keeps, then L2 normalization, straight on the
+ * typed arrays. Pure. `hidden` is [batch, seq, dim] row-major, `mask` is [batch, seq].
+ * @example meanPool(new Float32Array([3, 4, 9, 9]), [1, 0], 1, 2, 2) // [Float32Array [0.6, 0.8]]
+ */
+export function meanPool(hidden: ArrayLike<number>, mask: ArrayLike<number | bigint>, batch: number, seq: number, dim: number): Float32Array[] {
+  const out: Float32Array[] = [];
+  for (let b = 0; b < batch; b++) {
+    const v = new Float32Array(dim);
+    let count = 0;
+    for (let t = 0; t < seq; t++) {
+      if (Number(mask[b * seq + t]) === 0) continue;
+      count++;
+      const off = (b * seq + t) * dim;
+      for (let d = 0; d < dim; d++) v[d]! += hidden[off + d]!;
+    }
+    let norm = 0;
+    for (let d = 0; d < dim; d++) norm += v[d]! * v[d]!;
+    const scale = count > 0 && norm > 0 ? 1 / Math.sqrt(norm) : 0;
+    for (let d = 0; d < dim; d++) v[d]! *= scale;
+    out.push(v);
+  }
+  return out;
+}
+
+function wrapDirect(name: EmbedRuntimeName, tokenizer: Tokenizer, model: Model): FeatureExtractor {
+  return {
+    runtime: name,
+    async embed(texts) {
+      if (texts.length === 0) return [];
+      const inputs = tokenizer(texts, { padding: true, truncation: true });
+      const { last_hidden_state: hidden } = await model(inputs);
+      const [batch = 0, seq = 0, dim = 0] = hidden.dims;
+      // The mean is taken before normalizing, so dividing by the token count is not needed.
+      return meanPool(hidden.data, inputs.attention_mask!.data as ArrayLike<number | bigint>, batch, seq, dim);
+    },
+    async dispose() {
+      await model.dispose?.();
+    },
+  };
+}
+
 function wrapPipe(name: EmbedRuntimeName, pipe: Pipe): FeatureExtractor {
   return {
     runtime: name,
@@ -111,12 +164,17 @@ export async function loadEmbedRuntime(name: EmbedRuntimeName): Promise<EmbedRun
       version: mod.env.version ?? 'unknown',
       async load(options) {
         configureEnv(mod, options);
-        const pipe = await mod.pipeline('feature-extraction', options.modelId, {
+        const modelOptions = {
           dtype: options.quantized ? 'q8' : 'fp32',
           device: 'cpu',
           ...(options.threads ? { session_options: { intraOpNumThreads: options.threads } } : {}),
-        });
-        return wrapPipe(name, pipe);
+        };
+        if (options.pooling === 'pipeline') return wrapPipe(name, await mod.pipeline('feature-extraction', options.modelId, modelOptions));
+        const [tokenizer, model] = await Promise.all([
+          mod.AutoTokenizer.from_pretrained(options.modelId),
+          mod.AutoModel.from_pretrained(options.modelId, modelOptions),
+        ]);
+        return wrapDirect(name, tokenizer, model);
       },
     };
   }
@@ -126,8 +184,12 @@ export async function loadEmbedRuntime(name: EmbedRuntimeName): Promise<EmbedRun
     version: mod.env.version ?? 'unknown',
     async load(options) {
       configureEnv(mod, options);
-      const pipe = await mod.pipeline('feature-extraction', options.modelId, { quantized: options.quantized });
-      return wrapPipe(name, pipe);
+      if (options.pooling === 'pipeline') return wrapPipe(name, await mod.pipeline('feature-extraction', options.modelId, { quantized: options.quantized }));
+      const [tokenizer, model] = await Promise.all([
+        mod.AutoTokenizer.from_pretrained(options.modelId),
+        mod.AutoModel.from_pretrained(options.modelId, { quantized: options.quantized }),
+      ]);
+      return wrapDirect(name, tokenizer, model);
     },
   };
 }

@@ -1,0 +1,71 @@
+import {
+  InteractionContextType,
+  MessageFlags,
+  PermissionFlagsBits,
+  SlashCommandBuilder,
+  type ChatInputCommandInteraction,
+} from 'discord.js';
+import { isIngestError, type IngestInput } from '../../engine/ingest/index.js';
+import type { BotContext } from '../context.js';
+import { downloadAttachment } from '../download-attachment.js';
+import { localized } from '../i18n/index.js';
+import { renderIngestResult } from '../render/coverage-change.js';
+import { ephemeral, NO_MENTIONS } from '../reply.js';
+import { coverageActor } from './coverage-actor.js';
+
+export const moderatorOnly = true;
+
+export const data = new SlashCommandBuilder()
+  .setName('ingest')
+  .setNameLocalizations({ fr: 'ajouter' })
+  .setDescription('Add an article to the coverage from a web page or a file (moderators)')
+  .setDescriptionLocalizations(
+    localized('Ajouter un article à la couverture depuis une page web ou un fichier (modérateurs)', 'Add an article to the coverage from a web page or a file (moderators)'),
+  )
+  .setContexts(InteractionContextType.Guild)
+  .setDefaultMemberPermissions(PermissionFlagsBits.ManageGuild)
+  .addStringOption((o) =>
+    o
+      .setName('url')
+      .setDescription('Address of the article (http or https)')
+      .setDescriptionLocalizations(localized('Adresse de l’article (http ou https)', 'Address of the article (http or https)'))
+      .setMaxLength(2048),
+  )
+  .addAttachmentOption((o) =>
+    o
+      .setName('file')
+      .setNameLocalizations({ fr: 'fichier' })
+      .setDescription('HTML, Markdown, plain text or PDF file')
+      .setDescriptionLocalizations(localized('Fichier HTML, Markdown, texte ou PDF', 'HTML, Markdown, plain text or PDF file')),
+  );
+
+/**
+ * Adds one article and edits the deferred (private) reply with the result. Refusals (forbidden
+ * address, not a document, too large…) are shown as the ingest code words them and logged with
+ * who asked; anything else goes to the router's apology with a reference id.
+ */
+export async function execute(interaction: ChatInputCommandInteraction, ctx: BotContext): Promise<void> {
+  const m = ctx.t(interaction.locale);
+  const url = interaction.options.getString('url')?.trim() || null;
+  const file = interaction.options.getAttachment('file');
+  if (Boolean(url) === Boolean(file)) {
+    await interaction.reply(ephemeral(m.ingestOneInput));
+    return;
+  }
+  await interaction.deferReply({ flags: MessageFlags.Ephemeral });
+  const actor = coverageActor(interaction, ctx);
+  try {
+    const input: IngestInput = file
+      ? { file: await downloadAttachment(file, ctx.config.ingestAllowHosts) }
+      : { url: url! };
+    const result = await ctx.ingest.ingest(input, { actor });
+    if (result.status === 'duplicate') {
+      ctx.logger.info({ actor, id: result.id, matchedBy: result.matchedBy }, 'ingest: already in the coverage');
+    }
+    await interaction.editReply({ content: renderIngestResult(result, m), allowedMentions: NO_MENTIONS });
+  } catch (error) {
+    if (!isIngestError(error)) throw error;
+    ctx.logger.warn({ actor, code: error.code, reason: error.message, file: file?.name }, 'ingest refused');
+    await interaction.editReply({ content: m.ingestRefused(error.message), allowedMentions: NO_MENTIONS });
+  }
+}

@@ -1,0 +1,32 @@
+import { fetchUrl, IngestError, MAX_DOCUMENT_BYTES } from '../engine/ingest/index.js';
+import { formatBytes } from '../engine/ingest/ingest-error.js';
+
+/** What the bot needs of a Discord attachment (discord.js `Attachment` has these). */
+export interface AttachmentRef {
+  name: string;
+  /** Size Discord states, in bytes. */
+  size: number;
+  url: string;
+}
+
+/**
+ * Downloads a chat attachment for ingest. The stated size is checked before any byte is
+ * fetched, and the download is capped again (a stated size is only a claim). The CDN labels
+ * files application/octet-stream, so the type is left to the ingest code, which types the
+ * bytes by content; the address policy still applies to the CDN URL.
+ *
+ * @example await downloadAttachment({ name: 'note.md', size: 812, url: 'https://cdn.discordapp.com/…' }, [])
+ *   // { name: 'note.md', data: <Buffer …> }
+ * @throws IngestError (TOO_LARGE, FORBIDDEN_ADDRESS, HTTP_STATUS, TIMEOUT, …), safe to show
+ */
+export async function downloadAttachment(
+  attachment: AttachmentRef,
+  allowHosts: readonly string[],
+  maxBytes = MAX_DOCUMENT_BYTES,
+): Promise<{ name: string; data: Buffer }> {
+  if (attachment.size > maxBytes) {
+    throw new IngestError('TOO_LARGE', `File ${JSON.stringify(attachment.name.slice(0, 100))} is larger than ${formatBytes(maxBytes)}.`);
+  }
+  const document = await fetchUrl(attachment.url, { anyContentType: true, allowHosts, maxBytes });
+  return { name: attachment.name, data: document.body };
+}
