@@ -93,15 +93,17 @@ describe('engine without its model', () => {
     }
   });
 
-  it('refuses an index built with another model, saying what to run', async () => {
+  it('refuses to answer from an index built with another model, saying what to run', async () => {
     const s = makeScratch({ seed: true });
     try {
       const built = await createEngine(s.config());
       await built.reindex();
       await built.dispose();
-      await expect(createEngine(s.config({ model: 'Xenova/multilingual-e5-small' }))).rejects.toThrow(
+      const other = await createEngine(s.config({ model: 'Xenova/multilingual-e5-small' }));
+      await expect(other.ask('Stargate')).rejects.toThrow(
         /^The index was built with a different configuration \(index built with model depeche\/tiny-bert, configured model is Xenova\/multilingual-e5-small\)\. Run "npm run index -- --rebuild"/,
       );
+      await other.dispose();
     } finally {
       s.cleanup();
     }

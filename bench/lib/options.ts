@@ -41,7 +41,7 @@ export interface BenchOptions {
 const USAGE = `usage: npm run bench -- [--sections compare,cold,runtime,scale] [--sizes 1000,10000,100000]
   [--index-settings 8:100,16:100,16:200] [--ef 16,32,64,128,256] [--vectors clustered|uniform]
   [--index-queries 200] [--model ID] [--model-dir DIR] [--cache-dir DIR] [--corpus DIR]
-  [--synthetic-articles 60] [--repeat 3] [--k 5] [--batch-sizes 1,8,16,32] [--rounds 2] [--threads 1,2]
+  [--synthetic-articles 60] [--repeat 3] [--k 5] [--batch-sizes 1,4,16] [--rounds 2] [--threads 1,2]
   [--cold-runs 3] [--out bench/results/latest.json] [--quiet]`;
 
 export class BenchUsageError extends Error {
@@ -122,7 +122,7 @@ export function parseBenchOptions(argv: string[], root: string): BenchOptions {
     corpus: path.resolve(root, values.corpus ?? 'corpus'),
     syntheticArticles: values['synthetic-articles'] === '0' ? 0 : intList('synthetic-articles', values['synthetic-articles'] ?? '60')[0]!,
     repeat: intList('repeat', values.repeat ?? '3')[0]!,
-    batchSizes: intList('batch-sizes', values['batch-sizes'] ?? '1,8,16,32'),
+    batchSizes: intList('batch-sizes', values['batch-sizes'] ?? '1,4,16'),
     rounds: intList('rounds', values.rounds ?? '2')[0]!,
     threads: values.threads === '0' ? [] : intList('threads', values.threads ?? '1,2'),
     coldRuns: intList('cold-runs', values['cold-runs'] ?? '3')[0]!,

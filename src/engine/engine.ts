@@ -145,7 +145,15 @@ export async function createEngine(config: EngineConfig, hooks: EngineHooks = {}
     return snapshot!;
   };
 
-  if (indexExists(config.indexDir)) await ensureSnapshot();
+  // Load an existing index now so sources() work at once; a stale or damaged one is reported
+  // by the first ask instead, so that reindex() (which rebuilds it) stays reachable.
+  if (indexExists(config.indexDir)) {
+    try {
+      snapshot = loadStored();
+    } catch (err) {
+      if (!(err instanceof EngineError)) throw err;
+    }
+  }
 
   return {
     async ask(question: string, options: AskOptions = {}) {
