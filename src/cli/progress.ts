@@ -35,21 +35,32 @@ export function createIndexProgress(stream: NodeJS.WriteStream = process.stderr)
   };
 }
 
-/** Model download progress (first run with a hub model), one bar per file. */
-export function createDownloadProgress(stream: NodeJS.WriteStream = process.stderr) {
-  const bars = new Map<string, cliProgress.SingleBar>();
-  const multi = stream.isTTY ? new cliProgress.MultiBar({ stream, format: '{file} [{bar}] {percentage}%', hideCursor: true, clearOnComplete: false }, cliProgress.Presets.shades_classic) : null;
+/**
+ * Model download progress (first run with a hub model), one bar per file. transformers.js
+ * reports local and cached files the same way as downloads, so a file gets a bar (or, off a
+ * terminal, one line) only once it has taken longer than `quietMs`: real downloads show, cache
+ * hits stay silent.
+ */
+export function createDownloadProgress(stream: NodeJS.WriteStream = process.stderr, quietMs = 700) {
+  const started = new Map<string, number>();
+  const bars = new Map<string, cliProgress.SingleBar | null>();
+  const multi = stream.isTTY ? new cliProgress.MultiBar({ stream, format: '{file} [{bar}] {percentage}% of {size}', hideCursor: true, clearOnComplete: false }, cliProgress.Presets.shades_classic) : null;
+  const size = (bytes?: number) => (bytes ? `${(bytes / 1e6).toFixed(1)} MB` : '?');
   return {
     update(info: { file: string; loaded?: number; total?: number; status: string }) {
-      // transformers.js reports 'initiate' for local files too; only 'download' means the network.
-      if (info.status === 'download') {
-        if (multi) bars.set(info.file, multi.create(100, 0, { file: info.file }));
-        else stream.write(`Downloading ${info.file}…\n`);
-      } else if (info.status === 'progress' && info.total) {
-        bars.get(info.file)?.update(Math.round(((info.loaded ?? 0) / info.total) * 100), { file: info.file });
-      } else if (info.status === 'done') {
-        bars.get(info.file)?.update(100, { file: info.file });
+      if (info.status === 'download') started.set(info.file, Date.now());
+      if (info.status !== 'progress' && info.status !== 'done') return;
+      if (!bars.has(info.file)) {
+        const since = started.get(info.file);
+        if (since === undefined || Date.now() - since < quietMs || info.status === 'done') return;
+        if (multi) bars.set(info.file, multi.create(100, 0, { file: info.file, size: size(info.total) }));
+        else {
+          stream.write(`Downloading ${info.file} (${size(info.total)})…\n`);
+          bars.set(info.file, null);
+        }
       }
+      const percent = info.status === 'done' ? 100 : Math.round(((info.loaded ?? 0) / (info.total || 1)) * 100);
+      bars.get(info.file)?.update(percent, { file: info.file, size: size(info.total) });
     },
     stop: () => multi?.stop(),
   };
