@@ -66,6 +66,10 @@ describe('engine.ask', () => {
     await expect(engine.ask(q)).rejects.toMatchObject({ code: 'BAD_QUESTION', message: expect.stringMatching(why) });
   });
 
+  it('warms up without a warning when the model loads', async () => {
+    expect(await engine.warmUp()).toBeNull();
+  });
+
   it('lists the coverage sorted by title', () => {
     const titles = engine.sources().map((s) => s.title);
     expect(titles).toHaveLength(5);
@@ -82,6 +86,7 @@ describe('engine without its model', () => {
       await built.dispose();
       // Same index, but the model folder is gone.
       const broken = await createEngine(s.config({ modelDir: s.root }));
+      expect(await broken.warmUp()).toMatch(/could not be loaded.*lexical search only\.$/s);
       const answer = await broken.ask('Combien Nvidia avait-il proposé pour racheter Arm ?');
       expect(answer.mode).toBe('lexical');
       expect(answer.warnings.join(' ')).toMatch(/could not be loaded.*lexical search only/s);

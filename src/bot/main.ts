@@ -36,12 +36,12 @@ try {
   engine = await createEngine(engineConfig, {
     onIndexProgress: (p) => logger.debug({ ...p }, 'indexing'),
   });
-  // No index yet: build it now rather than on the first member's question.
-  if (engine.sources().length === 0) {
-    logger.info({ corpusDir: engineConfig.corpusDir }, 'building the index');
-    const report = await engine.reindex();
-    logger.info({ articles: report.articles, chunks: report.chunks, warning: report.warning }, 'index ready');
-  }
+  // Bring the index level with the corpus (articles edited while the bot was down, a crash
+  // mid-ingest) — only changed articles are embedded — then load the model before members ask.
+  const report = await engine.reindex();
+  logger.info({ articles: report.articles, chunks: report.chunks, embedded: report.embedded.length, warning: report.warning }, 'index ready');
+  const warning = await engine.warmUp();
+  if (warning) logger.warn({ warning }, 'model unavailable');
 } catch (error) {
   if (error instanceof EngineError) fail(error.message);
   throw error;

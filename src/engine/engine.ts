@@ -56,9 +56,9 @@ export function validateQuestion(question: unknown): string {
 }
 
 /**
- * Creates the engine over a corpus folder and an index folder. Nothing heavy happens here:
- * the index is read on first use (built first if missing) and the model loaded on first
- * dense query, so a bot can log in at once.
+ * Creates the engine over a corpus folder and an index folder. An existing index is read now;
+ * a missing one is built on first use, and the model is loaded on the first dense query (or by
+ * `warmUp`).
  * @example const engine = await createEngine(config); const answer = await engine.ask('Combien SoftBank investit-il ?');
  */
 export async function createEngine(config: EngineConfig, hooks: EngineHooks = {}): Promise<Engine> {
@@ -207,6 +207,17 @@ export async function createEngine(config: EngineConfig, hooks: EngineHooks = {}
 
     reindex(onProgress, options) {
       return reindex(onProgress, options?.rebuild ?? false);
+    },
+
+    async warmUp() {
+      const snap = await ensureSnapshot();
+      if (config.mode === 'lexical' || !snap.searchable.vectors) return null;
+      try {
+        await (await loadEmbedder()).embedQueries(['warm-up']);
+        return null;
+      } catch (err) {
+        return `${(err as Error).message} Answers will use lexical search only.`;
+      }
     },
 
     async dispose() {

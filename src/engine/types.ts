@@ -135,5 +135,11 @@ export interface Engine {
   source(id: string): SourceMeta | undefined;
   /** Brings the index up to date with the corpus folder, embedding only new or changed articles. */
   reindex(onProgress?: (p: IndexProgress) => void, options?: { rebuild?: boolean }): Promise<IndexReport>;
+  /**
+   * Loads the index and the model and runs one query through it, so the first member's
+   * question is not the one that pays for it. Resolves to a warning when the model cannot be
+   * loaded (answers will then be lexical), null otherwise.
+   */
+  warmUp(): Promise<string | null>;
   dispose(): Promise<void>;
 }
