@@ -25,6 +25,7 @@ async function runSection(results: BenchResults, section: Section, options: Benc
         repeat: options.repeat,
         k: options.k,
         workDir,
+        proposed: true,
         verbose,
       });
       return;
@@ -32,7 +33,7 @@ async function runSection(results: BenchResults, section: Section, options: Benc
       let indexDir = results.compare?.seedIndexDir ?? null;
       if (!indexDir) {
         // No side-by-side run: build the seed index first (not timed here).
-        const built = await runSideBySide({ ...model, corpus: options.corpus, syntheticArticles: 0, repeat: 1, k: options.k, workDir, verbose });
+        const built = await runSideBySide({ ...model, corpus: options.corpus, syntheticArticles: 0, repeat: 1, k: options.k, workDir, proposed: false, verbose });
         indexDir = built.seedIndexDir;
       }
       results.cold = await runColdStart({
@@ -51,7 +52,6 @@ async function runSection(results: BenchResults, section: Section, options: Benc
         ...model,
         corpus: options.corpus,
         batchSizes: options.batchSizes,
-        repeat: options.repeat,
         rounds: options.rounds,
         threads: options.threads,
         verbose,
@@ -66,6 +66,7 @@ async function runSection(results: BenchResults, section: Section, options: Benc
         queries: options.indexQueries,
         dim: 384,
         k: 10,
+        workDir,
         verbose,
       });
       return;

@@ -125,3 +125,21 @@ export function recallAtK<T>(found: readonly T[], exact: readonly T[]): number {
   for (const id of found) if (truth.has(id)) hit++;
   return hit / exact.length;
 }
+
+/**
+ * Recall@k that forgives ties: a found row counts when its exact score is within `eps` of the
+ * k-th best exact score. Embeddings of a random-weight model are nearly all alike, and two
+ * float summation orders then rank equal scores differently; that is not a search miss.
+ */
+export function recallWithTies(base: VectorSet, query: Float32Array | readonly number[], found: readonly number[], exact: readonly number[], eps = 1e-5): number {
+  if (exact.length === 0) return 1;
+  const score = (i: number) => {
+    let s = 0;
+    for (let j = 0; j < base.dim; j++) s += base.data[i * base.dim + j]! * query[j]!;
+    return s;
+  };
+  const kth = score(exact[exact.length - 1]!);
+  let hit = 0;
+  for (const i of new Set(found)) if (i >= 0 && score(i) >= kth - eps) hit++;
+  return Math.min(1, hit / exact.length);
+}

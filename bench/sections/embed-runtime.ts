@@ -2,7 +2,7 @@ import { runWorker } from '../lib/child.js';
 import { loadBenchChunks } from '../lib/coverage.js';
 import { ratio } from '../lib/stats.js';
 import { BENCH_QUESTIONS } from '../questions.js';
-import type { EmbedRuntimeInput, EmbedRuntimeOutput } from '../workers/embed-runtime.js';
+import type { EmbedRuntimeInput, EmbedRuntimeOutput, Pooling } from '../workers/embed-runtime.js';
 
 export interface EmbedRuntimeOptions {
   model: string;
@@ -10,31 +10,11 @@ export interface EmbedRuntimeOptions {
   cacheDir: string | null;
   corpus: string;
   batchSizes: number[];
-  repeat: number;
+  /** Processes per runtime, alternating x, h, x, h… */
   rounds: number;
   /** Extra huggingface runs with these onnxruntime intra-op thread counts. */
   threads: number[];
   verbose: boolean;
-}
-
-export interface EmbedRuntimeResult {
-  passages: number;
-  questions: number;
-  /** Best round per runtime/pooling and measure (least disturbed by machine noise); every round is in `runs`. */
-  variants: Record<VariantName, RuntimeSummary>;
-  threadRuns: EmbedRuntimeOutput[];
-  runs: EmbedRuntimeOutput[];
-  ratios: {
-    /** huggingface / xenova query p50 (both with the pipeline, as the embedder is today): < 1 means the successor is faster. */
-    queryP50: number | null;
-    /** huggingface / xenova passages/s at the best batch size: > 1 means the successor is faster. */
-    passagesPerS: number | null;
-    loadMs: number | null;
-    /** xenova/direct ÷ xenova/pipeline passages/s: the pooling fix alone. */
-    xenovaDirectGain: number | null;
-    /** huggingface/direct ÷ xenova/pipeline passages/s: both changes against today's embedder. */
-    bestVsToday: number | null;
-  };
 }
 
 export const VARIANTS = ['xenova/pipeline', 'xenova/direct', 'huggingface/pipeline', 'huggingface/direct'] as const;
@@ -47,70 +27,109 @@ export interface RuntimeSummary {
   queryP95Ms: number;
   passagesPerS: number;
   bestBatch: number;
+  /** Best passages/s per batch size. */
+  byBatch: { batchSize: number; perS: number }[];
   peakRssMb: number;
   agreement: number | null;
 }
 
-/** Alternates the two runtimes (x, h, x, h…), one process each, on the same texts. */
+export interface EmbedRuntimeResult {
+  passages: number;
+  questions: number;
+  /** Best over processes for each runtime/pooling and measure; every process is in `runs`. */
+  variants: Record<VariantName, RuntimeSummary>;
+  runs: EmbedRuntimeOutput[];
+  threadRuns: EmbedRuntimeOutput[];
+  ratios: {
+    /** huggingface ÷ xenova query p50, both with the pipeline as the embedder is today: < 1 means the successor is faster. */
+    queryP50: number | null;
+    /** huggingface ÷ xenova passages/s (pipeline, best batch): > 1 means the successor is faster. */
+    passagesPerS: number | null;
+    loadMs: number | null;
+    /** xenova/direct ÷ xenova/pipeline passages/s: the pooling fix alone. */
+    xenovaDirectGain: number | null;
+    /** huggingface/direct ÷ xenova/pipeline passages/s: both changes against today's embedder. */
+    bestVsToday: number | null;
+    /** Best batch size ÷ batch 16 (the embedder's default), xenova/pipeline. */
+    batchGain: number | null;
+  };
+}
+
+/**
+ * Dépêche's embedding path on @xenova/transformers 2.17 vs @huggingface/transformers 3, each with
+ * the pipeline's pooling and with runtime.ts's; one process per runtime, alternating, `rounds` times.
+ */
 export async function runEmbedRuntime(options: EmbedRuntimeOptions): Promise<EmbedRuntimeResult> {
   const { chunks } = await loadBenchChunks(options.corpus);
   if (chunks.length === 0) throw new Error(`no chunks in ${options.corpus}`);
-  const base: Omit<EmbedRuntimeInput, 'runtime' | 'pooling'> = {
+  const base: Omit<EmbedRuntimeInput, 'runtime'> = {
     modelId: options.model,
     modelDir: options.modelDir,
     cacheDir: options.cacheDir,
     questions: BENCH_QUESTIONS.map((q) => q.question),
     passages: chunks.map((c) => c.text),
     batchSizes: options.batchSizes,
-    repeat: options.repeat,
+    poolings: ['pipeline', 'direct'],
+    rounds: 2,
   };
   const runs: EmbedRuntimeOutput[] = [];
   for (let round = 0; round < options.rounds; round++) {
-    for (const variant of VARIANTS) {
-      const [runtime, pooling] = variant.split('/') as [EmbedRuntimeInput['runtime'], EmbedRuntimeInput['pooling']];
-      if (options.verbose) process.stderr.write(`embedding runtime: ${variant}, round ${round + 1}\n`);
-      const input: EmbedRuntimeInput = { ...base, runtime, pooling, checkAgainstPipeline: round === 0 };
-      runs.push((await runWorker<EmbedRuntimeOutput>('embed-runtime', input, { verbose: options.verbose })).result);
+    for (const runtime of ['xenova', 'huggingface'] as const) {
+      if (options.verbose) process.stderr.write(`embedding runtime: ${runtime}, process ${round + 1}\n`);
+      runs.push((await runWorker<EmbedRuntimeOutput>('embed-runtime', { ...base, runtime }, { verbose: options.verbose })).result);
     }
   }
   const threadRuns: EmbedRuntimeOutput[] = [];
   for (const threads of options.threads) {
-    if (options.verbose) process.stderr.write(`embedding runtime: huggingface/direct, ${threads} onnxruntime threads\n`);
-    const input: EmbedRuntimeInput = { ...base, runtime: 'huggingface', pooling: 'direct', threads };
+    if (options.verbose) process.stderr.write(`embedding runtime: huggingface, intraOpNumThreads=${threads}\n`);
+    const input: EmbedRuntimeInput = { ...base, runtime: 'huggingface', poolings: ['direct'], threads, rounds: 1 };
     threadRuns.push((await runWorker<EmbedRuntimeOutput>('embed-runtime', input, { verbose: options.verbose })).result);
   }
-  const of = (v: VariantName) => summarize(runs.filter((r) => `${r.runtime}/${r.pooling}` === v));
-  const variants = Object.fromEntries(VARIANTS.map((v) => [v, of(v)])) as Record<VariantName, RuntimeSummary>;
-  const xenova = variants['xenova/pipeline'];
-  const huggingface = variants['huggingface/pipeline'];
+  const variants = Object.fromEntries(
+    VARIANTS.map((v) => {
+      const [runtime, pooling] = v.split('/') as [EmbedRuntimeInput['runtime'], Pooling];
+      return [v, summarize(runs.filter((r) => r.runtime === runtime), pooling)];
+    }),
+  ) as Record<VariantName, RuntimeSummary>;
+  const today = variants['xenova/pipeline'];
+  const hf = variants['huggingface/pipeline'];
+  const at16 = today.byBatch.find((b) => b.batchSize === 16)?.perS;
   return {
     passages: chunks.length,
     questions: base.questions.length,
     variants,
-    threadRuns,
     runs,
+    threadRuns,
     ratios: {
-      queryP50: ratio(huggingface.queryP50Ms, xenova.queryP50Ms),
-      passagesPerS: ratio(huggingface.passagesPerS, xenova.passagesPerS),
-      loadMs: ratio(huggingface.loadMs, xenova.loadMs),
-      xenovaDirectGain: ratio(variants['xenova/direct'].passagesPerS, xenova.passagesPerS),
-      bestVsToday: ratio(variants['huggingface/direct'].passagesPerS, xenova.passagesPerS),
+      queryP50: ratio(hf.queryP50Ms, today.queryP50Ms),
+      passagesPerS: ratio(hf.passagesPerS, today.passagesPerS),
+      loadMs: ratio(hf.loadMs, today.loadMs),
+      xenovaDirectGain: ratio(variants['xenova/direct'].passagesPerS, today.passagesPerS),
+      bestVsToday: ratio(variants['huggingface/direct'].passagesPerS, today.passagesPerS),
+      batchGain: ratio(today.passagesPerS, at16),
     },
   };
 }
 
-export function summarize(runs: EmbedRuntimeOutput[]): RuntimeSummary {
-  const byQuery = [...runs].sort((a, b) => a.query.p50Ms - b.query.p50Ms)[0]!;
-  const batches = runs.flatMap((r) => r.passages);
-  const fastest = [...batches].sort((a, b) => b.perS - a.perS)[0];
+/** Best value of each measure over the processes of one runtime, for one pooling. */
+export function summarize(runs: EmbedRuntimeOutput[], pooling: Pooling): RuntimeSummary {
+  const outs = runs.flatMap((r) => r.variants.filter((v) => v.pooling === pooling));
+  const byQuery = [...outs].sort((a, b) => a.query.p50Ms - b.query.p50Ms)[0];
+  const batchSizes = [...new Set(outs.flatMap((o) => o.passages.map((p) => p.batchSize)))];
+  const byBatch = batchSizes.map((batchSize) => ({
+    batchSize,
+    perS: Math.max(...outs.flatMap((o) => o.passages.filter((p) => p.batchSize === batchSize).map((p) => p.perS))),
+  }));
+  const fastest = [...byBatch].sort((a, b) => b.perS - a.perS)[0];
   return {
-    version: byQuery.version,
+    version: runs[0]?.version ?? 'unknown',
     loadMs: Math.min(...runs.map((r) => r.importMs + r.loadMs)),
-    queryP50Ms: byQuery.query.p50Ms,
-    queryP95Ms: byQuery.query.p95Ms,
+    queryP50Ms: byQuery?.query.p50Ms ?? Number.NaN,
+    queryP95Ms: byQuery?.query.p95Ms ?? Number.NaN,
     passagesPerS: fastest?.perS ?? Number.NaN,
     bestBatch: fastest?.batchSize ?? 0,
+    byBatch,
     peakRssMb: Math.max(...runs.map((r) => r.peakRssMb)),
-    agreement: runs.map((r) => r.agreement).find((a) => a !== null) ?? null,
+    agreement: outs.map((o) => o.agreement).find((a) => a !== null) ?? null,
   };
 }

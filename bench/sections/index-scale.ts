@@ -15,6 +15,8 @@ export interface IndexScaleOptions {
   queries: number;
   dim: number;
   k: number;
+  /** Scratch folder of this run (ground truth shared by the children of one size). */
+  workDir: string;
   verbose: boolean;
 }
 
@@ -65,10 +67,11 @@ export async function runIndexScale(options: IndexScaleOptions): Promise<IndexSc
         m: s.m,
         efConstruction: s.efConstruction,
         efSearch: options.efSearch,
+        truthDir: options.workDir,
       };
       if (options.verbose) process.stderr.write(`index scale: ${size} vectors, M=${s.m} efConstruction=${s.efConstruction}\n`);
       const { result } = await runWorker<IndexScaleOutput>('index-scale', input, { verbose: options.verbose });
-      if (result.exact) exact.push({ size, ...result.exact });
+      if (!exact.some((e) => e.size === size)) exact.push({ size, ...result.exact });
       for (const q of result.search) {
         rows.push({
           size,

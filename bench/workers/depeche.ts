@@ -7,12 +7,14 @@ import path from 'node:path';
 import hnswlib from 'hnswlib-node';
 import { createEmbedder } from '../../src/engine/embed/embedder.js';
 import { createEngine } from '../../src/engine/engine.js';
+import { buildIndex } from '../../src/engine/index/build-index.js';
+import { createProposedEmbedder, type ProposedEmbedderOptions } from '../lib/proposed-embedder.js';
 import { POINTER_FILE, VECTORS_FILE } from '../../src/engine/index/manifest.js';
 import { readIndex } from '../../src/engine/index/index-store.js';
 import type { EngineConfig } from '../../src/engine/types.js';
 import { progress, workerMain } from '../lib/child.js';
 import { msSince, peakRssMb, percentile, rssMb } from '../lib/stats.js';
-import { exactTopK, recallAtK, type VectorSet } from '../lib/vectors.js';
+import { exactTopK, recallWithTies, type VectorSet } from '../lib/vectors.js';
 
 export interface DepecheInput {
   corpusDir: string;
@@ -26,6 +28,11 @@ export interface DepecheInput {
   warmup: string[];
   /** Also measure exact search and the dense side's recall against it. */
   exact: boolean;
+  /**
+   * Build with the embedder the benchmark proposes (bench/lib/proposed-embedder.ts) through the
+   * engine's own `buildIndex`, instead of `createEngine(...).reindex()`; build only.
+   */
+  proposed?: Pick<ProposedEmbedderOptions, 'runtime' | 'batchSize'>;
 }
 
 export interface Timing {
@@ -50,7 +57,29 @@ export interface DepecheOutput {
 
 const timing = (times: number[]): Timing => ({ p50Ms: percentile(times, 50), p95Ms: percentile(times, 95), n: times.length });
 
+async function buildProposed(input: DepecheInput, proposed: NonNullable<DepecheInput['proposed']>): Promise<DepecheOutput> {
+  let embedStart: bigint | null = null;
+  let embedMs = 0;
+  const t0 = process.hrtime.bigint();
+  const { report } = await buildIndex({
+    corpusDir: input.corpusDir,
+    indexDir: input.indexDir,
+    modelId: input.model,
+    loadEmbedder: () => createProposedEmbedder({ model: input.model, modelDir: input.modelDir, cacheDir: input.cacheDir, ...proposed }),
+    onProgress: (p) => {
+      if (p.phase === 'embed' && embedStart === null) embedStart = process.hrtime.bigint();
+      if (p.phase === 'write' && embedStart !== null && embedMs === 0) embedMs = msSince(embedStart);
+    },
+  });
+  const totalS = msSince(t0) / 1000;
+  if (report.embedded.length === 0 || report.warning) throw new Error(`proposed build embedded nothing: ${report.warning ?? 'index already up to date'}`);
+  const build = { articles: report.articles, chunks: report.chunks, totalS, embedS: embedMs / 1000, chunksPerS: report.chunks / (embedMs / 1000), peakRssMb: peakRssMb() };
+  progress(`dépêche (proposed embedder: ${proposed.runtime}, batch ${proposed.batchSize}) build: ${build.chunksPerS.toFixed(1)} chunks/s while embedding`);
+  return { build, query: null, exact: null };
+}
+
 async function run(input: DepecheInput): Promise<DepecheOutput> {
+  if (input.proposed) return buildProposed(input, input.proposed);
   const config: EngineConfig = {
     corpusDir: input.corpusDir,
     indexDir: input.indexDir,
@@ -69,6 +98,7 @@ async function run(input: DepecheInput): Promise<DepecheOutput> {
     if (p.phase === 'write' && embedStart !== null && embedMs === 0) embedMs = msSince(embedStart);
   });
   const totalS = msSince(t0) / 1000;
+  if (report.embedded.length === 0) throw new Error(`nothing was embedded: ${input.indexDir} already held an up-to-date index`);
   if (report.warning) throw new Error(`index built without vectors: ${report.warning}`);
   const build = {
     articles: report.articles,
@@ -120,11 +150,13 @@ async function exactSearch(input: DepecheInput): Promise<DepecheOutput['exact']>
   const k = Math.min(input.k * 2, labels.length);
   const times: number[] = [];
   let recall = 0;
+  const rowOf = new Map(labels.map((label, i) => [label, i]));
   for (const q of queries) {
     const t = process.hrtime.bigint();
-    const exact = exactTopK(base, q, k).map((i) => labels[i]!);
+    const exact = exactTopK(base, q, k);
     times.push(msSince(t));
-    recall += recallAtK(stored.vectors!.search(q, k).map((h) => h.label), exact);
+    const found = stored.vectors!.search(q, k).map((h) => rowOf.get(h.label) ?? -1);
+    recall += recallWithTies(base, q, found, exact);
   }
   return { search: timing(times), recallAtK: recall / queries.length, k };
 }

@@ -20,6 +20,8 @@ export interface IndexScaleInput {
   m: number;
   efConstruction: number;
   efSearch: number[];
+  /** Folder of this bench run where the ground truth is shared between the children of one size. */
+  truthDir: string;
 }
 
 export interface IndexScaleOutput {
@@ -29,8 +31,8 @@ export interface IndexScaleOutput {
   buildMs: number;
   rssDeltaMb: number;
   fileMb: number;
-  /** Exact search timings, present when this worker computed the ground truth. */
-  exact: { p50Ms: number; p95Ms: number } | null;
+  /** Exact search timings (from the child that computed the ground truth for this size). */
+  exact: { p50Ms: number; p95Ms: number };
   search: { efSearch: number; p50Ms: number; p95Ms: number; recall: number }[];
 }
 
@@ -90,8 +92,8 @@ function groundTruth(
   queries: ReturnType<typeof generateVectors>['queries'],
 ): { truth: number[][]; exact: IndexScaleOutput['exact'] } {
   const key = `${input.distribution}-${input.size}-${input.queries}-${input.dim}-${input.k}-${input.seed}`;
-  const file = path.join(os.tmpdir(), `depeche-bench-truth-${key}.json`);
-  if (existsSync(file)) return { truth: JSON.parse(readFileSync(file, 'utf8')) as number[][], exact: null };
+  const file = path.join(input.truthDir, `truth-${key}.json`);
+  if (existsSync(file)) return JSON.parse(readFileSync(file, 'utf8')) as ReturnType<typeof groundTruth>;
   const times: number[] = [];
   const truth: number[][] = [];
   for (let i = 0; i < queries.count; i++) {
@@ -100,8 +102,9 @@ function groundTruth(
     truth.push(exactTopK(base, q, input.k));
     times.push(msSince(t));
   }
-  writeFileSync(file, JSON.stringify(truth));
-  return { truth, exact: { p50Ms: percentile(times, 50), p95Ms: percentile(times, 95) } };
+  const result = { truth, exact: { p50Ms: percentile(times, 50), p95Ms: percentile(times, 95) } };
+  writeFileSync(file, JSON.stringify(result));
+  return result;
 }
 
 workerMain(run);

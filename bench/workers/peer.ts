@@ -10,7 +10,7 @@ import { prefixesFor } from '../../src/engine/embed/prefixes.js';
 import { progress, workerMain } from '../lib/child.js';
 import { loadBenchChunks } from '../lib/coverage.js';
 import { msSince, peakRssMb, percentile, rssMb } from '../lib/stats.js';
-import { exactTopK, recallAtK, type VectorSet } from '../lib/vectors.js';
+import { exactTopK, recallWithTies, type VectorSet } from '../lib/vectors.js';
 import type { DepecheOutput, Timing } from './depeche.js';
 
 export interface PeerInput {
@@ -81,11 +81,12 @@ async function run(input: PeerInput): Promise<PeerOutput> {
     labels.forEach((label, i) => base.data.set(index.getPoint(label), i * dim));
     const k = Math.min(input.k * 2, labels.length);
     let recall = 0;
+    const rowOf = new Map(labels.map((label, i) => [label, i]));
     for (const q of input.questions) {
       const v = await embeddings.embedQuery(prefixes.query + q);
-      const found = (await store.similaritySearchVectorWithScore(v, k)).map(([doc]) => doc.metadata.id as string);
-      const exactIds = exactTopK(base, v, k).map((i) => (store.docstore.search(String(labels[i])).metadata.id as string));
-      recall += recallAtK(found, exactIds);
+      // The store's own search (LangChain leaves hnswlib's ef at its default, 10).
+      const found = index.searchKnn(v, k).neighbors.map((label) => rowOf.get(label) ?? -1);
+      recall += recallWithTies(base, v, found, exactTopK(base, v, k));
     }
     exact = { recallAtK: recall / input.questions.length, k };
   }

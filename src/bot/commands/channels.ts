@@ -1,12 +1,10 @@
 import {
   ChannelType,
-  InteractionContextType,
-  PermissionFlagsBits,
-  SlashCommandBuilder,
   channelMention,
   type ChatInputCommandInteraction,
 } from 'discord.js';
 import type { BotContext } from '../context.js';
+import { moderatorCommand } from './moderator-command.js';
 import { localized } from '../i18n/index.js';
 import { ephemeral } from '../reply.js';
 
@@ -14,13 +12,10 @@ export const moderatorOnly = true;
 
 const TEXT_CHANNELS = [ChannelType.GuildText, ChannelType.GuildAnnouncement] as const;
 
-export const data = new SlashCommandBuilder()
-  .setName('channels')
-  .setNameLocalizations({ fr: 'salons' })
-  .setDescription('Channels where the bot answers mentions (moderators)')
-  .setDescriptionLocalizations(localized('Salons où le bot répond aux mentions (modérateurs)', 'Channels where the bot answers mentions (moderators)'))
-  .setContexts(InteractionContextType.Guild)
-  .setDefaultMemberPermissions(PermissionFlagsBits.ManageGuild)
+export const data = moderatorCommand({ name: 'channels', fr: 'salons' }, {
+  en: 'Channels where the bot answers mentions (moderators)',
+  fr: 'Salons où le bot répond aux mentions (modérateurs)',
+})
   .addSubcommand((s) =>
     s
       .setName('allow')

@@ -1,12 +1,7 @@
-import {
-  InteractionContextType,
-  MessageFlags,
-  PermissionFlagsBits,
-  SlashCommandBuilder,
-  type ChatInputCommandInteraction,
-} from 'discord.js';
+import { MessageFlags, type ChatInputCommandInteraction } from 'discord.js';
 import { isIngestError, type IngestInput } from '../../engine/ingest/index.js';
 import type { BotContext } from '../context.js';
+import { moderatorCommand } from './moderator-command.js';
 import { downloadAttachment } from '../download-attachment.js';
 import { localized } from '../i18n/index.js';
 import { renderIngestResult } from '../render/coverage-change.js';
@@ -15,15 +10,10 @@ import { coverageActor } from './coverage-actor.js';
 
 export const moderatorOnly = true;
 
-export const data = new SlashCommandBuilder()
-  .setName('ingest')
-  .setNameLocalizations({ fr: 'ajouter' })
-  .setDescription('Add an article to the coverage from a web page or a file (moderators)')
-  .setDescriptionLocalizations(
-    localized('Ajouter un article à la couverture depuis une page web ou un fichier (modérateurs)', 'Add an article to the coverage from a web page or a file (moderators)'),
-  )
-  .setContexts(InteractionContextType.Guild)
-  .setDefaultMemberPermissions(PermissionFlagsBits.ManageGuild)
+export const data = moderatorCommand({ name: 'ingest', fr: 'ajouter' }, {
+  en: 'Add an article to the coverage from a web page or a file (moderators)',
+  fr: 'Ajouter un article à la couverture depuis une page web ou un fichier (modérateurs)',
+})
   .addStringOption((o) =>
     o
       .setName('url')

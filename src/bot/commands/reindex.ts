@@ -1,25 +1,14 @@
-import {
-  InteractionContextType,
-  MessageFlags,
-  PermissionFlagsBits,
-  SlashCommandBuilder,
-  type ChatInputCommandInteraction,
-} from 'discord.js';
+import { MessageFlags, type ChatInputCommandInteraction } from 'discord.js';
 import type { BotContext } from '../context.js';
-import { localized } from '../i18n/index.js';
+import { moderatorCommand } from './moderator-command.js';
 import { ephemeral, NO_MENTIONS } from '../reply.js';
 
 export const moderatorOnly = true;
 
-export const data = new SlashCommandBuilder()
-  .setName('reindex')
-  .setNameLocalizations({ fr: 'reindexer' })
-  .setDescription('Bring the index up to date with the corpus folder (moderators)')
-  .setDescriptionLocalizations(
-    localized('Mettre l’index à jour avec le dossier du corpus (modérateurs)', 'Bring the index up to date with the corpus folder (moderators)'),
-  )
-  .setContexts(InteractionContextType.Guild)
-  .setDefaultMemberPermissions(PermissionFlagsBits.ManageGuild);
+export const data = moderatorCommand({ name: 'reindex', fr: 'reindexer' }, {
+  en: 'Bring the index up to date with the corpus folder (moderators)',
+  fr: 'Mettre l’index à jour avec le dossier du corpus (modérateurs)',
+});
 
 export async function execute(interaction: ChatInputCommandInteraction, ctx: BotContext): Promise<void> {
   const m = ctx.t(interaction.locale);

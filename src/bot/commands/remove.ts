@@ -1,13 +1,11 @@
 import {
-  InteractionContextType,
   MessageFlags,
-  PermissionFlagsBits,
-  SlashCommandBuilder,
   type AutocompleteInteraction,
   type ChatInputCommandInteraction,
 } from 'discord.js';
 import { isIngestError } from '../../engine/ingest/index.js';
 import type { BotContext } from '../context.js';
+import { moderatorCommand } from './moderator-command.js';
 import { localized } from '../i18n/index.js';
 import { renderRemoval } from '../render/coverage-change.js';
 import { NO_MENTIONS } from '../reply.js';
@@ -16,13 +14,10 @@ import { autocomplete as autocompleteTitles, matchSources } from './source.js';
 
 export const moderatorOnly = true;
 
-export const data = new SlashCommandBuilder()
-  .setName('remove')
-  .setNameLocalizations({ fr: 'retirer' })
-  .setDescription('Take an article out of the coverage (moderators)')
-  .setDescriptionLocalizations(localized('Retirer un article de la couverture (modérateurs)', 'Take an article out of the coverage (moderators)'))
-  .setContexts(InteractionContextType.Guild)
-  .setDefaultMemberPermissions(PermissionFlagsBits.ManageGuild)
+export const data = moderatorCommand({ name: 'remove', fr: 'retirer' }, {
+  en: 'Take an article out of the coverage (moderators)',
+  fr: 'Retirer un article de la couverture (modérateurs)',
+})
   .addStringOption((o) =>
     o
       .setName('article')

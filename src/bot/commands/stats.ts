@@ -1,25 +1,15 @@
-import {
-  InteractionContextType,
-  MessageFlags,
-  PermissionFlagsBits,
-  SlashCommandBuilder,
-  type ChatInputCommandInteraction,
-} from 'discord.js';
+import { MessageFlags, type ChatInputCommandInteraction } from 'discord.js';
 import type { BotContext } from '../context.js';
-import { localized } from '../i18n/index.js';
+import { moderatorCommand } from './moderator-command.js';
 import { renderStats } from '../render/stats-embed.js';
 import { NO_MENTIONS } from '../reply.js';
 
 export const moderatorOnly = true;
 
-export const data = new SlashCommandBuilder()
-  .setName('stats')
-  .setDescription('Questions asked, answered vs abstained, feedback, coverage gaps (moderators)')
-  .setDescriptionLocalizations(
-    localized('Questions posées, réponses et abstentions, avis, manques de la couverture (modérateurs)', 'Questions asked, answered vs abstained, feedback, coverage gaps (moderators)'),
-  )
-  .setContexts(InteractionContextType.Guild)
-  .setDefaultMemberPermissions(PermissionFlagsBits.ManageGuild);
+export const data = moderatorCommand({ name: 'stats' }, {
+  en: 'Questions asked, answered vs abstained, feedback, coverage gaps (moderators)',
+  fr: 'Questions posées, réponses et abstentions, avis, manques de la couverture (modérateurs)',
+});
 
 export async function execute(interaction: ChatInputCommandInteraction, ctx: BotContext): Promise<void> {
   const stats = ctx.store.stats(interaction.guildId);
