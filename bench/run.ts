@@ -2,7 +2,7 @@
  * `npm run bench`: Dépêche vs the peer (LangChain.js HNSWLib + HuggingFaceTransformersEmbeddings),
  * side by side in one run, plus the vector index scale curve. See bench/README.md.
  */
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { repoRoot } from './lib/child.js';
 import { describeMachine } from './lib/machine.js';
@@ -74,13 +74,21 @@ async function runSection(results: BenchResults, section: Section, options: Benc
 }
 
 async function main(): Promise<void> {
+  // `--render FILE`: print the table of a saved run again (e.g. to paste it), measuring nothing.
+  const renderAt = process.argv.indexOf('--render');
+  if (renderAt > 0) {
+    const file = process.argv[renderAt + 1];
+    if (!file) throw new BenchUsageError('--render needs a results file');
+    process.stdout.write(`${renderReport(JSON.parse(readFileSync(file, 'utf8')) as BenchResults)}\n`);
+    return;
+  }
   let options: BenchOptions;
   try {
     options = parseBenchOptions(process.argv.slice(2), repoRoot);
   } catch (err) {
     if (err instanceof BenchUsageError) {
-      process.stderr.write(`${err.message}\n`);
-      process.exit(err.message.startsWith('help') ? 0 : 2);
+      (err.help ? process.stdout : process.stderr).write(`${err.message}\n`);
+      process.exit(err.help ? 0 : 2);
     }
     throw err;
   }

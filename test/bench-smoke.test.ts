@@ -46,20 +46,26 @@ describe('bench helpers', () => {
     expect(BENCH_QUESTIONS.some((q) => q.lang === 'fr') && BENCH_QUESTIONS.some((q) => q.lang === 'en')).toBe(true);
   });
 
-  it('picks the fastest setting that meets recall and latency at every size, with ef headroom', () => {
-    const row = (size: number, m: number, efSearch: number, p50Ms: number, recallAt10: number): IndexScaleRow => ({
-      size, m, efConstruction: 200, efSearch, buildS: 1, vectorsPerS: 1000, rssDeltaMb: 1, fileMb: 1, p50Ms, p95Ms: p50Ms, recallAt10,
+  it('picks the best graph among settings that meet recall and latency at every size, with ef headroom', () => {
+    const row = (size: number, m: number, efConstruction: number, efSearch: number, p50Ms: number, recallAt10: number): IndexScaleRow => ({
+      size, m, efConstruction, efSearch, buildS: 1, vectorsPerS: 1000, rssDeltaMb: 1, fileMb: 1, p50Ms, p95Ms: p50Ms, recallAt10,
     });
     const rows = [
-      row(1000, 8, 16, 0.01, 1), row(10000, 8, 16, 0.02, 1), // M too low: never chosen
-      row(1000, 16, 16, 0.03, 0.999), row(10000, 16, 16, 0.05, 0.98), // misses recall at 10k
-      row(1000, 16, 32, 0.04, 1), row(10000, 16, 32, 0.07, 0.995),
-      row(1000, 16, 64, 0.05, 1), row(10000, 16, 64, 0.1, 1),
-      row(1000, 32, 32, 0.05, 1), row(10000, 32, 32, 0.09, 1),
+      // M=8 passes everywhere and is fastest, but is never chosen.
+      row(1000, 8, 100, 16, 0.01, 1), row(10000, 8, 100, 16, 0.02, 1), row(1000, 8, 100, 32, 0.02, 1), row(10000, 8, 100, 32, 0.03, 1),
+      // efConstruction 100: faster search, weaker graph (0.95 at efSearch 16).
+      row(1000, 16, 100, 16, 0.03, 0.99), row(10000, 16, 100, 16, 0.04, 0.95),
+      row(1000, 16, 100, 32, 0.04, 1), row(10000, 16, 100, 32, 0.06, 0.995),
+      // efConstruction 200: better graph (0.97 at efSearch 16), passes from efSearch 32.
+      row(1000, 16, 200, 16, 0.03, 0.99), row(10000, 16, 200, 16, 0.05, 0.97),
+      row(1000, 16, 200, 32, 0.04, 1), row(10000, 16, 200, 32, 0.07, 0.995),
+      row(1000, 16, 200, 64, 0.05, 1), row(10000, 16, 200, 64, 0.1, 1),
+      // M=32 misses the latency target at 10k.
+      row(1000, 32, 200, 16, 0.05, 1), row(10000, 32, 200, 16, 1.5, 1),
     ];
     const { chosen, why } = chooseDefaults(rows, [1000, 10000]);
     expect(chosen).toEqual({ m: 16, efConstruction: 200, efSearch: 64 });
-    expect(why).toContain('efSearch=64');
+    expect(why).toContain('recall 0.970 at 10000 vectors with efSearch=16');
     expect(chooseDefaults(rows.map((r) => ({ ...r, recallAt10: 0.5 })), [1000, 10000]).chosen).toBeNull();
   });
 });

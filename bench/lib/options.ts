@@ -42,11 +42,15 @@ const USAGE = `usage: npm run bench -- [--sections compare,cold,runtime,scale] [
   [--index-settings 8:100,16:100,16:200] [--ef 16,32,64,128,256] [--vectors clustered|uniform]
   [--index-queries 200] [--model ID] [--model-dir DIR] [--cache-dir DIR] [--corpus DIR]
   [--synthetic-articles 60] [--repeat 3] [--k 5] [--batch-sizes 1,4,16] [--rounds 2] [--threads 1,2]
-  [--cold-runs 3] [--out bench/results/latest.json] [--quiet]`;
+  [--cold-runs 3] [--out bench/results/latest.json] [--quiet]
+       npm run bench -- --render bench/results/latest.json   (print a saved run's table)`;
 
 export class BenchUsageError extends Error {
-  constructor(message: string) {
-    super(`${message}\n${USAGE}`);
+  /** True for `--help`: usage on stdout, exit 0. */
+  readonly help: boolean;
+  constructor(message: string | null) {
+    super(message === null ? USAGE : `${message}\n${USAGE}`);
+    this.help = message === null;
   }
 }
 
@@ -90,7 +94,7 @@ export function parseBenchOptions(argv: string[], root: string): BenchOptions {
   } catch (err) {
     throw new BenchUsageError(err instanceof Error ? err.message : String(err));
   }
-  if (values.help) throw new BenchUsageError('help');
+  if (values.help) throw new BenchUsageError(null);
 
   const sections = (values.sections ?? SECTIONS.join(',')).split(',').map((s) => s.trim());
   for (const s of sections) {
