@@ -16,6 +16,8 @@ export const MAX_QUESTION_CHARS = 1000;
 export const MAX_K = 20;
 /** Candidates each retriever contributes before fusion. */
 const SEARCH_DEPTH = 50;
+/** Hits past the page that answer assembly still reads (disagreements, "has more"). */
+const DIVERSITY_MARGIN = 8;
 
 export interface EngineHooks {
   /** Model download progress, on first use of a hub model. */
@@ -182,7 +184,7 @@ export async function createEngine(config: EngineConfig, hooks: EngineHooks = {}
         }
       }
       const modelId = snap.stored.manifest.model?.id ?? null;
-      const hits = hybridSearch(snap.searchable, { text: searchText, vector: vector ?? null, mode, depth: SEARCH_DEPTH, weights: fusionWeightsFor(modelId) });
+      const hits = hybridSearch(snap.searchable, { text: searchText, vector: vector ?? null, mode, depth: SEARCH_DEPTH, limit: offset + k + DIVERSITY_MARGIN, weights: fusionWeightsFor(modelId) });
       return composeAnswer({
         question: q,
         searchText,

@@ -14,7 +14,16 @@ export interface DiversifyOptions {
  */
 export const DEFAULT_DIVERSIFY: DiversifyOptions = { perArticle: 3, maxOverlap: 0.8 };
 
-const wordsOf = (text: string) => new Set(text.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? []);
+// Word sets by chunk object: built once per passage, not on every query.
+const wordSets = new WeakMap<object, Set<string>>();
+function wordsOf(chunk: { text: string }): Set<string> {
+  let words = wordSets.get(chunk);
+  if (!words) {
+    words = new Set(chunk.text.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? []);
+    wordSets.set(chunk, words);
+  }
+  return words;
+}
 
 function overlap(a: Set<string>, b: Set<string>): number {
   let shared = 0;
@@ -29,13 +38,19 @@ function overlap(a: Set<string>, b: Set<string>): number {
  * nothing is dropped, only moved down.
  * @example diversify([a#1, a#2, a#3, a#4, b#1]) // a#1, a#2, a#3, b#1, a#4
  */
-export function diversify<T extends { articleId: string; chunk: { text: string } }>(hits: T[], options: DiversifyOptions = DEFAULT_DIVERSIFY): T[] {
+export function diversify<T extends { articleId: string; chunk: { text: string } }>(
+  hits: T[],
+  options: DiversifyOptions = DEFAULT_DIVERSIFY,
+  /** Hits that need ordering (the page asked for and a little more); the rest keep their order. */
+  limit = hits.length,
+): T[] {
   const kept: T[] = [];
   const keptWords: Set<string>[] = [];
   const deferred: T[] = [];
   const perArticle = new Map<string, number>();
-  for (const hit of hits) {
-    const words = wordsOf(hit.chunk.text);
+  for (const [i, hit] of hits.entries()) {
+    if (kept.length >= limit) return [...kept, ...deferred, ...hits.slice(i)];
+    const words = wordsOf(hit.chunk);
     const seen = perArticle.get(hit.articleId) ?? 0;
     if (seen >= options.perArticle || keptWords.some((w) => overlap(words, w) > options.maxOverlap)) {
       deferred.push(hit);

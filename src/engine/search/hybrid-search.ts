@@ -29,6 +29,8 @@ export interface SearchRequest {
   mode: SearchMode;
   /** How many candidates each side contributes before fusion. */
   depth: number;
+  /** How many leading hits the caller will read; only those are re-ordered for diversity. */
+  limit?: number;
   weights?: { lexical: number; dense: number };
 }
 
@@ -63,5 +65,5 @@ export function hybridSearch(index: SearchableIndex, req: SearchRequest): Search
     if (!chunk) return [];
     return [{ chunk, articleId: chunk.articleId, score: f.score, lexical: lexicalScores.get(f.id) ?? null, similarity: similarities.get(f.id) ?? null }];
   });
-  return diversify(fused);
+  return diversify(fused, undefined, req.limit);
 }
