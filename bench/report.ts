@@ -70,14 +70,6 @@ function renderHeadline(r: BenchResults): string {
       fixed(c.peer.build.chunksPerS, 1),
       ratioCell(c.ratios.buildRate, TARGETS.buildRatio, 'higher'),
     ]);
-    if (c.proposed) {
-      rows.push([
-        `build throughput, ${c.name} coverage, proposed embedder (batch 1, runtime.ts pooling)`,
-        fixed(c.proposed.chunksPerS, 1),
-        fixed(c.peer.build.chunksPerS, 1),
-        ratioCell(c.ratios.proposedBuildRate, TARGETS.buildRatio, 'higher'),
-      ]);
-    }
     rows.push([
       `build peak RSS, ${c.name} coverage`,
       `${fixed(c.depeche.build.peakRssMb, 0)} MB`,
@@ -127,9 +119,6 @@ function renderCompare(c: SideBySideResult): string {
         fixed(d.build.peakRssMb, 0),
         fixed(d.exact?.recallAtK, 3),
       ],
-      ...(cov.proposed
-        ? [[cov.name, cov.chunks, 'Dépêche build, proposed embedder (batch 1, runtime.ts pooling, @xenova)', null, null, fixed(cov.proposed.chunksPerS, 1), fixed(cov.proposed.totalS, 1), fixed(cov.proposed.peakRssMb, 0), null]]
-        : []),
       [cov.name, cov.chunks, 'Dépêche `ask`, repeated question (cached vector)', fixed(d.query?.askCached.p50Ms, 2), fixed(d.query?.askCached.p95Ms, 2), null, null, null, null],
       [cov.name, cov.chunks, 'Dépêche `ask`, lexical mode (no model)', fixed(d.query?.askLexical.p50Ms, 2), fixed(d.query?.askLexical.p95Ms, 2), null, null, null, null],
       [cov.name, cov.chunks, 'exact search over the same vectors (dot products only)', fixed(d.exact?.search.p50Ms, 3), fixed(d.exact?.search.p95Ms, 3), null, null, null, '1 (reference)'],
@@ -169,7 +158,7 @@ function renderCold(c: ColdStartResult): string {
 
 function renderRuntime(r: EmbedRuntimeResult): string {
   const names: Record<VariantName, string> = {
-    'xenova/pipeline': '@xenova/transformers, pipeline pooling (the embedder today)',
+    'xenova/pipeline': '@xenova/transformers, pipeline pooling (the embedder before runtime.ts)',
     'xenova/direct': '@xenova/transformers, runtime.ts pooling',
     'huggingface/pipeline': '@huggingface/transformers, pipeline pooling',
     'huggingface/direct': '@huggingface/transformers, runtime.ts pooling',
@@ -191,8 +180,8 @@ function renderRuntime(r: EmbedRuntimeResult): string {
     table(['variant', 'version', 'import+load ms', 'query p50 ms', 'query p95 ms', 'passages/s (best batch)', 'peak RSS MB', 'min cosine vs pipeline'], summary),
     '',
     `Ratios: @huggingface ÷ @xenova (both pipeline): query p50 ${fixed(x.queryP50, 2) ?? '–'}×, passages/s ${fixed(x.passagesPerS, 2) ?? '–'}×, load ${fixed(x.loadMs, 2) ?? '–'}×. ` +
-      `Pooling fix alone on @xenova: ${fixed(x.xenovaDirectGain, 2) ?? '–'}× passages/s. @huggingface + pooling fix vs today: ${fixed(x.bestVsToday, 2) ?? '–'}×. ` +
-      `Best batch size vs batch 16 (the embedder's default), @xenova pipeline: ${fixed(x.batchGain, 2) ?? '–'}×.`,
+      `Pooling fix alone on @xenova: ${fixed(x.xenovaDirectGain, 2) ?? '–'}× passages/s. @huggingface + pooling fix vs the former embedder: ${fixed(x.bestVsToday, 2) ?? '–'}×. ` +
+      `Best batch size vs batch 16 (the embedder's former default), @xenova pipeline: ${fixed(x.batchGain, 2) ?? '–'}×.`,
     '',
     'Passages/s by batch size (texts per model call; best round):',
     '',

@@ -25,7 +25,6 @@ async function runSection(results: BenchResults, section: Section, options: Benc
         repeat: options.repeat,
         k: options.k,
         workDir,
-        proposed: true,
         verbose,
       });
       return;
@@ -33,7 +32,7 @@ async function runSection(results: BenchResults, section: Section, options: Benc
       let indexDir = results.compare?.seedIndexDir ?? null;
       if (!indexDir) {
         // No side-by-side run: build the seed index first (not timed here).
-        const built = await runSideBySide({ ...model, corpus: options.corpus, syntheticArticles: 0, repeat: 1, k: options.k, workDir, proposed: false, verbose });
+        const built = await runSideBySide({ ...model, corpus: options.corpus, syntheticArticles: 0, repeat: 1, k: options.k, workDir, verbose });
         indexDir = built.seedIndexDir;
       }
       results.cold = await runColdStart({

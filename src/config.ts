@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
 import { z } from 'zod';
+import { EMBED_RUNTIMES } from './engine/embed/runtime.js';
 import type { EngineConfig } from './engine/types.js';
 
 /** Raised for a bad setting; the message names the variable and never echoes a secret value. */
@@ -18,6 +19,7 @@ const engineSchema = z.object({
   MODEL: z.string().trim().regex(/^[\w.-]+(\/[\w.-]+)?$/, 'must be a model id like "Xenova/multilingual-e5-small"').default('Xenova/multilingual-e5-small'),
   MODEL_DIR: optionalPath,
   MODEL_CACHE_DIR: optionalPath,
+  EMBED_RUNTIME: z.enum(EMBED_RUNTIMES).default('xenova'),
   SEARCH_MODE: z.enum(['hybrid', 'lexical', 'dense']).default('hybrid'),
   ANSWER_PASSAGES: z.coerce.number().int().min(1).max(20).default(3),
 });
@@ -45,6 +47,7 @@ export function loadEngineConfig(env: NodeJS.ProcessEnv = process.env): Readonly
     model: e.MODEL,
     modelDir: e.MODEL_DIR ? resolve(e.MODEL_DIR) : null,
     cacheDir: e.MODEL_CACHE_DIR ? resolve(e.MODEL_CACHE_DIR) : null,
+    embedRuntime: e.EMBED_RUNTIME,
     mode: e.SEARCH_MODE,
     k: e.ANSWER_PASSAGES,
   });

@@ -109,8 +109,6 @@ describe('npm run bench (tiny model, tiny sizes)', () => {
     for (const c of coverages) {
       expect(c.chunks).toBeGreaterThan(0);
       expect(c.peer.build.chunks).toBe(c.depeche.build.chunks);
-      expect(c.proposed!.chunks).toBe(c.depeche.build.chunks);
-      expect(c.proposed!.chunksPerS).toBeGreaterThan(0);
       const ask = c.depeche.query!.ask;
       expect(ask.n).toBe(BENCH_QUESTIONS.length);
       expect(ask.p50Ms).toBeGreaterThan(0);

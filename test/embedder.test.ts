@@ -1,9 +1,11 @@
+import { execFile } from 'node:child_process';
 import { createReadStream } from 'node:fs';
 import { cp, mkdtemp, readdir, readFile, rm, stat, truncate } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
+import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeBertModel } from '../scripts/model/bert-onnx.js';
 import { TINY_PRESET } from '../scripts/model/presets.js';
@@ -12,6 +14,19 @@ import { prefixesFor } from '../src/engine/embed/prefixes.js';
 import { TINY_MODEL_DIR, TINY_MODEL_ID } from './helpers/tiny-model.js';
 
 const tiny = { model: TINY_MODEL_ID, modelDir: TINY_MODEL_DIR, cacheDir: null };
+const ROOT = resolve(import.meta.dirname, '..');
+
+type ChildResult = { dimension: number; vectors: number[][] } | { error: string };
+
+/** Embeds `texts` in a child process (test/fixtures/embed/embed-child.ts): one runtime per process. */
+async function embedInChild(options: Parameters<typeof createEmbedder>[0], texts: string[]): Promise<ChildResult> {
+  const { stdout } = await promisify(execFile)(
+    process.execPath,
+    ['--import', 'tsx', 'test/fixtures/embed/embed-child.ts', JSON.stringify({ ...options, texts })],
+    { cwd: ROOT, encoding: 'utf8', timeout: 60_000 },
+  );
+  return JSON.parse(stdout) as ChildResult;
+}
 
 function cosine(a: Float32Array, b: Float32Array): number {
   let dot = 0;
@@ -71,7 +86,8 @@ describe('embedder on the generated tiny model', () => {
 
   it('gives the same vectors when the model is loaded again', async () => {
     const texts = ['Masayoshi Son a promis d’investir 100 milliards de dollars', 'investir milliards dollars'];
-    const again = await createEmbedder(tiny);
+    // Same batch size: int8 activations are quantized per batch, so batching shifts vectors slightly.
+    const again = await createEmbedder({ ...tiny, batchSize: 4 });
     try {
       const [first, second] = [await embedder.embedPassages(texts), await again.embedPassages(texts)];
       expect(second).toEqual(first);
@@ -119,6 +135,42 @@ describe('embedder on the generated tiny model', () => {
     const [alone] = await embedder.embedPassages([texts[7]!]);
     expect(cosine(alone!, batched[7]!)).toBeGreaterThan(0.999);
     expect(cosine(batched[7]!, batched[3]!)).toBeLessThan(0.9999);
+  });
+
+  it('gives the same vectors one text per call (the default) as in batches of 16', async () => {
+    // Lengths differ a lot, so the batch of 16 is mostly padding for the short texts.
+    const texts = Array.from({ length: 18 }, (_, i) => `Dépêche ${i} : ${'la banque centrale relève son taux '.repeat(1 + (i % 5) * 6)}`);
+    const wide = await createEmbedder({ ...tiny, batchSize: 16 });
+    const single = await createEmbedder(tiny);
+    try {
+      const [batched, alone] = [await wide.embedPassages(texts), await single.embedPassages(texts)];
+      expect(alone).toHaveLength(texts.length);
+      alone.forEach((v, i) => expect(cosine(v, batched[i]!)).toBeGreaterThan(0.999));
+    } finally {
+      await wide.dispose();
+      await single.dispose();
+    }
+  });
+
+  it('gives the same vectors on the @huggingface/transformers runtime (own process)', async () => {
+    const texts = ['Masayoshi Son a promis d’investir 100 milliards de dollars', 'The bank raised its rates.'];
+    const child = await embedInChild({ ...tiny, runtime: 'huggingface' }, texts);
+    if ('error' in child) throw new Error(child.error);
+    const ours = await embedder.embedPassages(texts);
+    expect(child.dimension).toBe(embedder.dimension);
+    expect(child.vectors).toHaveLength(2);
+    child.vectors.forEach((v, i) => expect(cosine(Float32Array.from(v), ours[i]!)).toBeGreaterThan(0.999));
+    // Not trivially equal: the two texts' vectors differ.
+    expect(cosine(ours[0]!, ours[1]!)).toBeLessThan(0.99);
+  });
+
+  it('maps a corrupt ONNX file to the same one-line error on the @huggingface/transformers runtime', async () => {
+    const dir = await tempDir();
+    await cp(join(TINY_MODEL_DIR, TINY_MODEL_ID), join(dir, TINY_MODEL_ID), { recursive: true });
+    await truncate(join(dir, TINY_MODEL_ID, 'onnx/model_quantized.onnx'), 1000);
+    const child = await embedInChild({ ...tiny, modelDir: dir, runtime: 'huggingface' }, ['x']);
+    expect(child).toEqual({ error: expect.stringContaining('onnx/model_quantized.onnx is not a valid ONNX model') });
+    expect((child as { error: string }).error).not.toContain('\n');
   });
 
   it('answers a repeated question with the same vector and keeps its cache private', async () => {

@@ -19,8 +19,6 @@ export interface SideBySideOptions {
   k: number;
   /** Folder kept after the run with the seed coverage's Dépêche index (for the cold start). */
   workDir: string;
-  /** Also build with the proposed embedder (bench/lib/proposed-embedder.ts). */
-  proposed: boolean;
   verbose: boolean;
 }
 
@@ -29,8 +27,6 @@ export interface CoverageResult {
   articles: number;
   chunks: number;
   depeche: DepecheOutput;
-  /** Dépêche's buildIndex with the proposed embedder (runtime.ts pooling, batch 1, @xenova); build only. */
-  proposed: DepecheOutput['build'] | null;
   peer: PeerOutput;
   ratios: {
     /** Dépêche ask p50 / peer similaritySearch p50 (target ≤ 0.5). */
@@ -40,8 +36,6 @@ export interface CoverageResult {
     /** Dépêche total build time / peer's, model load included. */
     buildTotal: number | null;
     peakRss: number | null;
-    /** Proposed embedder's chunks/s ÷ the peer's. */
-    proposedBuildRate: number | null;
   };
 }
 
@@ -78,27 +72,17 @@ export async function runSideBySide(options: SideBySideOptions): Promise<SideByS
     const depeche = (await runWorker<DepecheOutput>('depeche', depecheInput, { verbose: options.verbose })).result;
     if (options.verbose) process.stderr.write(`side by side: ${coverage.name} coverage, peer (LangChain HNSWLib)\n`);
     const peer = (await runWorker<PeerOutput>('peer', peerInput, { verbose: options.verbose })).result;
-    let proposed: DepecheOutput['build'] | null = null;
-    if (options.proposed) {
-      if (options.verbose) process.stderr.write(`side by side: ${coverage.name} coverage, Dépêche with the proposed embedder\n`);
-      const dir = path.join(options.workDir, `depeche-index-${coverage.name}-proposed`);
-      rmSync(dir, { recursive: true, force: true });
-      const input: DepecheInput = { ...depecheInput, indexDir: dir, questions: [], exact: false, proposed: { runtime: 'xenova', batchSize: 1 } };
-      proposed = (await runWorker<DepecheOutput>('depeche', input, { verbose: options.verbose })).result.build;
-    }
     results.push({
       name: coverage.name,
       articles: depeche.build.articles,
       chunks: depeche.build.chunks,
       depeche,
-      proposed,
       peer,
       ratios: {
         queryP50: ratio(depeche.query?.ask.p50Ms, peer.query?.search.p50Ms),
         buildRate: ratio(depeche.build.chunksPerS, peer.build.chunksPerS),
         buildTotal: ratio(depeche.build.totalS, peer.build.totalS),
         peakRss: ratio(depeche.build.peakRssMb, peer.build.peakRssMb),
-        proposedBuildRate: ratio(proposed?.chunksPerS, peer.build.chunksPerS),
       },
     });
   }

@@ -7,8 +7,6 @@ import path from 'node:path';
 import hnswlib from 'hnswlib-node';
 import { createEmbedder } from '../../src/engine/embed/embedder.js';
 import { createEngine } from '../../src/engine/engine.js';
-import { buildIndex } from '../../src/engine/index/build-index.js';
-import { createProposedEmbedder, type ProposedEmbedderOptions } from '../lib/proposed-embedder.js';
 import { POINTER_FILE, VECTORS_FILE } from '../../src/engine/index/manifest.js';
 import { readIndex } from '../../src/engine/index/index-store.js';
 import type { EngineConfig } from '../../src/engine/types.js';
@@ -28,11 +26,6 @@ export interface DepecheInput {
   warmup: string[];
   /** Also measure exact search and the dense side's recall against it. */
   exact: boolean;
-  /**
-   * Build with the embedder the benchmark proposes (bench/lib/proposed-embedder.ts) through the
-   * engine's own `buildIndex`, instead of `createEngine(...).reindex()`; build only.
-   */
-  proposed?: Pick<ProposedEmbedderOptions, 'runtime' | 'batchSize'>;
 }
 
 export interface Timing {
@@ -57,29 +50,7 @@ export interface DepecheOutput {
 
 const timing = (times: number[]): Timing => ({ p50Ms: percentile(times, 50), p95Ms: percentile(times, 95), n: times.length });
 
-async function buildProposed(input: DepecheInput, proposed: NonNullable<DepecheInput['proposed']>): Promise<DepecheOutput> {
-  let embedStart: bigint | null = null;
-  let embedMs = 0;
-  const t0 = process.hrtime.bigint();
-  const { report } = await buildIndex({
-    corpusDir: input.corpusDir,
-    indexDir: input.indexDir,
-    modelId: input.model,
-    loadEmbedder: () => createProposedEmbedder({ model: input.model, modelDir: input.modelDir, cacheDir: input.cacheDir, ...proposed }),
-    onProgress: (p) => {
-      if (p.phase === 'embed' && embedStart === null) embedStart = process.hrtime.bigint();
-      if (p.phase === 'write' && embedStart !== null && embedMs === 0) embedMs = msSince(embedStart);
-    },
-  });
-  const totalS = msSince(t0) / 1000;
-  if (report.embedded.length === 0 || report.warning) throw new Error(`proposed build embedded nothing: ${report.warning ?? 'index already up to date'}`);
-  const build = { articles: report.articles, chunks: report.chunks, totalS, embedS: embedMs / 1000, chunksPerS: report.chunks / (embedMs / 1000), peakRssMb: peakRssMb() };
-  progress(`dépêche (proposed embedder: ${proposed.runtime}, batch ${proposed.batchSize}) build: ${build.chunksPerS.toFixed(1)} chunks/s while embedding`);
-  return { build, query: null, exact: null };
-}
-
 async function run(input: DepecheInput): Promise<DepecheOutput> {
-  if (input.proposed) return buildProposed(input, input.proposed);
   const config: EngineConfig = {
     corpusDir: input.corpusDir,
     indexDir: input.indexDir,

@@ -19,7 +19,7 @@ export interface EmbedRuntimeInput {
   questions: string[];
   passages: string[];
   batchSizes: number[];
-  /** `pipeline`: the package's feature-extraction pipeline (what Dépêche's embedder calls today); `direct`: runtime.ts pooling. */
+  /** `pipeline`: the package's feature-extraction pipeline (what Dépêche's embedder called before runtime.ts); `direct`: runtime.ts pooling. */
   poolings: Pooling[];
   /** Rounds over (pooling × batch size); the best round of each counts. */
   rounds: number;

@@ -75,6 +75,7 @@ export async function createEngine(config: EngineConfig, hooks: EngineHooks = {}
         model: config.model,
         modelDir: config.modelDir,
         cacheDir: config.cacheDir,
+        runtime: config.embedRuntime,
         onDownloadProgress: hooks.onDownloadProgress,
       });
       embedderPromise = loading;

@@ -120,6 +120,8 @@ export interface EngineConfig {
   modelDir: string | null;
   /** Where downloaded models are cached. */
   cacheDir: string | null;
+  /** transformers.js package running the model: @xenova/transformers 2 (default) or @huggingface/transformers 3. */
+  embedRuntime?: 'xenova' | 'huggingface';
   /** Default search mode. `lexical` needs no model. */
   mode: SearchMode;
   /** Default number of passages per answer. */

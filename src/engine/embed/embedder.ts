@@ -1,10 +1,10 @@
-import type { FeatureExtractionPipeline } from '@xenova/transformers';
-import { loadPipeline, type DownloadProgress } from './load-pipeline.js';
+import { loadExtractor } from './load-extractor.js';
 import { createLruCache } from './lru-cache.js';
 import { prefixesFor } from './prefixes.js';
+import type { DownloadProgress, EmbedRuntimeName } from './runtime.js';
 
 export { ModelUnavailableError } from './model-errors.js';
-export type { DownloadProgress } from './load-pipeline.js';
+export type { DownloadProgress, EmbedRuntimeName } from './runtime.js';
 
 /** The single seam to the embedding model. Vectors are mean-pooled and unit-length. */
 export interface Embedder {
@@ -22,8 +22,16 @@ export interface EmbedderOptions {
   modelDir: string | null;
   /** Download cache folder; null keeps transformers.js' default. */
   cacheDir: string | null;
-  /** Texts per model call. Default 16. */
+  /**
+   * Texts per model call. Default 1: a batch is padded to its longest text, and on CPU that
+   * padding costs more than batching saves (2.2× fewer passages/s at 16, bench/README.md).
+   */
   batchSize?: number;
+  /**
+   * transformers.js package: `xenova` (@xenova/transformers 2.17, default) or `huggingface`
+   * (@huggingface/transformers 3). One per process: their onnxruntime builds conflict.
+   */
+  runtime?: EmbedRuntimeName;
   /** int8 weights (`onnx/model_quantized.onnx`, default) or float32 (`onnx/model.onnx`). */
   quantized?: boolean;
   /** Model hub base URL (mirror or local test server); transformers.js' default otherwise. */
@@ -40,24 +48,23 @@ export interface EmbedderOptions {
  *          const [v] = await e.embedQueries(['Qui a promis 100 milliards ?']); // v.length === e.dimension
  */
 export async function createEmbedder(opts: EmbedderOptions): Promise<Embedder> {
-  const batchSize = Math.max(1, opts.batchSize ?? 16);
-  const extractor = await loadPipeline({
+  const batchSize = Math.max(1, opts.batchSize ?? 1);
+  const extractor = await loadExtractor({
     model: opts.model,
     modelDir: opts.modelDir,
     cacheDir: opts.cacheDir,
     quantized: opts.quantized ?? true,
     remoteHost: opts.remoteHost,
+    runtime: opts.runtime ?? 'xenova',
     onDownloadProgress: opts.onDownloadProgress,
   });
-  const config = extractor.model.config as { hidden_size?: unknown };
-  const dimension = typeof config.hidden_size === 'number' ? config.hidden_size : (await embedBatch(extractor, ['dimension']))[0]!.length;
   const prefixes = prefixesFor(opts.model);
   const queryCache = createLruCache<string, Float32Array>(opts.queryCacheSize ?? 256);
 
   const embedAll = async (texts: string[], onBatch?: (done: number) => void): Promise<Float32Array[]> => {
     const out: Float32Array[] = [];
     for (let start = 0; start < texts.length; start += batchSize) {
-      out.push(...(await embedBatch(extractor, texts.slice(start, start + batchSize))));
+      out.push(...(await extractor.embed(texts.slice(start, start + batchSize))));
       onBatch?.(out.length);
     }
     return out;
@@ -65,7 +72,7 @@ export async function createEmbedder(opts: EmbedderOptions): Promise<Embedder> {
 
   return {
     modelId: opts.model,
-    dimension,
+    dimension: extractor.dimension,
     async embedQueries(texts) {
       const missing = [...new Set(texts.filter((t) => queryCache.get(t) === undefined))];
       const vectors = await embedAll(missing.map((t) => prefixes.query + t));
@@ -82,12 +89,4 @@ export async function createEmbedder(opts: EmbedderOptions): Promise<Embedder> {
     },
     dispose: () => extractor.dispose(),
   };
-}
-
-async function embedBatch(extractor: FeatureExtractionPipeline, texts: string[]): Promise<Float32Array[]> {
-  if (texts.length === 0) return [];
-  const output = await extractor(texts, { pooling: 'mean', normalize: true });
-  const data = output.data as Float32Array;
-  const dim = data.length / texts.length;
-  return texts.map((_, i) => data.slice(i * dim, (i + 1) * dim));
 }

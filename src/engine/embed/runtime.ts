@@ -9,11 +9,23 @@
 export const EMBED_RUNTIMES = ['xenova', 'huggingface'] as const;
 export type EmbedRuntimeName = (typeof EMBED_RUNTIMES)[number];
 
+/** A download event from transformers.js (`initiate`, `download`, `progress`, `done`, …). */
+export interface DownloadProgress {
+  file: string;
+  loaded?: number;
+  total?: number;
+  status: string;
+}
+
 export interface FeatureExtractorOptions {
   modelId: string;
   /** Local models folder (`<dir>/<model id>/…`); when set, nothing is downloaded. */
   modelDir: string | null;
+  /** Download cache folder; null keeps the package's default. */
   cacheDir: string | null;
+  /** Model hub base URL (a mirror, or a local test server); the package's default otherwise. */
+  remoteHost?: string;
+  onDownloadProgress?: (info: DownloadProgress) => void;
   /** Use `onnx/model_quantized.onnx` (int8) rather than `onnx/model.onnx`. */
   quantized: boolean;
   /**
@@ -33,6 +45,8 @@ export interface FeatureExtractorOptions {
 /** Mean-pooled, L2-normalized sentence embeddings. */
 export interface FeatureExtractor {
   readonly runtime: EmbedRuntimeName;
+  /** Length of every vector (the model's `hidden_size`). */
+  readonly dimension: number;
   /** One unit-length vector per text, in order. */
   embed(texts: string[]): Promise<Float32Array[]>;
   dispose(): Promise<void>;
@@ -61,11 +75,18 @@ interface TensorLike {
   data: ArrayLike<number>;
   dims: number[];
 }
+interface ModelConfig {
+  hidden_size?: unknown;
+}
 type Pipe = ((texts: string[], options: { pooling: 'mean'; normalize: boolean }) => Promise<TensorLike>) & {
   dispose?: () => Promise<void>;
+  model?: { config?: ModelConfig };
 };
 type Tokenizer = (texts: string[], options: { padding: boolean; truncation: boolean }) => Record<string, TensorLike>;
-type Model = ((inputs: Record<string, TensorLike>) => Promise<{ last_hidden_state: TensorLike }>) & { dispose?: () => Promise<unknown> };
+type Model = ((inputs: Record<string, TensorLike>) => Promise<{ last_hidden_state: TensorLike }>) & {
+  dispose?: () => Promise<unknown>;
+  config?: ModelConfig;
+};
 interface TransformersModule {
   AutoTokenizer: { from_pretrained(model: string, options?: Record<string, unknown>): Promise<Tokenizer> };
   AutoModel: { from_pretrained(model: string, options?: Record<string, unknown>): Promise<Model> };
@@ -73,21 +94,54 @@ interface TransformersModule {
     allowRemoteModels: boolean;
     allowLocalModels: boolean;
     localModelPath: string;
+    useFSCache: boolean;
     cacheDir: string | null;
+    remoteHost: string;
     version?: string;
   };
   pipeline: (task: 'feature-extraction', model: string, options: Record<string, unknown>) => Promise<Pipe>;
 }
 
+// Each package's defaults, read before the first load changes them: an option left unset
+// must not inherit the previous load's value.
+const envDefaults = new WeakMap<TransformersModule['env'], { cacheDir: string | null; remoteHost: string }>();
+
+/** The one place that sets transformers.js' global `env`, for either package (same field names). */
 function configureEnv(mod: TransformersModule, options: FeatureExtractorOptions): void {
-  if (options.modelDir) {
-    mod.env.localModelPath = options.modelDir;
-    mod.env.allowLocalModels = true;
-    mod.env.allowRemoteModels = false;
+  const { env } = mod;
+  if (!envDefaults.has(env)) envDefaults.set(env, { cacheDir: env.cacheDir, remoteHost: env.remoteHost });
+  const defaults = envDefaults.get(env)!;
+  if (options.modelDir !== null) {
+    env.localModelPath = options.modelDir;
+    env.allowLocalModels = true;
+    env.allowRemoteModels = false;
+    // Otherwise a cached download of the same id would win over the folder asked for.
+    env.useFSCache = false;
   } else {
-    mod.env.allowRemoteModels = true;
+    env.allowLocalModels = false;
+    env.allowRemoteModels = true;
+    env.useFSCache = true;
   }
-  if (options.cacheDir) mod.env.cacheDir = options.cacheDir;
+  env.cacheDir = options.cacheDir ?? defaults.cacheDir;
+  const host = options.remoteHost ?? defaults.remoteHost;
+  env.remoteHost = host.endsWith('/') ? host : `${host}/`;
+}
+
+/** transformers.js `from_pretrained`/`pipeline` options shared by both packages. */
+function hubOptions(options: FeatureExtractorOptions): Record<string, unknown> {
+  const report = options.onDownloadProgress;
+  if (!report) return {};
+  return {
+    progress_callback: (info: { file?: string; loaded?: number; total?: number; status: string }) => {
+      // `ready` and totals events name no file: not a download step.
+      if (typeof info.file === 'string') report({ file: info.file, loaded: info.loaded, total: info.total, status: info.status });
+    },
+  };
+}
+
+async function withDimension(extractor: Omit<FeatureExtractor, 'dimension'>, config: ModelConfig | undefined): Promise<FeatureExtractor> {
+  const dimension = typeof config?.hidden_size === 'number' ? config.hidden_size : (await extractor.embed(['dimension']))[0]!.length;
+  return { ...extractor, dimension };
 }
 
 function splitRows(output: TensorLike, count: number): Float32Array[] {
@@ -122,8 +176,8 @@ export function meanPool(hidden: ArrayLike<number>, mask: ArrayLike<number | big
   return out;
 }
 
-function wrapDirect(name: EmbedRuntimeName, tokenizer: Tokenizer, model: Model): FeatureExtractor {
-  return {
+function wrapDirect(name: EmbedRuntimeName, tokenizer: Tokenizer, model: Model): Promise<FeatureExtractor> {
+  return withDimension({
     runtime: name,
     async embed(texts) {
       if (texts.length === 0) return [];
@@ -136,11 +190,11 @@ function wrapDirect(name: EmbedRuntimeName, tokenizer: Tokenizer, model: Model):
     async dispose() {
       await model.dispose?.();
     },
-  };
+  }, model.config);
 }
 
-function wrapPipe(name: EmbedRuntimeName, pipe: Pipe): FeatureExtractor {
-  return {
+function wrapPipe(name: EmbedRuntimeName, pipe: Pipe): Promise<FeatureExtractor> {
+  return withDimension({
     runtime: name,
     async embed(texts) {
       if (texts.length === 0) return [];
@@ -149,14 +203,43 @@ function wrapPipe(name: EmbedRuntimeName, pipe: Pipe): FeatureExtractor {
     async dispose() {
       await pipe.dispose?.();
     },
-  };
+  }, pipe.model?.config);
 }
 
 /**
+ * Loads tokenizer and model together; when one fails, waits for the other (so nothing it prints
+ * lands after the caller stopped listening) and frees it.
+ */
+async function loadDirect(
+  name: EmbedRuntimeName,
+  mod: TransformersModule,
+  options: FeatureExtractorOptions,
+  modelOptions: Record<string, unknown>,
+): Promise<FeatureExtractor> {
+  const [tokenizer, model] = await Promise.allSettled([
+    mod.AutoTokenizer.from_pretrained(options.modelId, hubOptions(options)),
+    mod.AutoModel.from_pretrained(options.modelId, { ...modelOptions, ...hubOptions(options) }),
+  ]);
+  if (tokenizer.status === 'rejected' || model.status === 'rejected') {
+    if (model.status === 'fulfilled') await model.value.dispose?.();
+    throw tokenizer.status === 'rejected' ? tokenizer.reason : (model as PromiseRejectedResult).reason;
+  }
+  return wrapDirect(name, tokenizer.value, model.value);
+}
+
+// Set by the first loadEmbedRuntime: the other package's onnxruntime-node would crash this process.
+let loadedRuntime: EmbedRuntimeName | null = null;
+
+/**
  * Loads one runtime package (dynamic import, so the other's onnxruntime never loads).
+ * Throws if the other runtime was already loaded in this process.
  * @example const rt = await loadEmbedRuntime('huggingface'); const fx = await rt.load({ modelId, modelDir: 'models', cacheDir: null, quantized: true });
  */
 export async function loadEmbedRuntime(name: EmbedRuntimeName): Promise<EmbedRuntime> {
+  if (loadedRuntime !== null && loadedRuntime !== name) {
+    throw new Error(`the ${name} runtime cannot load in a process that already loaded the ${loadedRuntime} runtime (their onnxruntime builds conflict)`);
+  }
+  loadedRuntime = name;
   if (name === 'huggingface') {
     const mod = (await import('@huggingface/transformers')) as unknown as TransformersModule;
     return {
@@ -169,12 +252,10 @@ export async function loadEmbedRuntime(name: EmbedRuntimeName): Promise<EmbedRun
           device: 'cpu',
           ...(options.threads ? { session_options: { intraOpNumThreads: options.threads } } : {}),
         };
-        if (options.pooling === 'pipeline') return wrapPipe(name, await mod.pipeline('feature-extraction', options.modelId, modelOptions));
-        const [tokenizer, model] = await Promise.all([
-          mod.AutoTokenizer.from_pretrained(options.modelId),
-          mod.AutoModel.from_pretrained(options.modelId, modelOptions),
-        ]);
-        return wrapDirect(name, tokenizer, model);
+        if (options.pooling === 'pipeline') {
+          return wrapPipe(name, await mod.pipeline('feature-extraction', options.modelId, { ...modelOptions, ...hubOptions(options) }));
+        }
+        return loadDirect(name, mod, options, modelOptions);
       },
     };
   }
@@ -184,12 +265,11 @@ export async function loadEmbedRuntime(name: EmbedRuntimeName): Promise<EmbedRun
     version: mod.env.version ?? 'unknown',
     async load(options) {
       configureEnv(mod, options);
-      if (options.pooling === 'pipeline') return wrapPipe(name, await mod.pipeline('feature-extraction', options.modelId, { quantized: options.quantized }));
-      const [tokenizer, model] = await Promise.all([
-        mod.AutoTokenizer.from_pretrained(options.modelId),
-        mod.AutoModel.from_pretrained(options.modelId, { quantized: options.quantized }),
-      ]);
-      return wrapDirect(name, tokenizer, model);
+      const modelOptions = { quantized: options.quantized };
+      if (options.pooling === 'pipeline') {
+        return wrapPipe(name, await mod.pipeline('feature-extraction', options.modelId, { ...modelOptions, ...hubOptions(options) }));
+      }
+      return loadDirect(name, mod, options, modelOptions);
     },
   };
 }

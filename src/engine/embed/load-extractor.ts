@@ -1,14 +1,7 @@
 import { access } from 'node:fs/promises';
 import { join } from 'node:path';
-import { env, pipeline, type FeatureExtractionPipeline } from '@xenova/transformers';
 import { ModelUnavailableError, oneLine } from './model-errors.js';
-
-export interface DownloadProgress {
-  file: string;
-  loaded?: number;
-  total?: number;
-  status: string;
-}
+import { loadEmbedRuntime, type DownloadProgress, type EmbedRuntimeName, type FeatureExtractor } from './runtime.js';
 
 export interface LoadOptions {
   model: string;
@@ -20,6 +13,7 @@ export interface LoadOptions {
   quantized: boolean;
   /** Model hub base URL; a mirror, or a local test server. */
   remoteHost?: string;
+  runtime: EmbedRuntimeName;
   onDownloadProgress?: (info: DownloadProgress) => void;
 }
 
@@ -30,10 +24,11 @@ const REQUIRED_FILES = ['config.json', 'tokenizer.json', 'tokenizer_config.json'
 let loadQueue: Promise<unknown> = Promise.resolve();
 
 /**
- * Loads a feature-extraction pipeline with `env` set from the options. Every failure
- * becomes a one-line ModelUnavailableError.
+ * Loads tokenizer + model on the chosen runtime, `env` set from the options (pooling is done
+ * by runtime.ts on typed arrays). Every failure becomes a one-line ModelUnavailableError.
+ * @example const fx = await loadExtractor({ model: 'depeche/tiny-bert', modelDir: 'models', cacheDir: null, quantized: true, runtime: 'xenova' });
  */
-export function loadPipeline(options: LoadOptions): Promise<FeatureExtractionPipeline> {
+export function loadExtractor(options: LoadOptions): Promise<FeatureExtractor> {
   const run = loadQueue.then(
     () => loadNow(options),
     () => loadNow(options),
@@ -42,37 +37,24 @@ export function loadPipeline(options: LoadOptions): Promise<FeatureExtractionPip
   return run;
 }
 
-async function loadNow(options: LoadOptions): Promise<FeatureExtractionPipeline> {
+async function loadNow(options: LoadOptions): Promise<FeatureExtractor> {
   const { model, modelDir, quantized } = options;
   const weightsFile = `onnx/model${quantized ? '_quantized' : ''}.onnx`;
-  if (modelDir !== null) {
-    await checkLocalFiles(model, join(modelDir, model), [...REQUIRED_FILES, weightsFile]);
-    env.localModelPath = modelDir;
-    env.allowLocalModels = true;
-    env.allowRemoteModels = false;
-    // Otherwise a cached download of the same id would win over the folder asked for.
-    env.useFSCache = false;
-  } else {
-    env.allowLocalModels = false;
-    env.allowRemoteModels = true;
-    env.useFSCache = true;
-    if (options.cacheDir !== null) env.cacheDir = options.cacheDir;
-  }
-  if (options.remoteHost !== undefined) env.remoteHost = options.remoteHost.endsWith('/') ? options.remoteHost : `${options.remoteHost}/`;
-
-  const progress = options.onDownloadProgress;
+  if (modelDir !== null) await checkLocalFiles(model, join(modelDir, model), [...REQUIRED_FILES, weightsFile]);
   const warnings: string[] = [];
   try {
-    const extractor = await withConsoleCaptured(warnings, () =>
-      pipeline('feature-extraction', model, {
+    const runtime = await loadEmbedRuntime(options.runtime);
+    return await withConsoleCaptured(warnings, () =>
+      runtime.load({
+        modelId: model,
+        modelDir,
+        cacheDir: options.cacheDir,
         quantized,
-        progress_callback: progress
-          ? (info: DownloadProgress & { name?: string }) =>
-              progress({ file: info.file, loaded: info.loaded, total: info.total, status: info.status })
-          : undefined,
+        remoteHost: options.remoteHost,
+        onDownloadProgress: options.onDownloadProgress,
+        pooling: 'direct',
       }),
     );
-    return extractor as FeatureExtractionPipeline;
   } catch (err) {
     throw new ModelUnavailableError(model, explain(err, warnings, weightsFile, modelDir === null));
   }
