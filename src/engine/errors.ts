@@ -11,8 +11,6 @@ export const ERROR_MESSAGES = {
   CORPUS_MISSING: (dir: string) => `Corpus folder ${dir} does not exist. Set CORPUS_DIR to a folder of articles.`,
   CORPUS_EMPTY: (dir: string) => `No usable article in ${dir}.`,
   MODEL_REQUIRED: (why: string) => `Dense search needs the embedding model, which could not be loaded: ${why}`,
-  ARTICLE_INVALID: (file: string, why: string) => `${file}: ${why}`,
-  ARTICLE_NOT_FOUND: (id: string) => `No article with id "${id}".`,
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_MESSAGES;

@@ -38,8 +38,3 @@ export function createTermStats(texts: string[]): TermStats {
     },
   };
 }
-
-/** The idf weight alone (see `createTermStats`). */
-export function createTermWeights(texts: string[]): TermWeight {
-  return createTermStats(texts).weight;
-}

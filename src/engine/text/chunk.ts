@@ -1,5 +1,5 @@
 import type { Article, Chunk, Range, Sentence } from '../types.js';
-import { normalizeWithMap } from './normalize.js';
+import { normalizeText } from './normalize.js';
 import { splitSentences } from './sentences.js';
 
 /** Bump when chunk boundaries or chunk text change: the index records it and asks for a rebuild. */
@@ -53,7 +53,7 @@ function buildChunk(article: Article, units: Unit[], ordinal: number): Chunk {
   let prev: Unit | undefined;
   for (const u of units) {
     if (prev) text += prev.paragraph === u.paragraph ? ' ' : '\n';
-    const piece = normalizeWithMap(article.text, u.range.start, u.range.end).text;
+    const piece = normalizeText(article.text, u.range.start, u.range.end);
     sentences.push({ ...u.range, local: { start: text.length, end: text.length + piece.length } });
     text += piece;
     prev = u;
