@@ -88,6 +88,20 @@ export async function createEngine(config: EngineConfig, hooks: EngineHooks = {}
   };
 
   let writing = false;
+  /** Why the last build in this process had no vectors (model unavailable), to tell askers. */
+  let buildWarning: string | null = null;
+  /** Why an index has no vectors, in one line: the model's own error when it still fails to load. */
+  const noVectorsWarning = async (): Promise<string> => {
+    let why = buildWarning?.replace(/ Built a lexical-only index\.$/, '');
+    if (!why) {
+      why = await loadEmbedder().then(
+        () => 'The index was built without the model; run "npm run index" to add its vectors.',
+        (err: Error) => err.message,
+      );
+    }
+    return `${why} Answered with lexical search only.`;
+  };
+
   const serialized = <T>(job: () => Promise<T>): Promise<T> => {
     const guarded = async () => {
       writing = true;
@@ -113,6 +127,7 @@ export async function createEngine(config: EngineConfig, hooks: EngineHooks = {}
         onProgress,
       });
       snapshot = toSnapshot(index);
+      buildWarning = report.warning ?? null;
       return report;
     });
 
@@ -171,7 +186,7 @@ export async function createEngine(config: EngineConfig, hooks: EngineHooks = {}
       let vector: Float32Array | null = null;
       if (mode !== 'lexical') {
         if (!snap.searchable.vectors) {
-          warnings.push('The index has no vectors (it was built without the model): answered with lexical search only. Run "npm run index" once the model is available.');
+          warnings.push(await noVectorsWarning());
           mode = 'lexical';
         } else {
           try {
