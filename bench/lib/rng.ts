@@ -1,3 +1,5 @@
+import { createPrng } from '../../scripts/model/prng.js';
+
 /** Seeded pseudo-random numbers, so every child process sees the same vectors and texts. */
 
 export interface Rng {
@@ -9,17 +11,10 @@ export interface Rng {
   int(n: number): number;
 }
 
-/** mulberry32: tiny, fast, good enough for benchmark data (not for anything secret). */
+/** The model generator's seeded mulberry32, plus what benchmark data needs (not for anything secret). */
 export function createRng(seed: number): Rng {
-  let state = seed >>> 0;
+  const { next } = createPrng(seed);
   let spare: number | null = null;
-  const next = (): number => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
   const gaussian = (): number => {
     if (spare !== null) {
       const s = spare;
