@@ -1,7 +1,8 @@
-import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createEmbedder } from '../src/engine/embed/embedder.js';
+import { createEngine } from '../src/engine/engine.js';
 import { buildIndex } from '../src/engine/index/build-index.js';
 import { readIndex } from '../src/engine/index/index-store.js';
 import { makeScratch, type Scratch } from './helpers/coverage.js';
@@ -35,7 +36,7 @@ describe('the persisted index', () => {
     expect(manifest.chunker.version).toBeGreaterThan(0);
     expect(Object.keys(manifest.articles).sort()).toEqual(readdirSync(scratch.corpusDir).filter((f) => f !== 'README.md').map((f) => f.replace(/\.md$/, '')).sort());
     for (const a of Object.values(manifest.articles)) expect(a.hash).toMatch(/^[0-9a-f]{64}$/);
-    expect(Object.keys(manifest.files).sort()).toEqual(['chunks.json', 'vectors.hnsw']);
+    expect(Object.keys(manifest.files).sort()).toEqual(['chunks.json', 'lexical.json', 'vectors.hnsw']);
     expect(chunks).toHaveLength(report.chunks);
     expect(vectors!.size).toBe(report.chunks);
   });
@@ -62,7 +63,6 @@ describe('the persisted index', () => {
     scratch = makeScratch({ seed: true });
     await build(scratch);
     expect((await build(scratch)).report.embedded).toEqual([]);
-    const { rmSync } = await import('node:fs');
     rmSync(join(scratch.corpusDir, '002_c5a3affdd62bfc36.md'));
     const { report } = await build(scratch);
     expect(report.removed).toEqual(['002_c5a3affdd62bfc36']);
@@ -106,5 +106,22 @@ describe('the persisted index', () => {
     for (let i = 0; i < 4; i++) await build(scratch, { rebuild: true });
     expect(readdirSync(scratch.indexDir).filter((n) => n.startsWith('gen-'))).toHaveLength(2);
     expect(existsSync(join(scratch.indexDir, 'current.json'))).toBe(true);
+  });
+
+  it('keeps the persisted lexical index level with the passages, and rebuilds a damaged one', async () => {
+    scratch = makeScratch({ seed: true });
+    await build(scratch);
+    scratch.writeArticle('zz_solaire', { title: 'Centrale solaire' }, 'La centrale Noor de Ouarzazate produit 580 mégawatts.');
+    rmSync(join(scratch.corpusDir, '002_c5a3affdd62bfc36.md'));
+    await build(scratch);
+    const { chunks, lexical, generation } = readIndex(scratch.indexDir);
+    expect(new Set(lexical!.docs.map((d) => d.id))).toEqual(new Set(chunks.map((c) => c.id)));
+    expect(lexical!.docs.find((d) => d.id.startsWith('zz_solaire'))!.terms).toContain('ouarzazat');
+
+    writeFileSync(join(scratch.indexDir, generation, 'lexical.json'), '{ damaged');
+    expect(readIndex(scratch.indexDir).lexical).toBeNull();
+    const engine = await createEngine(scratch.config({ mode: 'lexical' }));
+    expect((await engine.ask('centrale solaire Ouarzazate')).passages[0]!.source.id).toBe('zz_solaire');
+    await engine.dispose();
   });
 });

@@ -4,10 +4,10 @@ import { createEmbedder, type Embedder } from './embed/embedder.js';
 import { createError, EngineError } from './errors.js';
 import { buildIndex } from './index/build-index.js';
 import { currentGeneration, indexExists, readIndex, type IndexedChunk, type StoredIndex } from './index/index-store.js';
-import { createLexicalIndex } from './search/bm25.js';
+import { createLexicalIndex, loadLexicalIndex, type LexicalIndex } from './search/bm25.js';
 import { fusionWeightsFor } from './search/fusion-weights.js';
 import { hybridSearch, type SearchableIndex } from './search/hybrid-search.js';
-import { createTermStats, type TermStats } from './search/term-weights.js';
+import { createTermStats, createTermStatsFromTerms, type TermStats } from './search/term-weights.js';
 import { CHUNKER_VERSION } from './text/chunk.js';
 import type { AskOptions, Engine, EngineConfig, IndexProgress, IndexReport, SearchMode, SourceMeta } from './types.js';
 
@@ -38,13 +38,16 @@ function toSnapshot(stored: StoredIndex): Snapshot {
   const byLabel = new Map<number, IndexedChunk>();
   for (const c of stored.chunks) if (c.label !== null) byLabel.set(c.label, c);
   const sources = new Map(Object.entries(stored.manifest.articles).map(([id, a]) => [id, a.source]));
-  const lexical = createLexicalIndex(stored.chunks.map((c) => ({ id: c.id, text: c.text, title: sources.get(c.articleId)?.title })));
-  return {
-    stored,
-    searchable: { chunks, byLabel, lexical, vectors: stored.vectors },
-    sources,
-    termStats: createTermStats(stored.chunks.map((c) => c.text)),
-  };
+  // The persisted lexical index saves analysing every passage again; an older or damaged one is rebuilt.
+  let lexical: LexicalIndex | null = null;
+  try {
+    if (stored.lexical) lexical = loadLexicalIndex(stored.lexical);
+  } catch {
+    lexical = null;
+  }
+  const termStats = lexical && stored.lexical ? createTermStatsFromTerms(stored.lexical.docs.map((d) => d.terms)) : createTermStats(stored.chunks.map((c) => c.text));
+  lexical ??= createLexicalIndex(stored.chunks.map((c) => ({ id: c.id, text: c.text, title: sources.get(c.articleId)?.title })));
+  return { stored, searchable: { chunks, byLabel, lexical, vectors: stored.vectors }, sources, termStats };
 }
 
 /** Checks a question and returns it trimmed; throws BAD_QUESTION with the reason. */

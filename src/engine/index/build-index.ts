@@ -8,6 +8,7 @@ import { CHUNKER_VERSION, DEFAULT_CHUNK_OPTIONS, chunkArticle } from '../text/ch
 import type { Article, IndexProgress, IndexReport, SourceMeta } from '../types.js';
 import { indexExists, readIndex, writeIndex, type IndexedChunk, type StoredIndex } from './index-store.js';
 import type { Manifest } from './manifest.js';
+import { createLexicalIndex, loadLexicalIndex, type LexicalIndex, type LexicalIndexJSON } from '../search/bm25.js';
 import { createVectorIndex, DEFAULT_HNSW, type HnswParams, type VectorIndex } from './vector-index.js';
 
 export interface BuildOptions {
@@ -92,6 +93,7 @@ async function buildUnlocked(options: BuildOptions): Promise<{ index: StoredInde
   const articles: Manifest['articles'] = {};
   const chunks: IndexedChunk[] = [];
   const fresh: { chunk: IndexedChunk; title: string }[] = [];
+  const rechunked = new Set<string>();
   const embedded: string[] = [];
   for (const a of corpus.articles) {
     if (reusable(a)) {
@@ -104,6 +106,7 @@ async function buildUnlocked(options: BuildOptions): Promise<{ index: StoredInde
     articles[a.id] = { hash: a.hash, source: sourceOf(a), chunks: made.map((c) => c.id) };
     chunks.push(...made);
     fresh.push(...made.map((chunk) => ({ chunk, title: a.title })));
+    for (const c of made) rechunked.add(c.id);
     embedded.push(a.id);
   }
   const removed = Object.keys(prev?.manifest.articles ?? {}).filter((id) => !articles[id]);
@@ -143,6 +146,8 @@ async function buildUnlocked(options: BuildOptions): Promise<{ index: StoredInde
     hnsw = { ...params, nextLabel, deleted };
   }
 
+  const lexical = updateLexical(prev, chunks, rechunked, (id) => articles[id]!.source.title);
+
   options.onProgress?.({ phase: 'write', done: 0, total: 1 });
   const index: StoredIndex = {
     generation: '',
@@ -158,6 +163,7 @@ async function buildUnlocked(options: BuildOptions): Promise<{ index: StoredInde
     },
     chunks,
     vectors,
+    lexical,
   };
   writeIndex(options.indexDir, index);
   options.onProgress?.({ phase: 'write', done: 1, total: 1 });
@@ -170,4 +176,24 @@ async function buildUnlocked(options: BuildOptions): Promise<{ index: StoredInde
     ...(warning || notes.length ? { warning: [...notes, warning].filter(Boolean).join(' ') } : {}),
   };
   return { index, report };
+}
+
+/**
+ * The lexical index of the new generation: the previous one minus the passages that left or
+ * changed, plus the new ones, so only new text is analysed. Built whole when there is no usable
+ * previous one (first build, analyzer changed).
+ */
+function updateLexical(prev: StoredIndex | null, chunks: IndexedChunk[], rechunked: Set<string>, titleOf: (articleId: string) => string): LexicalIndexJSON {
+  const doc = (c: IndexedChunk) => ({ id: c.id, text: c.text, title: titleOf(c.articleId) });
+  let index: LexicalIndex | null = null;
+  try {
+    if (prev?.lexical) index = loadLexicalIndex(prev.lexical);
+  } catch {
+    index = null;
+  }
+  if (!index) return createLexicalIndex(chunks.map(doc)).toJSON();
+  const live = new Set(chunks.map((c) => c.id));
+  index.remove((prev?.chunks ?? []).map((c) => c.id).filter((id) => !live.has(id) || rechunked.has(id)));
+  index.add(chunks.filter((c) => rechunked.has(c.id)).map(doc));
+  return index.toJSON();
 }

@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import type { Chunk } from '../types.js';
 import { createError } from '../errors.js';
 import { fsyncPath, writeFileAtomic } from '../fs/atomic-write.js';
-import { CHUNKS_FILE, MANIFEST_FILE, POINTER_FILE, VECTORS_FILE, type Manifest } from './manifest.js';
+import type { LexicalIndexJSON } from '../search/bm25.js';
+import { CHUNKS_FILE, LEXICAL_FILE, MANIFEST_FILE, POINTER_FILE, VECTORS_FILE, type Manifest } from './manifest.js';
 import { readVectorIndex, type VectorIndex } from './vector-index.js';
 
 /** A chunk as stored in the index: its HNSW label, or null in a lexical-only index. */
@@ -21,6 +22,8 @@ export interface StoredIndex {
   manifest: Manifest;
   chunks: IndexedChunk[];
   vectors: VectorIndex | null;
+  /** The lexical index's analysed terms, so loading does not analyse every passage again; null when absent or unreadable. */
+  lexical: LexicalIndexJSON | null;
 }
 
 const sha256 = (data: Uint8Array) => createHash('sha256').update(data).digest('hex');
@@ -79,7 +82,16 @@ export function readIndex(dir: string): StoredIndex {
     readChecked(genDir, VECTORS_FILE, manifest);
     vectors = readVectorIndex(join(genDir, VECTORS_FILE), manifest.model.dimension, manifest.hnsw, manifest.hnsw.deleted);
   }
-  return { generation, manifest, chunks, vectors };
+  // The lexical file is a cache of what the passages give: a damaged one is rebuilt, not fatal.
+  let lexical: LexicalIndexJSON | null = null;
+  if (manifest.files[LEXICAL_FILE]) {
+    try {
+      lexical = JSON.parse(readChecked(genDir, LEXICAL_FILE, manifest).toString('utf8')) as LexicalIndexJSON;
+    } catch {
+      lexical = null;
+    }
+  }
+  return { generation, manifest, chunks, vectors, lexical };
 }
 
 /**
@@ -99,6 +111,7 @@ export function writeIndex(dir: string, data: StoredIndex): void {
     files[name] = { bytes: bytes.length, sha256: sha256(bytes) };
   };
   put(CHUNKS_FILE, Buffer.from(JSON.stringify(data.chunks)));
+  if (data.lexical) put(LEXICAL_FILE, Buffer.from(JSON.stringify(data.lexical)));
   if (data.vectors) {
     data.vectors.write(join(genDir, VECTORS_FILE));
     const bytes = readFileSync(join(genDir, VECTORS_FILE));

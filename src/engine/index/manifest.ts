@@ -20,4 +20,5 @@ export interface Manifest {
 export const MANIFEST_FILE = 'manifest.json';
 export const CHUNKS_FILE = 'chunks.json';
 export const VECTORS_FILE = 'vectors.hnsw';
+export const LEXICAL_FILE = 'lexical.json';
 export const POINTER_FILE = 'current.json';

@@ -16,9 +16,17 @@ export interface TermStats {
  * uses is strong evidence it does not answer.
  */
 export function createTermStats(texts: string[]): TermStats {
+  return createTermStatsFromTerms(texts.map((t) => analyze(t)));
+}
+
+/** The same, from texts already analysed (a persisted lexical index holds their terms). */
+export function createTermStatsFromTerms(termLists: Iterable<readonly string[]>): TermStats {
   const df = new Map<string, number>();
-  for (const t of texts) for (const term of new Set(analyze(t))) df.set(term, (df.get(term) ?? 0) + 1);
-  const n = texts.length;
+  let n = 0;
+  for (const terms of termLists) {
+    n++;
+    for (const term of new Set(terms)) df.set(term, (df.get(term) ?? 0) + 1);
+  }
   const unseen = idf(0.5, Math.max(n, 1));
   const knownCache = new Map<string, boolean>();
   return {
