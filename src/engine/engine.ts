@@ -96,6 +96,7 @@ export async function createEngine(config: EngineConfig, hooks: EngineHooks = {}
   /** Why an index has no vectors, in one line: the model's own error when it still fails to load. */
   const noVectorsWarning = async (): Promise<string> => {
     let why = buildWarning?.replace(/ Built a lexical-only index\.$/, '');
+    if (!why && config.mode === 'lexical') why = 'The index has no vectors (SEARCH_MODE=lexical builds it without the model).';
     if (!why) {
       why = await loadEmbedder().then(
         () => 'The index was built without the model; run "npm run index" to add its vectors.',
@@ -125,7 +126,7 @@ export async function createEngine(config: EngineConfig, hooks: EngineHooks = {}
         corpusDir: config.corpusDir,
         indexDir: config.indexDir,
         modelId: config.model,
-        loadEmbedder: config.mode === 'lexical' ? () => Promise.reject(new Error('lexical mode: no model used.')) : loadEmbedder,
+        loadEmbedder: config.mode === 'lexical' ? null : loadEmbedder,
         rebuild,
         onProgress,
       });

@@ -15,8 +15,8 @@ export interface BuildOptions {
   corpusDir: string;
   indexDir: string;
   modelId: string;
-  /** Loads the embedder; a rejection makes the build lexical-only, with a warning. */
-  loadEmbedder: () => Promise<Embedder>;
+  /** Loads the embedder; a rejection makes the build lexical-only, with a warning. Null: lexical-only by choice. */
+  loadEmbedder: (() => Promise<Embedder>) | null;
   /** Ignore the existing index and embed everything again. */
   rebuild?: boolean;
   hnsw?: HnswParams;
@@ -78,7 +78,7 @@ async function buildUnlocked(options: BuildOptions): Promise<{ index: StoredInde
   let embedder: Embedder | null = null;
   let warning: string | undefined;
   try {
-    embedder = await options.loadEmbedder();
+    embedder = options.loadEmbedder ? await options.loadEmbedder() : null;
   } catch (err) {
     warning = `${(err as Error).message} Built a lexical-only index.`;
   }
