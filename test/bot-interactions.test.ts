@@ -92,10 +92,12 @@ describe('/ask', () => {
     expect(edit.body.content.length).toBeLessThanOrEqual(DISCORD_LIMITS.content);
   });
 
-  it('explains a refused question instead of failing', async () => {
+  it('explains a refused question, in the member’s language, instead of failing', async () => {
     const edit = await h.finalReply(ask('?!?'));
-    expect(edit.body.content).toBe('Je ne peux pas utiliser cette question. (Question refused: it has no words.)');
+    expect(edit.body.content).toBe('Je ne peux pas utiliser cette question : elle ne contient aucun mot.');
     expect(edit.body.embeds).toEqual([]);
+    const english = await h.finalReply(ask('   ?   ', { locale: 'en-US' }));
+    expect(english.body.content).toBe('I cannot use this question: it has no words.');
   });
 });
 

@@ -5,7 +5,7 @@ import {
   type MessageMentionOptions,
   type RepliableInteraction,
 } from 'discord.js';
-import { EngineError } from '../engine/errors.js';
+import { EngineError, type QuestionProblem } from '../engine/errors.js';
 import type { BotContext } from './context.js';
 
 /** No reply of this bot may ping anyone, whatever the question or the sources contain. */
@@ -26,7 +26,10 @@ export function errorReference(): string {
  */
 export function describeError(error: unknown, ctx: BotContext, locale: string | null, details: object): string {
   const m = ctx.t(locale);
-  if (error instanceof EngineError && error.code === 'BAD_QUESTION') return m.badQuestion(error.message);
+  if (error instanceof EngineError && error.code === 'BAD_QUESTION') {
+    const [problem, length, limit] = error.params as [QuestionProblem, number?, number?];
+    return m.badQuestion(m.questionProblems[problem](length ?? 0, limit ?? 0));
+  }
   const ref = errorReference();
   ctx.logger.error({ err: error, ref, ...details }, 'failed to answer');
   return m.apology(ref);

@@ -52,11 +52,11 @@ function toSnapshot(stored: StoredIndex): Snapshot {
 
 /** Checks a question and returns it trimmed; throws BAD_QUESTION with the reason. */
 export function validateQuestion(question: unknown): string {
-  if (typeof question !== 'string') throw createError('BAD_QUESTION', 'it must be text');
+  if (typeof question !== 'string') throw createError('BAD_QUESTION', 'not_text');
   const q = question.replace(/\s+/g, ' ').trim();
-  if (!q) throw createError('BAD_QUESTION', 'it is empty');
-  if (q.length > MAX_QUESTION_CHARS) throw createError('BAD_QUESTION', `it is ${q.length} characters long, the limit is ${MAX_QUESTION_CHARS}`);
-  if (!/[\p{L}\p{N}]/u.test(q)) throw createError('BAD_QUESTION', 'it has no words');
+  if (!q) throw createError('BAD_QUESTION', 'empty');
+  if (q.length > MAX_QUESTION_CHARS) throw createError('BAD_QUESTION', 'too_long', q.length, MAX_QUESTION_CHARS);
+  if (!/[\p{L}\p{N}]/u.test(q)) throw createError('BAD_QUESTION', 'no_words');
   return q;
 }
 

@@ -1,3 +1,5 @@
+import type { QuestionProblem } from '../../engine/errors.js';
+
 /** English UI strings; `fr.ts` must provide the same keys (checked by its type). */
 export const en = {
   answerLabel: 'Answer:',
@@ -15,7 +17,13 @@ export const en = {
   busy: 'I am answering many questions right now: please try again in a minute.',
   shuttingDown: 'I am restarting: please ask again in a minute.',
   apology: (ref: string) => `Sorry, something went wrong while answering. (reference ${ref})`,
-  badQuestion: (why: string) => `I cannot use this question. (${why})`,
+  badQuestion: (why: string) => `I cannot use this question: ${why}.`,
+  questionProblems: {
+    not_text: () => 'it must be text',
+    empty: () => 'it is empty',
+    too_long: (length: number, limit: number) => `it is ${length} characters long, the limit is ${limit}`,
+    no_words: () => 'it has no words',
+  } satisfies Record<QuestionProblem, (length: number, limit: number) => string>,
   emptyMention: 'Ask me a question after the mention, for example "@Dépêche what happened in Tbilisi?"',
   notModerator: 'This command is for moderators (Manage Server permission).',
   guildOnly: 'This command only works in a server.',
