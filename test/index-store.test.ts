@@ -124,4 +124,31 @@ describe('the persisted index', () => {
     expect((await engine.ask('centrale solaire Ouarzazate')).passages[0]!.source.id).toBe('zz_solaire');
     await engine.dispose();
   });
+
+  it('keeps the vectors it has when the model is briefly unavailable, and embeds what waited once it is back', async () => {
+    scratch = makeScratch({ seed: true });
+    await build(scratch);
+    const withModel = readIndex(scratch.indexDir);
+    const noModel = () => createEmbedder({ model: 'nobody/no-such-model', modelDir: TINY_MODEL_DIR, cacheDir: null });
+
+    // Nothing changed: the live generation stays as it is.
+    await build(scratch, { loadEmbedder: noModel });
+    expect(readIndex(scratch.indexDir).generation).toBe(withModel.generation);
+
+    // An article arrives while the model is missing: vectors kept, its passages wait unembedded.
+    scratch.writeArticle('zz_solaire', { title: 'Centrale solaire' }, 'La centrale Noor de Ouarzazate produit 580 mégawatts.');
+    const { report } = await build(scratch, { loadEmbedder: noModel });
+    expect(report.warning).toMatch(/1 new passages wait for the model/);
+    const waiting = readIndex(scratch.indexDir);
+    expect(waiting.manifest.model).toEqual(withModel.manifest.model);
+    expect(waiting.vectors!.size).toBe(withModel.vectors!.size);
+    expect(waiting.chunks.find((c) => c.articleId === 'zz_solaire')!.label).toBeNull();
+
+    // The model is back: only the waiting article is embedded.
+    const back = await build(scratch);
+    expect(back.report.embedded).toEqual(['zz_solaire']);
+    const after = readIndex(scratch.indexDir);
+    expect(after.chunks.every((c) => c.label !== null)).toBe(true);
+    expect(after.vectors!.size).toBe(after.chunks.length);
+  });
 });

@@ -95,7 +95,7 @@ export interface AskOptions {
 export interface IndexReport {
   articles: number;
   chunks: number;
-  /** Articles whose chunks were (re-)embedded in this run. */
+  /** Articles indexed again in this run (new or changed: chunked and, when the model is there, embedded). */
   embedded: string[];
   removed: string[];
   skipped: { file: string; reason: string }[];

@@ -83,13 +83,15 @@ async function buildUnlocked(options: BuildOptions): Promise<{ index: StoredInde
     warning = `${(err as Error).message} Built a lexical-only index.`;
   }
   const sameModel = !!embedder && !!prev?.manifest.model && prev.manifest.model.id === embedder.modelId && prev.manifest.model.dimension === embedder.dimension;
-  // Reuse a previous article only if its vectors can be reused too (or there are none to make).
+  const prevChunks = new Map((prev?.chunks ?? []).map((c) => [c.id, c]));
+  // Reuse a previous article only if its vectors can be reused too (or there is no model to
+  // make them): passages left unembedded by a build without the model are embedded now.
   const reusable = (a: Article) => {
     const old = prev?.manifest.articles[a.id];
-    return !!old && old.hash === a.hash && (sameModel || !embedder);
+    if (!old || old.hash !== a.hash) return false;
+    if (!embedder) return true;
+    return sameModel && old.chunks.every((id) => prevChunks.get(id)?.label !== null);
   };
-
-  const prevChunks = new Map((prev?.chunks ?? []).map((c) => [c.id, c]));
   const articles: Manifest['articles'] = {};
   const chunks: IndexedChunk[] = [];
   const fresh: { chunk: IndexedChunk; title: string }[] = [];
@@ -111,19 +113,40 @@ async function buildUnlocked(options: BuildOptions): Promise<{ index: StoredInde
   }
   const removed = Object.keys(prev?.manifest.articles ?? {}).filter((id) => !articles[id]);
 
+  // Nothing changed (same articles, same model or still none, lexical file present): keep the
+  // live generation rather than writing an identical one.
+  const sameVectors = embedder ? sameModel : true;
+  if (prev && embedded.length === 0 && removed.length === 0 && sameVectors && prev.lexical) {
+    const report: IndexReport = { articles: corpus.articles.length, chunks: chunks.length, embedded, removed, skipped: corpus.skipped };
+    if (warning || notes.length) report.warning = [...notes, warning].filter(Boolean).join(' ');
+    return { index: prev, report };
+  }
+
   let vectors: VectorIndex | null = null;
   let hnsw: Manifest['hnsw'] = null;
-  if (embedder) {
+  let model: Manifest['model'] = embedder ? { id: embedder.modelId, dimension: embedder.dimension } : null;
+  const keep = new Set(chunks.map((c) => c.id));
+  const reembedded = new Set(fresh.map((f) => f.chunk.id));
+  // Labels of passages that left or changed: marked deleted in the HNSW index.
+  const goneLabels = (old: StoredIndex) => old.chunks.filter((c) => c.label !== null && (!keep.has(c.id) || reembedded.has(c.id))).map((c) => c.label!);
+  if (!embedder && prev?.vectors && prev.manifest.model && prev.manifest.hnsw) {
+    // No model this time: keep the vectors there are (losing them would cost a full re-embed);
+    // new passages stay unembedded until a build with the model.
+    vectors = prev.vectors;
+    const gone = goneLabels(prev);
+    vectors.remove(gone);
+    hnsw = { ...prev.manifest.hnsw, deleted: [...prev.manifest.hnsw.deleted, ...gone] };
+    model = prev.manifest.model;
+    if (fresh.length > 0) notes.push(`${fresh.length} new passages wait for the model to be embedded (lexical search finds them meanwhile).`);
+  } else if (embedder) {
     const params = options.hnsw ?? prev?.manifest.hnsw ?? DEFAULT_HNSW;
-    const keep = new Set(chunks.map((c) => c.id));
     let nextLabel = 0;
     let deleted: number[] = [];
     if (sameModel && prev?.vectors && prev.manifest.hnsw) {
       vectors = prev.vectors;
       nextLabel = prev.manifest.hnsw.nextLabel;
       deleted = [...prev.manifest.hnsw.deleted];
-      const reembedded = new Set(fresh.map((f) => f.chunk.id));
-      const gone = prev.chunks.filter((c) => c.label !== null && (!keep.has(c.id) || reembedded.has(c.id))).map((c) => c.label!);
+      const gone = goneLabels(prev);
       vectors.remove(gone);
       deleted.push(...gone);
     } else {
@@ -156,7 +179,7 @@ async function buildUnlocked(options: BuildOptions): Promise<{ index: StoredInde
       version: 1,
       createdAt: new Date().toISOString(),
       chunker: { version: CHUNKER_VERSION, options: DEFAULT_CHUNK_OPTIONS },
-      model: embedder ? { id: embedder.modelId, dimension: embedder.dimension } : null,
+      model,
       hnsw,
       articles,
       files: {},
