@@ -28,6 +28,15 @@ describe('findDisagreements', () => {
     ).toEqual([]);
   });
 
+  it('does not take a second amount in the shared figure’s own unit for a disagreement', () => {
+    expect(
+      findDisagreements([
+        { text: 'Il promet 100 milliards de dollars ; on lui demande de doubler à 200 milliards.', chunkId: 'a#0', source: source('a') },
+        { text: 'Il veut lever 100 milliards de dollars (environ 700 milliards de yuans).', chunkId: 'b#0', source: source('b') },
+      ]),
+    ).toEqual([]);
+  });
+
   it('does not report sources that agree, or that share no figure', () => {
     expect(
       findDisagreements([

@@ -26,7 +26,9 @@ export function findDisagreements(sentences: ClaimSentence[]): Disagreement[] {
       const anchors = a.q.filter((qa) => b.q.some((qb) => same(qa, qb)));
       if (anchors.length === 0) continue;
       for (const qa of a.q) {
-        if (anchors.some((x) => same(x, qa))) continue;
+        // A second amount in the anchor's own unit is another amount ("double it: 200 bn";
+        // "about 700 bn yuan"), not an attribute of the anchor that sources could disagree on.
+        if (anchors.some((x) => same(x, qa) || x.unit === qa.unit)) continue;
         const qb = b.q.find((x) => x.unit === qa.unit && x.value !== qa.value && !anchors.some((y) => same(y, x)));
         if (!qb) continue;
         const anchor = anchors[0]!;
