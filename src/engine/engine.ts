@@ -2,17 +2,15 @@ import { thresholdsFor } from './answer/abstain.js';
 import { composeAnswer } from './answer/compose-answer.js';
 import { createEmbedder, type Embedder } from './embed/embedder.js';
 import { createError, EngineError } from './errors.js';
+import { validateQuestion } from './question.js';
+import { toSnapshot, type Snapshot } from './snapshot.js';
 import { buildIndex } from './index/build-index.js';
-import { currentGeneration, indexExists, readIndex, type IndexedChunk, type StoredIndex } from './index/index-store.js';
-import { createLexicalIndex, loadLexicalIndex, type LexicalIndex } from './search/bm25.js';
+import { currentGeneration, indexExists, readIndex } from './index/index-store.js';
 import { fusionWeightsFor } from './search/fusion-weights.js';
-import { hybridSearch, type SearchableIndex } from './search/hybrid-search.js';
-import { createTermStats, createTermStatsFromTerms, type TermStats } from './search/term-weights.js';
+import { hybridSearch } from './search/hybrid-search.js';
 import { CHUNKER_VERSION } from './text/chunk.js';
-import type { AskOptions, Engine, EngineConfig, IndexProgress, IndexReport, SearchMode, SourceMeta } from './types.js';
+import type { AskOptions, Engine, EngineConfig, IndexProgress, IndexReport, SearchMode } from './types.js';
 
-/** Longest question accepted: a paragraph, not a pasted article. */
-export const MAX_QUESTION_CHARS = 1000;
 export const MAX_K = 20;
 /** Candidates each retriever contributes before fusion. */
 const SEARCH_DEPTH = 50;
@@ -24,40 +22,6 @@ export interface EngineHooks {
   onDownloadProgress?: (info: { file: string; loaded?: number; total?: number; status: string }) => void;
   /** Called when the engine has to build a missing index by itself. */
   onIndexProgress?: (p: IndexProgress) => void;
-}
-
-interface Snapshot {
-  stored: StoredIndex;
-  searchable: SearchableIndex;
-  sources: Map<string, SourceMeta>;
-  termStats: TermStats;
-}
-
-function toSnapshot(stored: StoredIndex): Snapshot {
-  const chunks = new Map<string, IndexedChunk>(stored.chunks.map((c) => [c.id, c]));
-  const byLabel = new Map<number, IndexedChunk>();
-  for (const c of stored.chunks) if (c.label !== null) byLabel.set(c.label, c);
-  const sources = new Map(Object.entries(stored.manifest.articles).map(([id, a]) => [id, a.source]));
-  // The persisted lexical index saves analysing every passage again; an older or damaged one is rebuilt.
-  let lexical: LexicalIndex | null = null;
-  try {
-    if (stored.lexical) lexical = loadLexicalIndex(stored.lexical);
-  } catch {
-    lexical = null;
-  }
-  const termStats = lexical && stored.lexical ? createTermStatsFromTerms(stored.lexical.docs.map((d) => d.terms)) : createTermStats(stored.chunks.map((c) => c.text));
-  lexical ??= createLexicalIndex(stored.chunks.map((c) => ({ id: c.id, text: c.text, title: sources.get(c.articleId)?.title })));
-  return { stored, searchable: { chunks, byLabel, lexical, vectors: stored.vectors }, sources, termStats };
-}
-
-/** Checks a question and returns it trimmed; throws BAD_QUESTION with the reason. */
-export function validateQuestion(question: unknown): string {
-  if (typeof question !== 'string') throw createError('BAD_QUESTION', 'not_text');
-  const q = question.replace(/\s+/g, ' ').trim();
-  if (!q) throw createError('BAD_QUESTION', 'empty');
-  if (q.length > MAX_QUESTION_CHARS) throw createError('BAD_QUESTION', 'too_long', q.length, MAX_QUESTION_CHARS);
-  if (!/[\p{L}\p{N}]/u.test(q)) throw createError('BAD_QUESTION', 'no_words');
-  return q;
 }
 
 /**
@@ -251,4 +215,3 @@ export async function createEngine(config: EngineConfig, hooks: EngineHooks = {}
   };
 }
 
-export { EngineError };
