@@ -38,7 +38,7 @@ export function formatAnswer(answer: Answer, style: Style = PLAIN): string {
   }
   if (answer.directAnswer) lines.push(`→ ${style.bold(answer.directAnswer.text)}`, `  ${style.dim(citation(answer.directAnswer.source))}`, '');
   for (const d of answer.disagreements) {
-    lines.push(`Sources disagree (${d.topic}):`);
+    lines.push(`Sources disagree about ${d.topic}:`);
     for (const c of d.claims) lines.push(`  - "${c.value}" — ${citation(c.source)}`);
     lines.push('');
   }

@@ -62,7 +62,7 @@ export interface Passage {
 }
 
 export interface Disagreement {
-  /** What the passages disagree about, e.g. "durée (ans)". */
+  /** The figure the disagreeing sentences share, as written, e.g. "500 milliards"; `claims` give what each source says with it. */
   topic: string;
   claims: { value: string; chunkId: string; source: SourceMeta; sentence: string }[];
 }

@@ -33,7 +33,7 @@ export function findDisagreements(sentences: ClaimSentence[]): Disagreement[] {
         if (!qb) continue;
         const anchor = anchors[0]!;
         const key = `${anchor.unit}:${anchor.value}:${qa.unit}`;
-        const entry = found.get(key) ?? { topic: `${anchor.text}: ${qa.unit}`, claims: [] };
+        const entry = found.get(key) ?? { topic: anchor.text, claims: [] };
         for (const [s, q] of [[a, qa], [b, qb]] as const) {
           if (!entry.claims.some((c) => c.chunkId === s.chunkId && c.value === q.text)) {
             entry.claims.push({ value: q.text, chunkId: s.chunkId, source: s.source, sentence: s.text });
