@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LEXICAL_THRESHOLD, shouldAbstain, thresholdsFor } from '../src/engine/answer/abstain.js';
 import { composeAnswer } from '../src/engine/answer/compose-answer.js';
-import { lexicalEvidence, questionTerms } from '../src/engine/answer/evidence.js';
+import { evidenceTerms, lexicalEvidence, questionTerms } from '../src/engine/answer/evidence.js';
+import { analyze } from '../src/engine/text/analyze.js';
 import { createEngine } from '../src/engine/engine.js';
 import { createTermStats } from '../src/engine/search/term-weights.js';
 import type { Engine } from '../src/engine/types.js';
@@ -53,6 +54,14 @@ describe('lexical evidence', () => {
   it('lists names unknown to the coverage, forgiving one typo', () => {
     expect(lexicalEvidence(questionTerms('Qui dirige Samsung à Brest ?'), ['Le tramway de Brest.'], stats).unknownNames).toEqual(['samsung']);
     expect(lexicalEvidence(questionTerms('Qui dirige la cooperativ du Vercor ?'), [], stats).unknownNames).toEqual([]);
+  });
+
+  it('takes a capitalised English word it can translate for a word, not an unknown name', () => {
+    const english = 'What did the Vercors cooperative say at the World Fair?';
+    const names = lexicalEvidence(evidenceTerms(english, stats), ['La coopérative du Vercors affine le bleu.'], stats).unknownNames;
+    expect(names).not.toContain(analyze('World')[0]);
+    // A real name the coverage never mentions still counts against the answer.
+    expect(lexicalEvidence(evidenceTerms('What did Samsung say at the World Fair?', stats), [], stats).unknownNames).toContain('samsung');
   });
 
   it('gives zero coverage for a question without content words', () => {

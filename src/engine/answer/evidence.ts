@@ -1,6 +1,6 @@
 import { analyze, tokenize } from '../text/analyze.js';
 import type { TermStats } from '../search/term-weights.js';
-import { expandQuery, looksEnglish } from '../text/cross-lingual.js';
+import { expandQuery, hasRendering, looksEnglish } from '../text/cross-lingual.js';
 
 /** A content term of a question, and whether it was written as a name (capitalised inside the sentence) or a figure. */
 export interface QuestionTerm {
@@ -47,8 +47,11 @@ export interface LexicalEvidence {
  * stay: an unknown name still counts against), and the French renderings of its words join in.
  */
 export function evidenceTerms(question: string, stats: TermStats): QuestionTerm[] {
-  const own = questionTerms(question);
-  if (!looksEnglish(question)) return own;
+  if (!looksEnglish(question)) return questionTerms(question);
+  // A capitalised English word the lexicon translates ("SoftBank World", "the United States")
+  // is a word, not a name the coverage should know: its French renderings stand for it.
+  const translatable = new Set(tokenize(question).filter((t) => t.proper && hasRendering(t.text)).flatMap((t) => analyze(t.text)));
+  const own = questionTerms(question).map((t) => (translatable.has(t.term) ? { ...t, specific: false } : t));
   const kept = own.filter((t) => t.specific || stats.known(t.term));
   const seen = new Set(own.map((t) => t.term));
   const renderings = new Map<string, number>();

@@ -109,6 +109,11 @@ function buildLexicon(): Map<string, string[]> {
   return out;
 }
 
+/** Whether the lexicon has a French rendering of an English word ("World" → monde, mondial). */
+export function hasRendering(word: string): boolean {
+  return STEMMED_LEXICON.has(englishStemmer.stem(foldAccents(word.toLowerCase())));
+}
+
 /** Whether a question reads as English rather than French, from its function words. */
 export function looksEnglish(question: string): boolean {
   const words = foldAccents(question).match(/[a-z]+/g) ?? [];
