@@ -55,11 +55,11 @@ export async function createEngine(config: EngineConfig, hooks: EngineHooks = {}
   };
 
   let writing = false;
-  /** Why the last build in this process had no vectors (model unavailable), to tell askers. */
-  let buildWarning: string | null = null;
+  /** Why the last build in this process could not use the model, to tell askers. */
+  let modelError: string | null = null;
   /** Why an index has no vectors, in one line: the model's own error when it still fails to load. */
   const noVectorsWarning = async (): Promise<string> => {
-    let why = buildWarning?.replace(/ Built a lexical-only index\.$/, '');
+    let why = modelError ?? undefined;
     if (!why && config.mode === 'lexical') why = 'The index has no vectors (SEARCH_MODE=lexical builds it without the model).';
     if (!why) {
       why = await loadEmbedder().then(
@@ -95,7 +95,7 @@ export async function createEngine(config: EngineConfig, hooks: EngineHooks = {}
         onProgress,
       });
       snapshot = toSnapshot(index);
-      buildWarning = report.warning ?? null;
+      modelError = report.modelError ?? null;
       return report;
     });
 

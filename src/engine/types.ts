@@ -99,8 +99,10 @@ export interface IndexReport {
   embedded: string[];
   removed: string[];
   skipped: { file: string; reason: string }[];
-  /** Present when the dense side could not be built (no model): lexical-only index. */
+  /** Things worth telling whoever ran the update, in one line (model unavailable, rebuilt, …). */
   warning?: string;
+  /** Why the model could not be used in this update, when it could not. */
+  modelError?: string;
 }
 
 export interface IndexProgress {

@@ -2,7 +2,7 @@ import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Embedder } from '../embed/embedder.js';
 import { LockBusyError, withFileLock } from '../fs/file-lock.js';
-import { loadCorpus } from '../corpus/load-corpus.js';
+import { loadCorpus, type LoadedCorpus } from '../corpus/load-corpus.js';
 import { createError, EngineError } from '../errors.js';
 import { CHUNKER_VERSION, DEFAULT_CHUNK_OPTIONS, chunkArticle } from '../text/chunk.js';
 import type { Article, IndexProgress, IndexReport, SourceMeta } from '../types.js';
@@ -76,11 +76,11 @@ async function buildUnlocked(options: BuildOptions): Promise<{ index: StoredInde
   const prev = previousIndex(options, notes);
 
   let embedder: Embedder | null = null;
-  let warning: string | undefined;
+  let modelError: string | null = null;
   try {
     embedder = options.loadEmbedder ? await options.loadEmbedder() : null;
   } catch (err) {
-    warning = `${(err as Error).message} Built a lexical-only index.`;
+    modelError = (err as Error).message;
   }
   const sameModel = !!embedder && !!prev?.manifest.model && prev.manifest.model.id === embedder.modelId && prev.manifest.model.dimension === embedder.dimension;
   const prevChunks = new Map((prev?.chunks ?? []).map((c) => [c.id, c]));
@@ -117,9 +117,8 @@ async function buildUnlocked(options: BuildOptions): Promise<{ index: StoredInde
   // live generation rather than writing an identical one.
   const sameVectors = embedder ? sameModel : true;
   if (prev && embedded.length === 0 && removed.length === 0 && sameVectors && prev.lexical) {
-    const report: IndexReport = { articles: corpus.articles.length, chunks: chunks.length, embedded, removed, skipped: corpus.skipped };
-    if (warning || notes.length) report.warning = [...notes, warning].filter(Boolean).join(' ');
-    return { index: prev, report };
+    if (modelError) notes.push(`${modelError} Kept the index as it is.`);
+    return { index: prev, report: reportOf(corpus, chunks, embedded, removed, notes, modelError) };
   }
 
   let vectors: VectorIndex | null = null;
@@ -137,6 +136,7 @@ async function buildUnlocked(options: BuildOptions): Promise<{ index: StoredInde
     vectors.remove(gone);
     hnsw = { ...prev.manifest.hnsw, deleted: [...prev.manifest.hnsw.deleted, ...gone] };
     model = prev.manifest.model;
+    if (modelError) notes.push(`${modelError} Kept the vectors there are.`);
     if (fresh.length > 0) notes.push(`${fresh.length} new passages wait for the model to be embedded (lexical search finds them meanwhile).`);
   } else if (embedder) {
     const params = options.hnsw ?? prev?.manifest.hnsw ?? DEFAULT_HNSW;
@@ -190,15 +190,16 @@ async function buildUnlocked(options: BuildOptions): Promise<{ index: StoredInde
   };
   writeIndex(options.indexDir, index);
   options.onProgress?.({ phase: 'write', done: 1, total: 1 });
-  const report: IndexReport = {
-    articles: corpus.articles.length,
-    chunks: chunks.length,
-    embedded,
-    removed,
-    skipped: corpus.skipped,
-    ...(warning || notes.length ? { warning: [...notes, warning].filter(Boolean).join(' ') } : {}),
-  };
-  return { index, report };
+  if (modelError && !vectors) notes.push(`${modelError} Built a lexical-only index.`);
+  return { index, report: reportOf(corpus, chunks, embedded, removed, notes, modelError) };
+}
+
+function reportOf(corpus: LoadedCorpus, chunks: IndexedChunk[], embedded: string[], removed: string[], notes: string[], modelError: string | null): IndexReport {
+  const report: IndexReport = { articles: corpus.articles.length, chunks: chunks.length, embedded, removed, skipped: corpus.skipped };
+  if (notes.length > 0) report.warning = notes.join(' ');
+  if (modelError) report.modelError = modelError;
+  return report;
+
 }
 
 /**
