@@ -1,5 +1,4 @@
 import { readFile, stat } from 'node:fs/promises';
-import { userInfo } from 'node:os';
 import { basename } from 'node:path';
 import { parseArgs } from 'node:util';
 import { MAX_DOCUMENT_BYTES } from '../../engine/ingest/extract-article.js';
@@ -8,7 +7,7 @@ import { createIngestService, type LiveIngestResult } from '../../engine/ingest/
 import { formatBytes, IngestError, isIngestError } from '../../engine/ingest/ingest-error.js';
 import type { EngineConfig } from '../../engine/types.js';
 import type { CliContext } from './ask.js';
-import { createIndexProgress } from '../progress.js';
+import { changeEach, cliActor } from './coverage-change.js';
 
 export const usage = `Usage: npm run ingest -- <url|file> [<url|file> ...]
   Adds articles (web page, HTML, Markdown or text file) to the corpus and the index.`;
@@ -32,29 +31,18 @@ export async function runIngest(argv: string[], ctx: IngestCliContext): Promise<
   const tty = (stderr as NodeJS.WriteStream).isTTY === true;
   const engine = await ctx.engine();
   const service = createIngestService(engine, { corpusDir: ctx.config.corpusDir, fetch: { allowHosts: allowHostsFromEnv(ctx.env ?? process.env) } });
-  const actor = `cli:${safeUser()}`;
-  let failed = 0;
-  for (const target of positionals) {
-    const progress = createIndexProgress(stderr as NodeJS.WriteStream);
-    try {
-      const input = isUrl(target) ? { url: target } : { file: await readAttachment(target) };
-      const result = await service.ingest(input, {
-        actor,
-        onProgress: (p) => {
-          if (p.step === 'index') progress.update(p.progress);
-          else if (tty) stderr.write(`${STEP_LABELS[p.step]} ${target}…\n`);
-        },
-      });
-      ctx.stdout.write(`${describeResult(result)}\n`);
-    } catch (err) {
-      if (!isIngestError(err)) throw err;
-      failed++;
-      stderr.write(`${err.message}\n`);
-    } finally {
-      progress.stop();
-    }
-  }
-  return failed > 0 ? 1 : 0;
+  const actor = cliActor();
+  return changeEach(positionals, { stdout: ctx.stdout, stderr }, async (target, onIndexProgress) => {
+    const input = isUrl(target) ? { url: target } : { file: await readAttachment(target) };
+    const result = await service.ingest(input, {
+      actor,
+      onProgress: (p) => {
+        if (p.step === 'index') onIndexProgress(p.progress);
+        else if (tty) stderr.write(`${STEP_LABELS[p.step]} ${target}…\n`);
+      },
+    });
+    return describeResult(result);
+  });
 }
 
 const STEP_LABELS = { fetch: 'Fetching', extract: 'Extracting', write: 'Writing' } as const;
@@ -88,12 +76,4 @@ async function readAttachment(path: string): Promise<{ name: string; data: Buffe
     throw new IngestError('TOO_LARGE', `File "${basename(path)}" is larger than ${formatBytes(MAX_DOCUMENT_BYTES)}.`);
   }
   return { name: basename(path), data: await readFile(path) };
-}
-
-function safeUser(): string {
-  try {
-    return userInfo().username;
-  } catch {
-    return 'unknown';
-  }
 }
