@@ -3,11 +3,12 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import type { HnswSetting } from '../sections/index-scale.js';
 import type { VectorDistribution } from './vectors.js';
+import type { ModelChoice } from './model-choice.js';
 
 export const SECTIONS = ['compare', 'cold', 'runtime', 'scale'] as const;
 export type Section = (typeof SECTIONS)[number];
 
-export interface BenchOptions {
+export interface BenchOptions extends ModelChoice {
   sections: Section[];
   /** Vector index scale curve. */
   sizes: number[];
@@ -15,10 +16,6 @@ export interface BenchOptions {
   efSearch: number[];
   vectors: VectorDistribution;
   indexQueries: number;
-  /** Model used by both sides. */
-  model: string;
-  modelDir: string | null;
-  cacheDir: string | null;
   /** Seed coverage folder (corpus format). */
   corpus: string;
   /** Articles of the synthetic coverage (0: skip it). */

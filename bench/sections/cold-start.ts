@@ -3,11 +3,9 @@ import path from 'node:path';
 import { repoRoot, runWorker } from '../lib/child.js';
 import { percentile } from '../lib/stats.js';
 import type { ColdInput, ColdOutput } from '../workers/cold.js';
+import type { ModelChoice } from '../lib/model-choice.js';
 
-export interface ColdStartOptions {
-  model: string;
-  modelDir: string | null;
-  cacheDir: string | null;
+export interface ColdStartOptions extends ModelChoice {
   corpus: string;
   /** Dépêche index of the corpus, already built. */
   indexDir: string;

@@ -3,11 +3,9 @@ import { loadBenchChunks } from '../lib/coverage.js';
 import { ratio } from '../lib/stats.js';
 import { BENCH_QUESTIONS } from '../questions.js';
 import type { EmbedRuntimeInput, EmbedRuntimeOutput, Pooling } from '../workers/embed-runtime.js';
+import type { ModelChoice } from '../lib/model-choice.js';
 
-export interface EmbedRuntimeOptions {
-  model: string;
-  modelDir: string | null;
-  cacheDir: string | null;
+export interface EmbedRuntimeOptions extends ModelChoice {
   corpus: string;
   batchSizes: number[];
   /** Processes per runtime, alternating x, h, x, h… */

@@ -8,11 +8,9 @@ import { ratio } from '../lib/stats.js';
 import { BENCH_QUESTIONS } from '../questions.js';
 import type { DepecheInput, DepecheOutput } from '../workers/depeche.js';
 import type { PeerInput, PeerOutput } from '../workers/peer.js';
+import type { ModelChoice } from '../lib/model-choice.js';
 
-export interface SideBySideOptions {
-  model: string;
-  modelDir: string | null;
-  cacheDir: string | null;
+export interface SideBySideOptions extends ModelChoice {
   corpus: string;
   syntheticArticles: number;
   repeat: number;

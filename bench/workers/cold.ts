@@ -4,16 +4,14 @@
  */
 import { performance } from 'node:perf_hooks';
 import { workerMain } from '../lib/child.js';
+import type { ModelChoice } from '../lib/model-choice.js';
 
-export interface ColdInput {
+export interface ColdInput extends ModelChoice {
   side: 'depeche' | 'peer';
   question: string;
   corpusDir: string;
   /** Dépêche index folder, or the peer's saved store. */
   indexDir: string;
-  model: string;
-  modelDir: string | null;
-  cacheDir: string | null;
   k: number;
 }
 
@@ -47,21 +45,15 @@ async function run(input: ColdInput): Promise<ColdOutput> {
     await engine.dispose();
     return { side: 'depeche', importedMs, indexLoadedMs, answeredMs, passages: answer.passages.length };
   }
-  const [{ HNSWLib }, { HuggingFaceTransformersEmbeddings }, { env }, { prefixesFor }] = await Promise.all([
+  // transformers.js is imported here too, so "modules imported" counts it for the peer as for Dépêche.
+  const [{ HNSWLib }, { createPeerEmbeddings }, { prefixesFor }] = await Promise.all([
     import('@langchain/community/vectorstores/hnswlib'),
-    import('@langchain/community/embeddings/huggingface_transformers'),
-    import('@huggingface/transformers'),
+    import('../lib/peer-embeddings.js'),
     import('../../src/engine/embed/prefixes.js'),
+    import('@huggingface/transformers'),
   ]);
   const importedMs = performance.now();
-  if (input.modelDir) {
-    env.localModelPath = input.modelDir;
-    env.allowLocalModels = true;
-    env.allowRemoteModels = false;
-  }
-  if (input.cacheDir) env.cacheDir = input.cacheDir;
-  const pretrainedOptions = { dtype: 'q8' } as Record<string, unknown>;
-  const embeddings = new HuggingFaceTransformersEmbeddings({ model: input.model, pretrainedOptions });
+  const embeddings = await createPeerEmbeddings(input);
   const store = await HNSWLib.load(input.indexDir, embeddings);
   const indexLoadedMs = performance.now();
   const docs = await store.similaritySearch(prefixesFor(input.model).query + input.question, input.k);

@@ -13,13 +13,11 @@ import type { EngineConfig } from '../../src/engine/types.js';
 import { progress, workerMain } from '../lib/child.js';
 import { msSince, peakRssMb, percentile, rssMb } from '../lib/stats.js';
 import { exactTopK, recallWithTies, type VectorSet } from '../lib/vectors.js';
+import type { ModelChoice } from '../lib/model-choice.js';
 
-export interface DepecheInput {
+export interface DepecheInput extends ModelChoice {
   corpusDir: string;
   indexDir: string;
-  model: string;
-  modelDir: string | null;
-  cacheDir: string | null;
   k: number;
   /** Timed questions (already in distinct wordings); empty: build only. */
   questions: string[];

@@ -4,21 +4,19 @@
  * LangChain defaults are kept (batch 512, hnswlib M=16 / efConstruction=200 / ef=10) — that is what
  * the peer gives out of the box.
  */
-import { HuggingFaceTransformersEmbeddings } from '@langchain/community/embeddings/huggingface_transformers';
 import { HNSWLib } from '@langchain/community/vectorstores/hnswlib';
 import { prefixesFor } from '../../src/engine/embed/prefixes.js';
 import { progress, workerMain } from '../lib/child.js';
+import type { ModelChoice } from '../lib/model-choice.js';
+import { createPeerEmbeddings } from '../lib/peer-embeddings.js';
 import { loadBenchChunks } from '../lib/coverage.js';
 import { msSince, peakRssMb, percentile, rssMb } from '../lib/stats.js';
 import { exactTopK, recallWithTies, type VectorSet } from '../lib/vectors.js';
 import type { DepecheOutput, Timing } from './depeche.js';
 
-export interface PeerInput {
+export interface PeerInput extends ModelChoice {
   corpusDir: string;
   saveDir: string;
-  model: string;
-  modelDir: string | null;
-  cacheDir: string | null;
   k: number;
   questions: string[];
   warmup: string[];
@@ -38,17 +36,7 @@ async function run(input: PeerInput): Promise<PeerOutput> {
   // Same texts as Dépêche embeds, with the same model prefixes (the peer would need them too).
   const { articles, chunks } = await loadBenchChunks(input.corpusDir);
   const prefixes = prefixesFor(input.model);
-  const { env } = await import('@huggingface/transformers');
-  if (input.modelDir) {
-    env.localModelPath = input.modelDir;
-    env.allowLocalModels = true;
-    env.allowRemoteModels = false;
-  }
-  if (input.cacheDir) env.cacheDir = input.cacheDir;
-  // int8 weights like Dépêche (transformers.js 3 would pick the float32 file on CPU otherwise);
-  // `dtype` is a model option LangChain passes through untyped.
-  const pretrainedOptions = { dtype: 'q8' } as Record<string, unknown>;
-  const embeddings = new HuggingFaceTransformersEmbeddings({ model: input.model, pretrainedOptions });
+  const embeddings = await createPeerEmbeddings(input);
   // The peer's texts: prefix + Dépêche's chunk text.
   const texts = chunks.map((c) => prefixes.passage + c.text);
   // Load the model first (counted in totalS, not in the embedding rate), as Dépêche's 'embed' phase starts after its load.
