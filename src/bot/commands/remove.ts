@@ -6,11 +6,10 @@ import {
 import { isIngestError } from '../../engine/ingest/index.js';
 import type { BotContext } from '../context.js';
 import { moderatorCommand } from './moderator-command.js';
-import { localized } from '../i18n/index.js';
 import { renderRemoval } from '../render/coverage-change.js';
 import { NO_MENTIONS } from '../reply.js';
 import { coverageActor } from './coverage-actor.js';
-import { autocomplete as autocompleteTitles, matchSources } from './source.js';
+import { articleOption, autocomplete as autocompleteTitles, matchSources } from './source.js';
 
 export const moderatorOnly = true;
 
@@ -18,14 +17,7 @@ export const data = moderatorCommand({ name: 'remove', fr: 'retirer' }, {
   en: 'Take an article out of the coverage (moderators)',
   fr: 'Retirer un article de la couverture (modérateurs)',
 })
-  .addStringOption((o) =>
-    o
-      .setName('article')
-      .setDescription('Start typing a title')
-      .setDescriptionLocalizations(localized('Commencez à taper un titre', 'Start typing a title'))
-      .setRequired(true)
-      .setAutocomplete(true),
-  );
+  .addStringOption(articleOption);
 
 /** Same choices as /source: titles matching what is typed, at most 25, value = article id. */
 export const autocomplete: (interaction: AutocompleteInteraction, ctx: BotContext) => Promise<void> = autocompleteTitles;

@@ -3,6 +3,7 @@ import {
   SlashCommandBuilder,
   type AutocompleteInteraction,
   type ChatInputCommandInteraction,
+  type SlashCommandStringOption,
 } from 'discord.js';
 import type { SourceMeta } from '../../engine/types.js';
 import type { BotContext } from '../context.js';
@@ -12,6 +13,16 @@ import { DISCORD_LIMITS } from '../render/limits.js';
 import { truncateWords } from '../render/text.js';
 import { ephemeral, NO_MENTIONS } from '../reply.js';
 
+/** The `article` option, picked by title with autocomplete (value: article id); /remove uses it too. */
+export function articleOption(o: SlashCommandStringOption): SlashCommandStringOption {
+  return o
+    .setName('article')
+    .setDescription('Start typing a title')
+    .setDescriptionLocalizations(localized('Commencez à taper un titre', 'Start typing a title'))
+    .setRequired(true)
+    .setAutocomplete(true);
+}
+
 export const data = new SlashCommandBuilder()
   .setName('source')
   .setDescription('Show one article of the coverage: title, publisher, date, link')
@@ -19,14 +30,7 @@ export const data = new SlashCommandBuilder()
     localized('Afficher un article de la couverture : titre, éditeur, date, lien', 'Show one article of the coverage: title, publisher, date, link'),
   )
   .setContexts(InteractionContextType.Guild)
-  .addStringOption((o) =>
-    o
-      .setName('article')
-      .setDescription('Start typing a title')
-      .setDescriptionLocalizations(localized('Commencez à taper un titre', 'Start typing a title'))
-      .setRequired(true)
-      .setAutocomplete(true),
-  );
+  .addStringOption(articleOption);
 
 /** Articles whose title (or id) contains every typed word, accents and case ignored; titles first. */
 export function matchSources(sources: SourceMeta[], typed: string): SourceMeta[] {
