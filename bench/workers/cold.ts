@@ -4,7 +4,7 @@
  */
 import { performance } from 'node:perf_hooks';
 import { workerMain } from '../lib/child.js';
-import type { ModelChoice } from '../lib/model-choice.js';
+import { depecheConfig, type ModelChoice } from '../lib/model-choice.js';
 
 export interface ColdInput extends ModelChoice {
   side: 'depeche' | 'peer';
@@ -30,15 +30,7 @@ async function run(input: ColdInput): Promise<ColdOutput> {
   if (input.side === 'depeche') {
     const { createEngine } = await import('../../src/engine/engine.js');
     const importedMs = performance.now();
-    const engine = await createEngine({
-      corpusDir: input.corpusDir,
-      indexDir: input.indexDir,
-      model: input.model,
-      modelDir: input.modelDir,
-      cacheDir: input.cacheDir,
-      mode: 'hybrid',
-      k: input.k,
-    });
+    const engine = await createEngine(depecheConfig(input));
     const indexLoadedMs = performance.now();
     const answer = await engine.ask(input.question);
     const answeredMs = performance.now();

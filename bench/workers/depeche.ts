@@ -9,11 +9,10 @@ import { createEmbedder } from '../../src/engine/embed/embedder.js';
 import { createEngine } from '../../src/engine/engine.js';
 import { POINTER_FILE, VECTORS_FILE } from '../../src/engine/index/manifest.js';
 import { readIndex } from '../../src/engine/index/index-store.js';
-import type { EngineConfig } from '../../src/engine/types.js';
 import { progress, workerMain } from '../lib/child.js';
 import { msSince, peakRssMb, percentile, rssMb } from '../lib/stats.js';
 import { exactTopK, recallWithTies, type VectorSet } from '../lib/vectors.js';
-import type { ModelChoice } from '../lib/model-choice.js';
+import { depecheConfig, type ModelChoice } from '../lib/model-choice.js';
 
 export interface DepecheInput extends ModelChoice {
   corpusDir: string;
@@ -49,15 +48,7 @@ export interface DepecheOutput {
 const timing = (times: number[]): Timing => ({ p50Ms: percentile(times, 50), p95Ms: percentile(times, 95), n: times.length });
 
 async function run(input: DepecheInput): Promise<DepecheOutput> {
-  const config: EngineConfig = {
-    corpusDir: input.corpusDir,
-    indexDir: input.indexDir,
-    model: input.model,
-    modelDir: input.modelDir,
-    cacheDir: input.cacheDir,
-    mode: 'hybrid',
-    k: input.k,
-  };
+  const config = depecheConfig(input);
   const engine = await createEngine(config);
   let embedStart: bigint | null = null;
   let embedMs = 0;
