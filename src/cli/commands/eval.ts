@@ -13,7 +13,7 @@ import { createIndexProgress } from '../progress.js';
 import type { CliContext } from './ask.js';
 
 export const usage = `Usage: npm run eval -- --questions FILE [--corpus DIR [--index-dir DIR]] [--json OUT] [--k 5] [--modes hybrid,lexical,dense]
-  --questions FILE  JSONL questions (format: ../shared/README.md, "dev-questions.jsonl")
+  --questions FILE  JSONL, one question a line: {"id","lang","question","sources","answer_contains"} or {…,"abstain":true}
   --corpus DIR      evaluate another coverage; it is indexed into .cache/eval-index/<hash>, never into embeddings/
   --index-dir DIR   where to keep that coverage's index instead
   --json OUT        also write the figures and per-question outcomes to OUT`;

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 
 /**
- * One eval question, as in `dev-questions.jsonl` (see ../shared/README.md): either answerable
+ * One eval question, a JSONL line (format in docs/quality.md, "Question files"): either answerable
  * (`sources` + `answerContains`) or one the coverage does not answer (`abstain`).
  */
 export interface EvalQuestion {
