@@ -6,7 +6,7 @@ import { shouldAbstain, type AbstainThresholds } from './abstain.js';
 import { textFragmentLink } from './deep-link.js';
 import { findDisagreements, type ClaimSentence } from './disagreement.js';
 import { evidenceTerms, lexicalEvidence } from './evidence.js';
-import { pickHighlights, scoreSentences } from './highlight.js';
+import { pickHighlights, scoreSentences, type SentenceScore } from './highlight.js';
 
 export interface ComposeInput {
   question: string;
@@ -54,6 +54,18 @@ export function composeAnswer(input: ComposeInput): Answer {
     return { ...base, abstained: true, directAnswer: null, passages: [], suggestions, disagreements: [], hasMore: false };
   }
 
+  // Each hit's sentences are scored once: for highlights on the page and for disagreements
+  // (which only ask whether a sentence is on topic, score > 0, the same with or without the title).
+  const scored = new Map<string, { texts: string[]; scores: SentenceScore[] }>();
+  const scoresOf = (chunk: IndexedChunk, source: SourceMeta) => {
+    let entry = scored.get(chunk.id);
+    if (!entry) {
+      const texts = sentenceTexts(chunk);
+      entry = { texts, scores: scoreSentences(input.searchText, texts, termWeight, { title: source.title }) };
+      scored.set(chunk.id, entry);
+    }
+    return entry;
+  };
   const passages: Passage[] = [];
   const claims: ClaimSentence[] = [];
   let direct: Answer['directAnswer'] = null;
@@ -61,8 +73,7 @@ export function composeAnswer(input: ComposeInput): Answer {
     const { chunk } = hit;
     const source = input.sources.get(chunk.articleId);
     if (!source) continue;
-    const texts = sentenceTexts(chunk);
-    const scores = scoreSentences(input.searchText, texts, termWeight, { title: source.title });
+    const { texts, scores } = scoresOf(chunk, source);
     const { best: bestIdx, highlights } = pickHighlights(scores, chunk.sentences.map((s) => s.local));
     const bestSentence = chunk.sentences[bestIdx];
     // Link text as the page writes it (’ not '), or text fragments would not match.
@@ -78,8 +89,7 @@ export function composeAnswer(input: ComposeInput): Answer {
   for (const hit of hits.slice(0, Math.max(offset + k, CLAIM_DEPTH))) {
     const source = input.sources.get(hit.articleId);
     if (!source) continue;
-    const texts = sentenceTexts(hit.chunk);
-    const scores = scoreSentences(input.searchText, texts, termWeight);
+    const { texts, scores } = scoresOf(hit.chunk, source);
     // A sentence continuing the previous one ("Il prévoit…") is about the same thing.
     const onTopic = (i: number) => (scores[i]?.score ?? 0) > 0 || (i > 0 && (scores[i - 1]?.score ?? 0) > 0);
     texts.forEach((text, i) => {
