@@ -3,6 +3,7 @@ import type { VectorIndex } from '../index/vector-index.js';
 import type { SearchMode } from '../types.js';
 import type { LexicalIndex } from './bm25.js';
 import { diversify } from './diversify.js';
+import type { FusionWeights } from './fusion-weights.js';
 import { fuse, type RankedList } from './fuse.js';
 
 export interface SearchableIndex {
@@ -31,18 +32,17 @@ export interface SearchRequest {
   depth: number;
   /** How many leading hits the caller will read; only those are re-ordered for diversity. */
   limit?: number;
-  weights?: { lexical: number; dense: number };
+  /** Per model: see fusion-weights.ts. */
+  weights: FusionWeights;
 }
 
-/** Relative trust in each side when both run; lexical carries names and figures. */
-export const DEFAULT_WEIGHTS = { lexical: 1, dense: 1 };
 
 /**
  * Lexical → dense → fuse → diversify. Each side runs only if the mode asks for it and it
  * is available (no vectors: lexical only). Pure apart from reading the indexes.
  */
 export function hybridSearch(index: SearchableIndex, req: SearchRequest): SearchHit[] {
-  const weights = req.weights ?? DEFAULT_WEIGHTS;
+  const { weights } = req;
   const lists: RankedList[] = [];
   const lexicalScores = new Map<string, number>();
   const similarities = new Map<string, number>();
