@@ -1,4 +1,5 @@
 import type { Range } from '../types.js';
+import { foldAccents } from '../text/analyze.js';
 import { trimRange } from '../text/sentences.js';
 
 /** Lines that are page furniture rather than article text (newsletter prompts, sharing, credits). */
@@ -18,7 +19,7 @@ const TRAILER = /^\s*(r[ée]f[ée]rences?|sources?|notes?|liens?)\s*:?\s*$/i;
 const URL_ONLY = /^\s*(\d+\.\s*)?(https?:\/\/|www\.)\S+\s*$/i;
 
 function normalizeLine(s: string): string {
-  return s.toLowerCase().normalize('NFD').replace(/\p{M}/gu, '').replace(/[^\p{L}\p{N}]+/gu, ' ').trim();
+  return foldAccents(s).replace(/[^\p{L}\p{N}]+/gu, ' ').trim();
 }
 
 function letterShare(s: string): number {
