@@ -46,3 +46,23 @@ describe('answer queue', () => {
     expect(peak).toBe(2);
   });
 });
+
+describe('answer queue places', () => {
+  it('counts a place taken before its work is handed over, and frees it when given back', async () => {
+    const queue = createAnswerQueue({ concurrency: 1, maxQueued: 1 });
+    const first = queue.reserve();
+    const second = queue.reserve();
+    expect(first).not.toBeNull();
+    expect(second).not.toBeNull();
+    // Nothing runs yet, but the line is full: a third member is told at once.
+    expect(queue.reserve()).toBeNull();
+    expect(queue.waiting).toBe(2);
+    second!.release();
+    second!.release(); // twice is harmless
+    expect(queue.busy).toBe(1);
+    expect(await first!.run(async () => 'answered')).toBe('answered');
+    await expect(first!.run(async () => 'again')).rejects.toThrow(/already used/);
+    await queue.drained();
+    expect(queue.busy).toBe(0);
+  });
+});

@@ -7,7 +7,7 @@ import type { AskVia } from './store/store.js';
 
 /**
  * The one path from a question to a Discord message, shared by /ask, mentions, thread
- * follow-ups and "more passages": admission (rate limit, queue), engine, question log, rendering.
+ * follow-ups and "more passages": admission (shutdown, rate limit, queue), engine, question log, rendering.
  */
 
 export interface AskRequest {
@@ -30,50 +30,42 @@ export interface AnswerMessage {
   components: ButtonRow[];
 }
 
-export class QueueFullError extends Error {
-  constructor() {
-    super('answer queue is full');
-    this.name = 'QueueFullError';
-  }
-}
-
 export interface AskOutcome {
   answer: Answer;
   message: AnswerMessage;
   questionId: number;
 }
 
-/** Why a member's question cannot be taken now (shutting down, over the rate limit), or null. */
-export function refusal(ctx: BotContext, userId: string, locale: string | null): string | null {
-  const m = ctx.t(locale);
-  if (ctx.state.shuttingDown) return m.shuttingDown;
-  const slot = ctx.limiter.take(userId);
-  if (!slot.ok) return m.rateLimited(Math.max(1, Math.ceil(slot.retryAfterMs / 1000)));
-  return null;
-}
-
 /**
- * Puts the question in the answer queue at once, so a full queue is known before the
- * interaction is deferred (and the refusal can still be ephemeral). Null when the queue is full.
- * The returned promise is awaited later by the caller; its rejection is never left unhandled.
+ * Whether a member's question can be taken now, decided synchronously (a map lookup and a
+ * counter: microseconds), so the handler's first network call is the acknowledgement either way:
+ * the refusal itself, or a defer/typing followed by `ask`. Engine work starts only in `ask`.
  */
-export function startAsk(ctx: BotContext, req: AskRequest): Promise<AskOutcome> | null {
-  const started = performance.now();
-  const run = ctx.queue.tryAdd(() =>
-    ctx.engine.ask(req.question, {
-      offset: req.offset,
-      ...(req.context ? { context: req.context } : {}),
-    }),
-  );
-  if (!run) return null;
-  const outcome = run.then((answer) => finish(ctx, req, answer, performance.now() - started));
-  outcome.catch(() => undefined);
-  return outcome;
-}
+export type Admission =
+  | { ok: true; ask(req: AskRequest): Promise<AskOutcome>; release(): void }
+  | { ok: false; reason: string };
 
-/** `startAsk`, throwing QueueFullError when the queue is full. */
-export function askQuestion(ctx: BotContext, req: AskRequest): Promise<AskOutcome> {
-  return startAsk(ctx, req) ?? Promise.reject(new QueueFullError());
+export function admit(ctx: BotContext, userId: string, locale: string | null): Admission {
+  const m = ctx.t(locale);
+  if (ctx.state.shuttingDown) return { ok: false, reason: m.shuttingDown };
+  const slot = ctx.limiter.take(userId);
+  if (!slot.ok) return { ok: false, reason: m.rateLimited(Math.max(1, Math.ceil(slot.retryAfterMs / 1000))) };
+  const place = ctx.queue.reserve();
+  if (!place) return { ok: false, reason: m.busy };
+  return {
+    ok: true,
+    release: () => place.release(),
+    async ask(req) {
+      const started = performance.now();
+      const answer = await place.run(() =>
+        ctx.engine.ask(req.question, {
+          offset: req.offset,
+          ...(req.context ? { context: req.context } : {}),
+        }),
+      );
+      return finish(ctx, req, answer, performance.now() - started);
+    },
+  };
 }
 
 function finish(ctx: BotContext, req: AskRequest, answer: Answer, latencyMs: number): AskOutcome {

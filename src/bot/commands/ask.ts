@@ -1,5 +1,5 @@
 import { InteractionContextType, SlashCommandBuilder, type ChatInputCommandInteraction } from 'discord.js';
-import { refusal, startAsk } from '../ask-question.js';
+import { admit } from '../ask-question.js';
 import type { BotContext } from '../context.js';
 import { localized } from '../i18n/index.js';
 import { ephemeral, NO_MENTIONS } from '../reply.js';
@@ -19,14 +19,23 @@ export const data = new SlashCommandBuilder()
       .setMaxLength(500),
   );
 
+/**
+ * Acknowledges first: admission is decided synchronously, then the first call to Discord is the
+ * acknowledgement (the private refusal, or the public defer); the engine starts after the defer.
+ */
 export async function execute(interaction: ChatInputCommandInteraction, ctx: BotContext): Promise<void> {
-  // Admission (rate limit, queue) is synchronous and answers ephemerally, so it comes before the (public) defer.
-  const refused = refusal(ctx, interaction.user.id, interaction.locale);
-  if (refused) {
-    await interaction.reply(ephemeral(refused));
+  const admission = admit(ctx, interaction.user.id, interaction.locale);
+  if (!admission.ok) {
+    await interaction.reply(ephemeral(admission.reason));
     return;
   }
-  const pending = startAsk(ctx, {
+  try {
+    await interaction.deferReply();
+  } catch (error) {
+    admission.release();
+    throw error;
+  }
+  const { message } = await admission.ask({
     question: interaction.options.getString('question', true),
     context: null,
     offset: 0,
@@ -37,11 +46,5 @@ export async function execute(interaction: ChatInputCommandInteraction, ctx: Bot
     via: 'slash',
     locale: interaction.locale,
   });
-  if (!pending) {
-    await interaction.reply(ephemeral(ctx.t(interaction.locale).busy));
-    return;
-  }
-  await interaction.deferReply();
-  const { message } = await pending;
   await interaction.editReply({ ...message, allowedMentions: NO_MENTIONS });
 }

@@ -1,9 +1,8 @@
 import { Events, PermissionFlagsBits, type Interaction } from 'discord.js';
-import { QueueFullError } from '../ask-question.js';
 import { commandsByName } from '../commands/index.js';
 import type { BotContext } from '../context.js';
 import { handleButton } from '../handlers/handle-button.js';
-import { ephemeral, NO_MENTIONS, replyWithError } from '../reply.js';
+import { ephemeral, replyWithError } from '../reply.js';
 import { defineEvent } from './event.js';
 
 export const interactionCreate = defineEvent({
@@ -42,14 +41,6 @@ export async function routeInteraction(interaction: Interaction, ctx: BotContext
       await handleButton(interaction, ctx);
     }
   } catch (error) {
-    if (error instanceof QueueFullError) {
-      const content = ctx.t(interaction.locale).busy;
-      await (interaction.deferred || interaction.replied
-        ? interaction.editReply({ content, allowedMentions: NO_MENTIONS })
-        : interaction.reply(ephemeral(content))
-      ).catch((e: unknown) => ctx.logger.error({ err: e }, 'could not deliver the busy reply'));
-      return;
-    }
     await replyWithError(interaction, error, ctx);
   }
 }

@@ -1,6 +1,6 @@
 import { MessageFlags, type ButtonInteraction } from 'discord.js';
 import type { SourceMeta } from '../../engine/types.js';
-import { refusal, startAsk } from '../ask-question.js';
+import { admit } from '../ask-question.js';
 import type { BotContext } from '../context.js';
 import { renderAnswerSources, renderCoverage } from '../render/coverage.js';
 import { parseCustomId } from '../render/custom-id.js';
@@ -35,12 +35,18 @@ export async function handleButton(interaction: ButtonInteraction, ctx: BotConte
       return;
     }
     case 'more': {
-      const refused = refusal(ctx, interaction.user.id, interaction.locale);
-      if (refused) {
-        await interaction.reply(ephemeral(refused));
+      const admission = admit(ctx, interaction.user.id, interaction.locale);
+      if (!admission.ok) {
+        await interaction.reply(ephemeral(admission.reason));
         return;
       }
-      const pending = startAsk(ctx, {
+      try {
+        await interaction.deferReply({ flags: MessageFlags.Ephemeral });
+      } catch (error) {
+        admission.release();
+        throw error;
+      }
+      const { answer, message } = await admission.ask({
         question: logged.question,
         context: logged.context,
         offset: action.offset,
@@ -51,12 +57,6 @@ export async function handleButton(interaction: ButtonInteraction, ctx: BotConte
         via: 'slash',
         locale: interaction.locale,
       });
-      if (!pending) {
-        await interaction.reply(ephemeral(m.busy));
-        return;
-      }
-      await interaction.deferReply({ flags: MessageFlags.Ephemeral });
-      const { answer, message } = await pending;
       if (answer.passages.length === 0) {
         await interaction.editReply({ content: m.noMorePassages, allowedMentions: NO_MENTIONS });
         return;

@@ -1,5 +1,5 @@
 import { ChannelType, ThreadAutoArchiveDuration, type Message } from 'discord.js';
-import { askQuestion, QueueFullError, refusal } from '../ask-question.js';
+import { admit } from '../ask-question.js';
 import type { BotContext } from '../context.js';
 import { DISCORD_LIMITS } from '../render/limits.js';
 import { truncateWords } from '../render/text.js';
@@ -33,25 +33,33 @@ export async function handleMessage(message: Message, ctx: BotContext): Promise<
     await message.reply({ content: m.emptyMention, allowedMentions: NO_MENTIONS });
     return;
   }
-  const refused = refusal(ctx, message.author.id, locale);
-  if (refused) {
-    await message.reply({ content: refused, allowedMentions: NO_MENTIONS });
+  // Decided synchronously; the first call to Discord is the refusal or the typing indicator.
+  const admission = admit(ctx, message.author.id, locale);
+  if (!admission.ok) {
+    await message.reply({ content: admission.reason, allowedMentions: NO_MENTIONS });
     return;
   }
 
   const inOurThread = threadQuestion !== undefined;
   // A thread cannot hold another thread: mentions inside someone else's thread are answered in place.
-  const target =
-    inOurThread || channel.isThread() || channel.type === ChannelType.GuildVoice
+  const inPlace = inOurThread || channel.isThread() || channel.type === ChannelType.GuildVoice;
+  if (!inPlace) void channel.sendTyping().catch(() => undefined);
+  let target: typeof channel | Awaited<ReturnType<typeof message.startThread>>;
+  try {
+    target = inPlace
       ? channel
       : await message.startThread({
           name: truncateWords(question, DISCORD_LIMITS.threadName),
           autoArchiveDuration: ThreadAutoArchiveDuration.OneDay,
         });
+  } catch (error) {
+    admission.release();
+    throw error;
+  }
   const via: AskVia = inOurThread ? 'thread' : 'mention';
   try {
     await target.sendTyping().catch(() => undefined);
-    const { message: reply } = await askQuestion(ctx, {
+    const { message: reply } = await admission.ask({
       question,
       context: threadQuestion ?? null,
       offset: 0,
@@ -65,7 +73,7 @@ export async function handleMessage(message: Message, ctx: BotContext): Promise<
     if (target.isThread()) ctx.store.rememberThread(target.id, message.guildId, question);
     await target.send({ ...reply, allowedMentions: NO_MENTIONS });
   } catch (error) {
-    const content = error instanceof QueueFullError ? m.busy : describeError(error, ctx, locale, { message: message.id });
+    const content = describeError(error, ctx, locale, { message: message.id });
     await target.send({ content, allowedMentions: NO_MENTIONS });
   }
 }
