@@ -2,6 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { firstHitRank, isHit, normalizeForMatch } from '../src/engine/eval/hit-test.js';
 import { abstention, hitAt, meanReciprocalRank, percentile, summarize, summarizeByLanguage, type QuestionOutcome } from '../src/engine/eval/metrics.js';
 import { parseEvalQuestions } from '../src/engine/eval/questions.js';
+import { formatMisses } from '../src/engine/eval/format-report.js';
+import { gradeAnswer } from '../src/engine/eval/run-eval.js';
 
 const q = { sources: ['007'], answerContains: ['L’usine  d’Abilene'] };
 
@@ -77,6 +79,35 @@ describe('metrics', () => {
     expect(byLang.en).toMatchObject({ answerable: 1, unanswerable: 1, hitAt1: 0, abstentionPrecision: 0.5, abstentionRecall: 1, falseAbstentions: 1 });
     expect(overall).toMatchObject({ questions: 4, answerable: 3, hitAt5: 2 / 3, p50Ms: 10, p95Ms: 30 });
     expect(summarize(outcomes, 3).hitAt5).toBeNull();
+  });
+
+  it('counts the answer line and the first highlight right over answerable questions; abstaining is a miss', () => {
+    const o = (id: string, answerRight: boolean | null, highlightRight: boolean | null, extra: Partial<QuestionOutcome> = {}): QuestionOutcome => ({
+      id, lang: 'fr', expectAbstain: false, abstained: false, rank: 1, latencyMs: 1, answerRight, highlightRight, ...extra,
+    });
+    const s = summarize([o('a', true, true), o('b', false, true), o('c', null, null, { abstained: true, rank: null }), o('d', null, null, { expectAbstain: true, abstained: true })]);
+    expect(s).toMatchObject({ answerable: 3, answerAt1: 1 / 3, highlightAt1: 2 / 3 });
+  });
+});
+
+describe('grading one answer', () => {
+  const source = (id: string) => ({ id, title: 't', publisher: null, url: null, date: null, language: 'fr' });
+  const question = { id: 'q', lang: 'fr', question: 'Où ?', sources: ['007'], answerContains: ['Abilene'], abstain: false };
+  const answer = (direct: string, highlighted: [number, number]) => ({
+    question: 'Où ?', abstained: false, mode: 'lexical' as const, suggestions: [], disagreements: [], warnings: [], hasMore: false,
+    directAnswer: { text: direct, chunkId: '007_x#0', source: source('007_x'), link: null },
+    passages: [{ chunkId: '007_x#0', text: 'Au Texas. La ville est Abilene.', score: 1, source: source('007_x'), link: null, highlights: [{ start: highlighted[0], end: highlighted[1] }] }],
+  });
+
+  it('grades the answer line and the first passage\'s highlights, keeping the line for reading misses', () => {
+    expect(gradeAnswer(question, answer('La ville est Abilene.', [10, 31]), 5)).toMatchObject({ rank: 1, answerRight: true, highlightRight: true, answerText: 'La ville est Abilene.' });
+    expect(gradeAnswer(question, answer('Au Texas.', [0, 9]), 5)).toMatchObject({ rank: 1, answerRight: false, highlightRight: false });
+  });
+
+  it('lists misses with the answer line they got', () => {
+    const outcome = gradeAnswer(question, answer('Au Texas.', [0, 9]), 5);
+    const text = formatMisses([{ mode: 'lexical', available: true, answeredWith: 'lexical', note: null, outcomes: [outcome], overall: null, byLang: {} }], [question]);
+    expect(text).toBe('Misses:\nlexical q [fr] Où ? → «Au Texas.» (first hit at 1)');
   });
 });
 

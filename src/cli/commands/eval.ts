@@ -4,7 +4,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { createEngine } from '../../engine/engine.js';
-import { formatReport } from '../../engine/eval/format-report.js';
+import { formatMisses, formatReport } from '../../engine/eval/format-report.js';
 import { parseEvalQuestions, type EvalQuestion } from '../../engine/eval/questions.js';
 import { runEvalQuestions } from '../../engine/eval/run-eval.js';
 import type { Engine, EngineConfig, SearchMode } from '../../engine/types.js';
@@ -12,11 +12,12 @@ import { CliError } from '../cli-error.js';
 import { createIndexProgress } from '../progress.js';
 import type { CliContext } from './ask.js';
 
-export const usage = `Usage: npm run eval -- --questions FILE [--corpus DIR [--index-dir DIR]] [--json OUT] [--k 5] [--modes hybrid,lexical,dense]
+export const usage = `Usage: npm run eval -- --questions FILE [--corpus DIR [--index-dir DIR]] [--json OUT] [--k 5] [--modes hybrid,lexical,dense] [--verbose]
   --questions FILE  JSONL, one question a line: {"id","lang","question","sources","answer_contains"} or {…,"abstain":true}
   --corpus DIR      evaluate another coverage; it is indexed into .cache/eval-index/<hash>, never into embeddings/
   --index-dir DIR   where to keep that coverage's index instead
-  --json OUT        also write the figures and per-question outcomes to OUT`;
+  --json OUT        also write the figures and per-question outcomes to OUT
+  --verbose         also list each miss with the answer line it got`;
 
 export interface EvalContext extends CliContext {
   /** The configuration the default engine was made from; `--corpus` swaps its folders. */
@@ -92,6 +93,7 @@ export async function runEval(argv: string[], ctx: EvalContext): Promise<number>
       json: { type: 'string' },
       k: { type: 'string' },
       modes: { type: 'string' },
+      verbose: { type: 'boolean', short: 'v' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -119,6 +121,7 @@ export async function runEval(argv: string[], ctx: EvalContext): Promise<number>
     ctx.stdout.write(
       `${questions.length} questions (${answerable} answerable, ${questions.length - answerable} to abstain on), k=${k}, model ${ctx.config.model}, ${seconds} s\n\n${formatReport(runs)}\n`,
     );
+    if (values.verbose) ctx.stdout.write(`\n${formatMisses(runs, questions)}\n`);
     if (values.json !== undefined) {
       const out = {
         questions: resolve(values.questions),

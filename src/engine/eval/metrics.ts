@@ -7,6 +7,12 @@ export interface QuestionOutcome {
   abstained: boolean;
   /** 1-based rank of the first hit among the returned passages, null when none (or abstained). */
   rank: number | null;
+  /** Whether the answer line (direct answer) holds an expected phrase from an expected source; null when not answerable or abstained. */
+  answerRight?: boolean | null;
+  /** Whether the highlighted sentences of the first passage hold an expected phrase (from an expected source). */
+  highlightRight?: boolean | null;
+  /** The answer line as given (null when none), for reading misses. */
+  answerText?: string | null;
   latencyMs: number;
   /** Set when the engine refused the question. */
   error?: string;
@@ -21,6 +27,10 @@ export interface Summary {
   hitAt3: number | null;
   hitAt5: number | null;
   mrr: number | null;
+  /** Share of answerable questions whose answer line holds an expected phrase (abstained or no line: a miss). */
+  answerAt1: number | null;
+  /** Share of answerable questions whose first passage's highlights hold an expected phrase. */
+  highlightAt1: number | null;
   /** Of the questions abstained on, the share that should have been; null when none was abstained on. */
   abstentionPrecision: number | null;
   /** Of the questions that should be abstained on, the share that was; null when there are none. */
@@ -86,6 +96,8 @@ export function summarize(outcomes: QuestionOutcome[], k = 5): Summary {
     hitAt3: k >= 3 ? hitAt(ranks, 3) : null,
     hitAt5: k >= 5 ? hitAt(ranks, 5) : null,
     mrr: meanReciprocalRank(ranks),
+    answerAt1: ratio(answerable.filter((o) => o.answerRight === true).length, answerable.length),
+    highlightAt1: ratio(answerable.filter((o) => o.highlightRight === true).length, answerable.length),
     abstentionPrecision: precision,
     abstentionRecall: recall,
     falseAbstentions: answerable.filter((o) => o.abstained).length,

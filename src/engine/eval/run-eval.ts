@@ -1,6 +1,6 @@
 import { EngineError } from '../errors.js';
 import type { Answer, Engine, SearchMode } from '../types.js';
-import { firstHitRank } from './hit-test.js';
+import { firstHitRank, isHit } from './hit-test.js';
 import { summarizeByLanguage, type QuestionOutcome, type Summary } from './metrics.js';
 import type { EvalQuestion } from './questions.js';
 
@@ -26,15 +26,22 @@ export interface ModeRun {
   byLang: Record<string, Summary>;
 }
 
-/** Grades one answer against its question. Pure. */
+/** Grades one answer against its question: passages, answer line and first highlight. Pure. */
 export function gradeAnswer(q: EvalQuestion, answer: Answer, latencyMs: number): QuestionOutcome {
   const passages = answer.passages.map((p) => ({ sourceId: p.source.id, text: p.text }));
+  const graded = !q.abstain && !answer.abstained;
+  const direct = answer.directAnswer;
+  const first = answer.passages[0];
+  const highlighted = first ? first.highlights.map((h) => first.text.slice(h.start, h.end)).join(' ') : '';
   return {
     id: q.id,
     lang: q.lang,
     expectAbstain: q.abstain,
     abstained: answer.abstained,
-    rank: q.abstain || answer.abstained ? null : firstHitRank(passages, q),
+    rank: graded ? firstHitRank(passages, q) : null,
+    answerRight: graded ? direct !== null && isHit({ sourceId: direct.source.id, text: direct.text }, q) : null,
+    highlightRight: graded ? first !== undefined && highlighted !== '' && isHit({ sourceId: first.source.id, text: highlighted }, q) : null,
+    answerText: direct?.text ?? null,
     latencyMs,
   };
 }
