@@ -8,6 +8,8 @@ export interface EvalQuestion {
   id: string;
   lang: string;
   question: string;
+  /** The previous question of a conversation, for a follow-up ("Et avec qui ?"); asked with it as context. */
+  context?: string;
   /** Article id prefixes of the articles that answer it; empty when it should be abstained on. */
   sources: string[];
   /** Phrases of which one must appear in a passage that answers it. */
@@ -20,12 +22,14 @@ const lineSchema = z.union([
     id: z.union([z.string(), z.number()]).transform(String),
     lang: z.string().trim().min(1).default('und'),
     question: z.string().trim().min(1),
+    context: z.string().trim().min(1).optional(),
     abstain: z.literal(true),
   }),
   z.object({
     id: z.union([z.string(), z.number()]).transform(String),
     lang: z.string().trim().min(1).default('und'),
     question: z.string().trim().min(1),
+    context: z.string().trim().min(1).optional(),
     sources: z.array(z.string().min(1)).min(1),
     answer_contains: z.array(z.string().min(1)).min(1),
     abstain: z.literal(false).optional(),
@@ -52,11 +56,12 @@ export function parseEvalQuestions(text: string): EvalQuestion[] {
       throw new Error(`line ${i + 1}: expected {id, lang, question} with either "sources" and "answer_contains" or "abstain": true`);
     }
     const q = parsed.data;
+    const context = q.context !== undefined ? { context: q.context } : {};
     if (seen.has(q.id)) throw new Error(`line ${i + 1}: duplicate id "${q.id}"`);
     seen.add(q.id);
     out.push('sources' in q
-      ? { id: q.id, lang: q.lang, question: q.question, sources: q.sources, answerContains: q.answer_contains, abstain: false }
-      : { id: q.id, lang: q.lang, question: q.question, sources: [], answerContains: [], abstain: true });
+      ? { id: q.id, lang: q.lang, question: q.question, ...context, sources: q.sources, answerContains: q.answer_contains, abstain: false }
+      : { id: q.id, lang: q.lang, question: q.question, ...context, sources: [], answerContains: [], abstain: true });
   });
   if (out.length === 0) throw new Error('no questions');
   return out;

@@ -64,7 +64,7 @@ async function runMode(engine: Pick<Engine, 'ask'>, questions: EvalQuestion[], m
   for (const q of questions) {
     const started = performance.now();
     try {
-      const answer = await engine.ask(q.question, { k: options.k, mode });
+      const answer = await engine.ask(q.question, { k: options.k, mode, ...(q.context !== undefined ? { context: q.context } : {}) });
       outcomes.push(gradeAnswer(q, answer, performance.now() - started));
     } catch (err) {
       if (!(err instanceof EngineError)) throw err;
