@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadEmbedRuntime, meanPool, parseEmbedRuntime, type FeatureExtractor } from '../src/engine/embed/runtime.js';
+import { importRuntimePackage, loadEmbedRuntime, meanPool, parseEmbedRuntime, type FeatureExtractor } from '../src/engine/embed/runtime.js';
 import { TINY_MODEL_DIR, TINY_MODEL_ID, ensureTinyModel } from './helpers/tiny-model.js';
 
 // Only @xenova/transformers loads in this process: the two onnxruntime builds cannot share one.
@@ -76,5 +76,14 @@ describe('xenova runtime on the tiny model', () => {
     const cosine = alone!.reduce((s, x, j) => s + x * inBatch![j]!, 0);
     expect(cosine).toBeGreaterThan(0.999);
     expect(await direct.embed([])).toEqual([]);
+  });
+});
+
+describe('importRuntimePackage', () => {
+  it('names the package to install when a runtime is not installed', async () => {
+    // A package name that is surely absent stands for @huggingface/transformers on an install without devDependencies.
+    await expect(importRuntimePackage('@huggingface/transformers-absent', 'huggingface')).rejects.toThrow(
+      'EMBED_RUNTIME=huggingface needs @huggingface/transformers-absent, which is not installed: run "npm install @huggingface/transformers-absent" or set EMBED_RUNTIME=xenova',
+    );
   });
 });

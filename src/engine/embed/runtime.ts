@@ -239,9 +239,9 @@ export async function loadEmbedRuntime(name: EmbedRuntimeName): Promise<EmbedRun
   if (loadedRuntime !== null && loadedRuntime !== name) {
     throw new Error(`the ${name} runtime cannot load in a process that already loaded the ${loadedRuntime} runtime (their onnxruntime builds conflict)`);
   }
-  loadedRuntime = name;
   if (name === 'huggingface') {
-    const mod = (await import('@huggingface/transformers')) as unknown as TransformersModule;
+    const mod = (await importRuntimePackage('@huggingface/transformers', name)) as unknown as TransformersModule;
+    loadedRuntime = name;
     return {
       name,
       version: mod.env.version ?? 'unknown',
@@ -259,7 +259,8 @@ export async function loadEmbedRuntime(name: EmbedRuntimeName): Promise<EmbedRun
       },
     };
   }
-  const mod = (await import('@xenova/transformers')) as unknown as TransformersModule;
+  const mod = (await importRuntimePackage('@xenova/transformers', name)) as unknown as TransformersModule;
+  loadedRuntime = name;
   return {
     name,
     version: mod.env.version ?? 'unknown',
@@ -272,4 +273,22 @@ export async function loadEmbedRuntime(name: EmbedRuntimeName): Promise<EmbedRun
       return loadDirect(name, mod, options, modelOptions);
     },
   };
+}
+
+/**
+ * Imports a runtime's package; one that is not installed (@huggingface/transformers is only a
+ * devDependency) becomes one line saying what to install or set.
+ * @example await importRuntimePackage('@huggingface/transformers', 'huggingface') // throws "EMBED_RUNTIME=huggingface needs @huggingface/transformers, which is not installed: …"
+ */
+export async function importRuntimePackage(specifier: string, runtime: EmbedRuntimeName): Promise<unknown> {
+  try {
+    return await import(specifier);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ERR_MODULE_NOT_FOUND' && String((err as Error).message).includes(`'${specifier}'`)) {
+      throw new Error(
+        `EMBED_RUNTIME=${runtime} needs ${specifier}, which is not installed: run "npm install ${specifier}" or set EMBED_RUNTIME=xenova`,
+      );
+    }
+    throw err;
+  }
 }
