@@ -32,6 +32,15 @@ describe('loadBotConfig', () => {
     expect(Object.isFrozen(config.rateLimit)).toBe(true);
   });
 
+  it('keeps SQLite unless DATABASE_URL names a PostgreSQL database, and never echoes a bad one', () => {
+    expect(loadBotConfig(valid).databaseUrl).toBeNull();
+    const url = 'postgresql://bot:pw@db.internal:5432/depeche';
+    expect(loadBotConfig({ ...valid, DATABASE_URL: url }).databaseUrl).toBe(url);
+    const message = errorOf({ ...valid, DATABASE_URL: 'mysql://bot:hunter2-secret@db/depeche' });
+    expect(message).toBe('DATABASE_URL must be a PostgreSQL connection string (postgresql://user:password@host:5432/database).');
+    expect(message).not.toContain('hunter2');
+  });
+
   it('names a missing token in one line', () => {
     expect(errorOf({ DISCORD_APPLICATION_ID: valid.DISCORD_APPLICATION_ID })).toBe('DISCORD_TOKEN is not set (see .env.example).');
     expect(errorOf({ ...valid, DISCORD_TOKEN: '   ' })).toBe('DISCORD_TOKEN is not set (see .env.example).');

@@ -128,7 +128,7 @@ describe('answer buttons', () => {
   });
 
   it('records 👍 and 👎 once per member and thanks privately', async () => {
-    const before = h.ctx.store.stats(h.fake.world.guildId);
+    const before = await h.ctx.store.stats(h.fake.world.guildId);
     const up = click('vote:', { user: h.fake.world.member });
     const reply = await callbackOf(up);
     expect(reply.body.type).toBe(4);
@@ -136,7 +136,7 @@ describe('answer buttons', () => {
     expectNoMentions(reply.body.data);
     const downId = buttonIds(answer.body).find((x) => x.endsWith(':down'))!;
     await callbackOf(h.fake.interact(buttonInteraction(h.fake.world, downId, message(), { user: h.fake.world.member })));
-    const after = h.ctx.store.stats(h.fake.world.guildId);
+    const after = await h.ctx.store.stats(h.fake.world.guildId);
     expect([after.up - before.up, after.down - before.down]).toEqual([0, 1]);
   });
 
@@ -199,7 +199,7 @@ describe('moderator commands', () => {
   it('/stats shows questions, the answered share, votes and the gaps', async () => {
     const reply = await callbackOf(h.fake.interact(commandInteraction(h.fake.world, 'stats', [], { user: h.fake.world.moderator })));
     const fields = reply.body.data.embeds[0].fields as { name: string; value: string }[];
-    const stats = h.ctx.store.stats(h.fake.world.guildId);
+    const stats = await h.ctx.store.stats(h.fake.world.guildId);
     expect(stats.questions).toBeGreaterThan(0);
     expect(fields[0]!.value).toMatch(new RegExp(`^${stats.questions} — ${stats.answered} répondues, ${stats.abstained} sans réponse`));
     expect(fields[1]!.value).toBe(`👍 ${stats.up} · 👎 ${stats.down}`);

@@ -1,18 +1,29 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createAnswerQueue } from '../src/bot/limits/answer-queue.js';
 import { createRateLimiter } from '../src/bot/limits/rate-limiter.js';
+import { openStore } from '../src/bot/store/store.js';
 
 describe('rate limiter', () => {
-  it('allows max takes per window per user and says when the next slot frees', () => {
-    let now = 1_000_000;
-    const limiter = createRateLimiter({ max: 2, windowMs: 60_000, now: () => now });
-    expect(limiter.take('a')).toEqual({ ok: true });
-    now += 10_000;
-    expect(limiter.take('a')).toEqual({ ok: true });
-    expect(limiter.take('b')).toEqual({ ok: true });
-    expect(limiter.take('a')).toEqual({ ok: false, retryAfterMs: 50_000 });
-    now += 50_000;
-    expect(limiter.take('a')).toEqual({ ok: true });
+  it('allows max questions per window per member, counted in the bot’s database, and says when the next slot frees', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'depeche-limits-'));
+    const store = await openStore({ dataDir: dir, salt: null });
+    try {
+      let now = 1_000_000;
+      const limiter = createRateLimiter(store, { max: 2, windowMs: 60_000 }, () => now);
+      expect(await limiter.take('a')).toEqual({ ok: true });
+      now += 10_000;
+      expect(await limiter.take('a')).toEqual({ ok: true });
+      expect(await limiter.take('b')).toEqual({ ok: true });
+      expect(await limiter.take('a')).toEqual({ ok: false, retryAfterMs: 50_000 });
+      now += 50_000;
+      expect(await limiter.take('a')).toEqual({ ok: true });
+    } finally {
+      await store.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 

@@ -47,7 +47,7 @@ describe('mentions', () => {
   it('lets a moderator allow a channel with /channels', async () => {
     const reply = await setChannel('allow', h.fake.world.generalChannelId);
     expect(reply.body.data).toMatchObject({ content: `Je répondrai aux mentions dans <#${h.fake.world.generalChannelId}>.`, flags: 64 });
-    expect(h.ctx.store.allowedChannels(h.fake.world.guildId)).toEqual([h.fake.world.generalChannelId]);
+    expect(await h.ctx.store.allowedChannels(h.fake.world.guildId)).toEqual([h.fake.world.generalChannelId]);
   });
 
   let threadId = '';
@@ -70,7 +70,7 @@ describe('mentions', () => {
     say('Et combien d’emplois ?', { channelId: threadId });
     const answer = await botPostIn(threadId, start);
     expect(answer).not.toBeNull();
-    const logged = h.ctx.store.getQuestion(h.ctx.store.stats(null).questions)!;
+    const logged = (await h.ctx.store.getQuestion((await h.ctx.store.stats(null)).questions))!;
     expect(logged).toMatchObject({ question: 'Et combien d’emplois ?', context: '@everyone combien SoftBank promet-il d’investir aux États-Unis ?' });
     // The passages are those the engine gives with the previous question as context, not without it.
     const withContext = await h.engine.ask(logged.question, { context: logged.context! });
@@ -78,7 +78,7 @@ describe('mentions', () => {
     expect(logged.passageIds).toEqual(withContext.passages.map((p) => p.chunkId));
     expect(logged.passageIds).not.toEqual(alone.passages.map((p) => p.chunkId));
     expect(answer!.body.embeds.map((e: any) => e.title)).toEqual(withContext.passages.map((p) => p.source.title));
-    expect(h.ctx.store.threadQuestion(threadId)).toBe('Et combien d’emplois ?');
+    expect(await h.ctx.store.threadQuestion(threadId)).toBe('Et combien d’emplois ?');
   });
 
   it('answers a reply to one of its answers like a mention, in a thread', async () => {

@@ -37,18 +37,20 @@ export interface AskOutcome {
 }
 
 /**
- * Whether a member's question can be taken now, decided synchronously (a map lookup and a
- * counter: microseconds), so the handler's first network call is the acknowledgement either way:
- * the refusal itself, or a defer/typing followed by `ask`. Engine work starts only in `ask`.
+ * Whether a member's question can be taken now, decided before anything is sent to Discord (the
+ * rate limit is one round trip to the bot's database — under a millisecond on SQLite, where it
+ * runs synchronously; a few on PostgreSQL — and the queue a counter), so the handler's first
+ * network call to Discord is the acknowledgement either way: the refusal itself, or a defer/typing
+ * followed by `ask`. Engine work starts only in `ask`.
  */
 export type Admission =
   | { ok: true; ask(req: AskRequest): Promise<AskOutcome>; release(): void }
   | { ok: false; reason: string };
 
-export function admit(ctx: BotContext, userId: string, locale: string | null): Admission {
+export async function admit(ctx: BotContext, userId: string, locale: string | null): Promise<Admission> {
   const m = ctx.t(locale);
   if (ctx.state.shuttingDown) return { ok: false, reason: m.shuttingDown };
-  const slot = ctx.limiter.take(userId);
+  const slot = await ctx.limiter.take(userId);
   if (!slot.ok) return { ok: false, reason: m.rateLimited(Math.max(1, Math.ceil(slot.retryAfterMs / 1000))) };
   const place = ctx.queue.reserve();
   if (!place) return { ok: false, reason: m.busy };
@@ -68,10 +70,10 @@ export function admit(ctx: BotContext, userId: string, locale: string | null): A
   };
 }
 
-function finish(ctx: BotContext, req: AskRequest, answer: Answer, latencyMs: number): AskOutcome {
+async function finish(ctx: BotContext, req: AskRequest, answer: Answer, latencyMs: number): Promise<AskOutcome> {
   const questionId =
     req.questionId ??
-    ctx.store.logQuestion({
+    (await ctx.store.logQuestion({
       guildId: req.guildId,
       channelId: req.channelId,
       userId: req.userId,
@@ -82,7 +84,7 @@ function finish(ctx: BotContext, req: AskRequest, answer: Answer, latencyMs: num
       passageIds: answer.passages.map((p) => p.chunkId),
       sourceIds: [...new Set(answer.passages.map((p) => p.source.id))],
       latencyMs,
-    });
+    }));
   ctx.logger.info(
     { questionId, via: req.via, offset: req.offset, abstained: answer.abstained, passages: answer.passages.length, ms: Math.round(latencyMs) },
     'answered',

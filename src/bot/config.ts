@@ -25,6 +25,7 @@ const schema = z.object({
   DISCORD_GUILD_ID: z.string().regex(snowflake).optional(),
   DISCORD_API_URL: z.url({ protocol: /^https?$/ }).optional(),
   DATA_DIR: z.string().min(1).default('data'),
+  DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\/\S+$/).optional(),
   USER_HASH_SALT: z.string().min(16).optional(),
   ANSWER_MENTIONS: bool.default(true),
   RATE_LIMIT_MAX: positiveInt(5),
@@ -41,6 +42,7 @@ const problems: Record<string, string> = {
   DISCORD_GUILD_ID: 'must be a numeric server id',
   DISCORD_API_URL: 'must be an http(s) URL such as https://discord.com/api',
   USER_HASH_SALT: 'must be at least 16 characters',
+  DATABASE_URL: 'must be a PostgreSQL connection string (postgresql://user:password@host:5432/database)',
   ANSWER_MENTIONS: 'must be true or false',
   LOG_LEVEL: 'must be one of fatal, error, warn, info, debug, trace, silent',
 };
@@ -53,6 +55,8 @@ export interface BotConfig {
   /** REST base; the gateway address comes from its `/gateway/bot` answer. Null: Discord's own. */
   apiUrl: string | null;
   dataDir: string;
+  /** PostgreSQL connection string (a secret: never logged); null keeps the SQLite file under dataDir. */
+  databaseUrl: string | null;
   /** Salt for hashing user ids; null lets the store keep a random one in the database. */
   userHashSalt: string | null;
   /** Answer mentions and thread follow-ups (needs the Message Content intent). */
@@ -87,6 +91,7 @@ export function loadBotConfig(env: Record<string, string | undefined>): Readonly
     guildId: e.DISCORD_GUILD_ID ?? null,
     apiUrl: e.DISCORD_API_URL ?? null,
     dataDir: e.DATA_DIR,
+    databaseUrl: e.DATABASE_URL ?? null,
     userHashSalt: e.USER_HASH_SALT ?? null,
     answerMentions: e.ANSWER_MENTIONS,
     rateLimit: Object.freeze({ max: e.RATE_LIMIT_MAX, windowMs: e.RATE_LIMIT_WINDOW_SECONDS * 1000 }),

@@ -47,7 +47,13 @@ try {
   throw error;
 }
 
-const store = openStore({ dataDir: botConfig.dataDir, salt: botConfig.userHashSalt });
+let store: Awaited<ReturnType<typeof openStore>>;
+try {
+  store = await openStore({ dataDir: botConfig.dataDir, databaseUrl: botConfig.databaseUrl, salt: botConfig.userHashSalt });
+} catch (error) {
+  await engine.dispose();
+  fail(`could not open the bot's database (${botConfig.databaseUrl ? 'DATABASE_URL' : 'DATA_DIR'}): ${(error as Error).message}`);
+}
 const ctx: BotContext = {
   engine,
   ingest: createCoverageIngest(engine, { corpusDir: engineConfig.corpusDir, allowHosts: botConfig.ingestAllowHosts, logger }),
@@ -55,7 +61,7 @@ const ctx: BotContext = {
   config: botConfig,
   t: translate,
   logger,
-  limiter: createRateLimiter(botConfig.rateLimit),
+  limiter: createRateLimiter(store, botConfig.rateLimit),
   queue: createAnswerQueue({ concurrency: botConfig.maxConcurrentAnswers, maxQueued: botConfig.maxQueuedAnswers }),
   state: { shuttingDown: false, reindexing: false },
 };
@@ -77,7 +83,7 @@ async function shutdown(signal: string): Promise<void> {
     await bot.stop();
     await engine.dispose();
   } finally {
-    store.close();
+    await store.close();
     logger.info('stopped');
     process.exit(0);
   }
@@ -88,7 +94,7 @@ process.on('SIGTERM', () => void shutdown('SIGTERM'));
 try {
   await bot.start();
 } catch (error) {
-  store.close();
+  await store.close();
   await engine.dispose();
   const code = (error as { code?: unknown }).code;
   fail(code === 'TokenInvalid' ? 'Discord refused the token in DISCORD_TOKEN.' : `could not connect to Discord: ${(error as Error).message}`);

@@ -65,7 +65,7 @@ export async function startBotHarness(options: HarnessOptions = {}): Promise<Bot
     LOG_LEVEL: 'debug',
     ...options.env,
   });
-  const store = openStore({ dataDir: config.dataDir, salt: config.userHashSalt });
+  const store = await openStore({ dataDir: config.dataDir, databaseUrl: config.databaseUrl, salt: config.userHashSalt });
   const logger = createLogger(config.logLevel, sink);
   const ctx: BotContext = {
     engine,
@@ -74,7 +74,7 @@ export async function startBotHarness(options: HarnessOptions = {}): Promise<Bot
     config,
     t: translate,
     logger,
-    limiter: createRateLimiter(config.rateLimit),
+    limiter: createRateLimiter(store, config.rateLimit),
     queue: createAnswerQueue({ concurrency: config.maxConcurrentAnswers, maxQueued: config.maxQueuedAnswers }),
     state: { shuttingDown: false, reindexing: false },
   };
@@ -103,7 +103,7 @@ export async function startBotHarness(options: HarnessOptions = {}): Promise<Bot
     async stop() {
       await bot.stop();
       await engine.dispose();
-      store.close();
+      await store.close();
       await fake.close();
       if (ownScratch) scratch.cleanup();
     },

@@ -20,11 +20,11 @@ export const data = new SlashCommandBuilder()
   );
 
 /**
- * Acknowledges first: admission is decided synchronously, then the first call to Discord is the
+ * Acknowledges first: admission is decided before anything is sent, then the first call to Discord is the
  * acknowledgement (the private refusal, or the public defer); the engine starts after the defer.
  */
 export async function execute(interaction: ChatInputCommandInteraction, ctx: BotContext): Promise<void> {
-  const admission = admit(ctx, interaction.user.id, interaction.locale);
+  const admission = await admit(ctx, interaction.user.id, interaction.locale);
   if (!admission.ok) {
     await interaction.reply(ephemeral(admission.reason));
     return;

@@ -53,7 +53,7 @@ export async function execute(interaction: ChatInputCommandInteraction, ctx: Bot
   }
   const sub = interaction.options.getSubcommand(true);
   if (sub === 'list') {
-    const allowed = ctx.store.allowedChannels(guildId);
+    const allowed = await ctx.store.allowedChannels(guildId);
     await interaction.reply(ephemeral(allowed.length ? m.channelsList(allowed.map(channelMention).join(', ')) : m.channelsNone));
     return;
   }
@@ -63,7 +63,7 @@ export async function execute(interaction: ChatInputCommandInteraction, ctx: Bot
     return;
   }
   const allow = sub === 'allow';
-  ctx.store.setChannelAllowed(guildId, channel.id, allow);
+  await ctx.store.setChannelAllowed(guildId, channel.id, allow);
   ctx.logger.info({ guildId, channelId: channel.id, allow }, 'channel setting changed');
   await interaction.reply(ephemeral(allow ? m.channelAllowed(channelMention(channel.id)) : m.channelDenied(channelMention(channel.id))));
 }

@@ -12,7 +12,7 @@ export const data = moderatorCommand({ name: 'stats' }, {
 });
 
 export async function execute(interaction: ChatInputCommandInteraction, ctx: BotContext): Promise<void> {
-  const stats = ctx.store.stats(interaction.guildId);
+  const stats = await ctx.store.stats(interaction.guildId);
   await interaction.reply({
     embeds: [renderStats(stats, ctx.t(interaction.locale), interaction.locale)],
     flags: MessageFlags.Ephemeral,

@@ -18,14 +18,14 @@ export async function handleButton(interaction: ButtonInteraction, ctx: BotConte
     await interaction.update({ ...renderCoverage(ctx.engine.sources(), action.page, m), allowedMentions: NO_MENTIONS });
     return;
   }
-  const logged = ctx.store.getQuestion(action.questionId);
+  const logged = await ctx.store.getQuestion(action.questionId);
   if (!logged) {
     await interaction.reply(ephemeral(m.expiredAnswer));
     return;
   }
   switch (action.kind) {
     case 'vote': {
-      ctx.store.recordFeedback(logged.id, interaction.user.id, action.vote);
+      await ctx.store.recordFeedback(logged.id, interaction.user.id, action.vote);
       await interaction.reply(ephemeral(m.feedbackThanks));
       return;
     }
@@ -35,7 +35,7 @@ export async function handleButton(interaction: ButtonInteraction, ctx: BotConte
       return;
     }
     case 'more': {
-      const admission = admit(ctx, interaction.user.id, interaction.locale);
+      const admission = await admit(ctx, interaction.user.id, interaction.locale);
       if (!admission.ok) {
         await interaction.reply(ephemeral(admission.reason));
         return;

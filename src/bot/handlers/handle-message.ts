@@ -15,13 +15,13 @@ export async function handleMessage(message: Message, ctx: BotContext): Promise<
   const me = message.client.user.id;
   const channel = message.channel;
 
-  const threadQuestion = channel.isThread() ? ctx.store.threadQuestion(channel.id) : undefined;
+  const threadQuestion = channel.isThread() ? await ctx.store.threadQuestion(channel.id) : undefined;
   const addressed = message.mentions.users.has(me) || message.mentions.repliedUser?.id === me;
   if (threadQuestion === undefined && !addressed) return;
 
   // Threads follow their parent channel's setting, so denying a channel also silences its threads.
   const settingChannel = channel.isThread() ? channel.parentId : channel.id;
-  if (!settingChannel || !ctx.store.isChannelAllowed(message.guildId, settingChannel)) {
+  if (!settingChannel || !(await ctx.store.isChannelAllowed(message.guildId, settingChannel))) {
     ctx.logger.debug({ channelId: channel.id }, 'mention in a channel that is not allowed');
     return;
   }
@@ -33,8 +33,8 @@ export async function handleMessage(message: Message, ctx: BotContext): Promise<
     await message.reply({ content: m.emptyMention, allowedMentions: NO_MENTIONS });
     return;
   }
-  // Decided synchronously; the first call to Discord is the refusal or the typing indicator.
-  const admission = admit(ctx, message.author.id, locale);
+  // Decided before anything is sent; the first call to Discord is the refusal or the typing indicator.
+  const admission = await admit(ctx, message.author.id, locale);
   if (!admission.ok) {
     await message.reply({ content: admission.reason, allowedMentions: NO_MENTIONS });
     return;
@@ -70,7 +70,7 @@ export async function handleMessage(message: Message, ctx: BotContext): Promise<
       via,
       locale,
     });
-    if (target.isThread()) ctx.store.rememberThread(target.id, message.guildId, question);
+    if (target.isThread()) await ctx.store.rememberThread(target.id, message.guildId, question);
     await target.send({ ...reply, allowedMentions: NO_MENTIONS });
   } catch (error) {
     const content = describeError(error, ctx, locale, { message: message.id });
