@@ -20,6 +20,7 @@ const engineSchema = z.object({
   MODEL_DIR: optionalPath,
   MODEL_CACHE_DIR: optionalPath,
   EMBED_RUNTIME: z.enum(EMBED_RUNTIMES).default('xenova'),
+  EMBED_WORKERS: z.coerce.number().int().min(1).max(16).optional(),
   SEARCH_MODE: z.enum(['hybrid', 'lexical', 'dense']).default('hybrid'),
   ANSWER_PASSAGES: z.coerce.number().int().min(1).max(20).default(3),
 });
@@ -48,6 +49,7 @@ export function loadEngineConfig(env: NodeJS.ProcessEnv = process.env): Readonly
     modelDir: e.MODEL_DIR ? resolve(e.MODEL_DIR) : null,
     cacheDir: e.MODEL_CACHE_DIR ? resolve(e.MODEL_CACHE_DIR) : null,
     embedRuntime: e.EMBED_RUNTIME,
+    ...(e.EMBED_WORKERS ? { embedWorkers: e.EMBED_WORKERS } : {}),
     mode: e.SEARCH_MODE,
     k: e.ANSWER_PASSAGES,
   });

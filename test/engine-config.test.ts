@@ -16,3 +16,12 @@ describe('engine configuration: EMBED_RUNTIME', () => {
     expect(() => loadEngineConfig({ EMBED_RUNTIME: 'onnx' })).toThrow(/^Invalid configuration: EMBED_RUNTIME: .*"xenova"\|"huggingface"/);
   });
 });
+
+describe('engine configuration: EMBED_WORKERS', () => {
+  it('leaves the thread count to the machine unless set, and refuses a count that is not a small positive number', () => {
+    expect(loadEngineConfig({}).embedWorkers).toBeUndefined();
+    expect(loadEngineConfig({ EMBED_WORKERS: '2' }).embedWorkers).toBe(2);
+    expect(() => loadEngineConfig({ EMBED_WORKERS: '0' })).toThrow(/^Invalid configuration: EMBED_WORKERS: /);
+    expect(() => loadEngineConfig({ EMBED_WORKERS: 'many' })).toThrow(/^Invalid configuration: EMBED_WORKERS: /);
+  });
+});

@@ -43,6 +43,7 @@ export async function createEngine(config: EngineConfig, hooks: EngineHooks = {}
         modelDir: config.modelDir,
         cacheDir: config.cacheDir,
         runtime: config.embedRuntime,
+        workers: config.embedWorkers,
         onDownloadProgress: hooks.onDownloadProgress,
       });
       embedderPromise = loading;

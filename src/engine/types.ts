@@ -124,6 +124,8 @@ export interface EngineConfig {
   cacheDir: string | null;
   /** transformers.js package running the model: @xenova/transformers 2 (default) or @huggingface/transformers 3. */
   embedRuntime?: 'xenova' | 'huggingface';
+  /** Worker threads holding the model; default one per two cores, at most four. */
+  embedWorkers?: number;
   /** Default search mode. `lexical` needs no model. */
   mode: SearchMode;
   /** Default number of passages per answer. */
