@@ -1,14 +1,14 @@
 import { spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CLI_ENTRY } from './helpers/build.js';
 import { makeScratch, type Scratch } from './helpers/coverage.js';
 import { TINY_MODEL_DIR, TINY_MODEL_ID } from './helpers/tiny-model.js';
 
-const ROOT = resolve(import.meta.dirname, '..');
 let scratch: Scratch;
 
-/** Runs the CLI as a user does (`npm run …` runs the same tsx entry). */
+/** Runs the CLI as a user does (`npm run …` runs the same compiled entry, built by the global setup). */
 function cli(args: string[], input?: string) {
   const env = {
     ...process.env,
@@ -18,7 +18,7 @@ function cli(args: string[], input?: string) {
     MODEL_DIR: TINY_MODEL_DIR,
     SEARCH_MODE: 'hybrid',
   };
-  const r = spawnSync(join(ROOT, 'node_modules/.bin/tsx'), [join(ROOT, 'src/cli/main.ts'), ...args], { cwd: scratch.root, env, input, encoding: 'utf8' });
+  const r = spawnSync(process.execPath, [CLI_ENTRY, ...args], { cwd: scratch.root, env, input, encoding: 'utf8' });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
@@ -97,7 +97,7 @@ describe('npm run ask', () => {
   });
 
   it('names the variable of a bad setting', () => {
-    const r = spawnSync(join(ROOT, 'node_modules/.bin/tsx'), [join(ROOT, 'src/cli/main.ts'), 'ask', 'Stargate'], {
+    const r = spawnSync(process.execPath, [CLI_ENTRY, 'ask', 'Stargate'], {
       cwd: scratch.root,
       env: { ...process.env, SEARCH_MODE: 'psychic' },
       encoding: 'utf8',
