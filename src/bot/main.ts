@@ -1,3 +1,4 @@
+import { fileURLToPath } from 'node:url';
 import { config as loadDotenv } from 'dotenv';
 import { ConfigError, loadEngineConfig } from '../config.js';
 import { createEngine } from '../engine/engine.js';
@@ -10,6 +11,8 @@ import { translate } from './i18n/index.js';
 import { createAnswerQueue } from './limits/answer-queue.js';
 import { createRateLimiter } from './limits/rate-limiter.js';
 import { createLogger } from './logger.js';
+import { runShardManager } from './sharding/run-shards.js';
+import { runningShards, shardPlan, type ShardPlan } from './sharding/shard-config.js';
 import { openStore } from './store/store.js';
 
 /** `npm start`: configuration, engine, database, then the Discord connection; clean stop on SIGINT/SIGTERM. */
@@ -22,15 +25,27 @@ function fail(message: string): never {
 loadDotenv({ quiet: true });
 let botConfig: ReturnType<typeof loadBotConfig>;
 let engineConfig: ReturnType<typeof loadEngineConfig>;
+let plan: ShardPlan | null;
 try {
   botConfig = loadBotConfig(process.env);
   engineConfig = loadEngineConfig(process.env);
+  plan = shardPlan(process.env);
 } catch (error) {
   if (error instanceof ConfigError) fail(error.message);
   throw error;
 }
 
-const logger = createLogger(botConfig.logLevel);
+// A shard process's every log line says which shard it is.
+const shards = runningShards(process.env);
+const logger = shards ? createLogger(botConfig.logLevel).child({ shard: shards.length === 1 ? shards[0] : shards }) : createLogger(botConfig.logLevel);
+
+// SHARD_COUNT: this process only manages shard processes, each running this same file.
+if (plan) {
+  process.exit(
+    await runShardManager({ plan, token: botConfig.token, apiUrl: botConfig.apiUrl, file: fileURLToPath(import.meta.url), execArgv: process.execArgv, logger }),
+  );
+}
+
 let engine: Awaited<ReturnType<typeof createEngine>>;
 try {
   engine = await createEngine(engineConfig, {

@@ -3,13 +3,15 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { snowflake } from './snowflake.js';
-import { createWorld, guildCreatePayload, readyPayload, type World } from './world.js';
+import { createWorld, guildCreatePayload, guildsOnShard, readyPayload, shardOfGuild, type World } from './world.js';
 
 /**
  * A fake Discord on 127.0.0.1: the REST routes a discord.js 14 bot uses (API v10) and a JSON gateway.
  * Every REST request is recorded; gateway events are dispatched by the test.
  * It behaves like Discord where the bot could get it wrong: a second acknowledgement of an interaction
  * fails, editing a response that was never acknowledged fails, and wrong tokens get 401.
+ * Sharded bots work as on Discord: each gateway connection says in its IDENTIFY which shard it is
+ * ([id, count]) and gets only the events of its guilds, `(guild_id >> 22) % count === id`.
  */
 
 export interface RecordedRequest {
@@ -41,6 +43,8 @@ export interface FakeDiscordOptions {
   /** Token the bot must present (`Authorization: Bot <token>`). */
   token?: string;
   world?: World;
+  /** Shard count `/gateway/bot` recommends (what SHARD_COUNT=auto gets). */
+  recommendedShards?: number;
 }
 
 export interface FakeDiscord {
@@ -56,6 +60,8 @@ export interface FakeDiscord {
   messages: Map<string, Record<string, any>>;
   /** Resolves once a client identified and got READY + GUILD_CREATE. */
   ready(timeoutMs?: number): Promise<void>;
+  /** Resolves once a connection identified as shard `id` got READY + its GUILD_CREATEs; gives its shard count. */
+  shardReady(id: number, timeoutMs?: number): Promise<number>;
   dispatch(event: string, data: unknown): void;
   /** Dispatches INTERACTION_CREATE and remembers the interaction so callbacks can be checked. */
   interact(payload: Record<string, any>): Record<string, any>;
@@ -105,6 +111,10 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
   const requestWaiters = new Set<{ predicate: (r: RecordedRequest) => boolean; resolve: (r: RecordedRequest) => void }>();
   let readyResolvers: (() => void)[] = [];
   let isReady = false;
+  /** The [id, count] each gateway connection identified with. */
+  const shardOf = new Map<WebSocket, [number, number]>();
+  const readyShards = new Map<number, number>();
+  const shardWaiters = new Set<() => void>();
   let seq = 0;
 
   const http = createServer((req, res) => void handle(req, res));
@@ -122,9 +132,16 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
     ws.send(JSON.stringify(frame));
   }
 
-  function dispatch(event: string, data: unknown): void {
+  /** Sends an event to every connection, or, for a guild's event, to the shard that guild is on. */
+  function dispatch(event: string, data: unknown, only?: WebSocket): void {
     seq += 1;
-    for (const ws of sockets) send(ws, { op: 0, s: seq, t: event, d: data });
+    const d = data as Record<string, unknown> | null;
+    const guildId = (event === 'GUILD_CREATE' ? d?.id : d?.guild_id) as string | undefined;
+    for (const ws of only ? [only] : sockets) {
+      const shard = shardOf.get(ws);
+      if (guildId && shard && shardOfGuild(guildId, shard[1]) !== shard[0]) continue;
+      send(ws, { op: 0, s: seq, t: event, d: data });
+    }
   }
 
   function onGateway(ws: WebSocket, req: IncomingMessage): void {
@@ -135,7 +152,10 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
       return;
     }
     sockets.add(ws);
-    ws.on('close', () => sockets.delete(ws));
+    ws.on('close', () => {
+      sockets.delete(ws);
+      shardOf.delete(ws);
+    });
     send(ws, { op: 10, d: { heartbeat_interval: 41_250 }, s: null, t: null });
     ws.on('message', (raw) => {
       const frame = JSON.parse(raw.toString()) as GatewayFrame;
@@ -146,12 +166,15 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
           ws.close(4004, 'Authentication failed.');
           return;
         }
+        const shard: [number, number] = Array.isArray(frame.d?.shard) ? [frame.d.shard[0], frame.d.shard[1]] : [0, 1];
+        shardOf.set(ws, shard);
         seq += 1;
-        send(ws, { op: 0, s: seq, t: 'READY', d: readyPayload(world, snowflake(), gatewayUrl) });
+        send(ws, { op: 0, s: seq, t: 'READY', d: readyPayload(world, snowflake(), gatewayUrl, shard) });
         setTimeout(() => {
-          dispatch('GUILD_CREATE', guildCreatePayload(world));
+          for (const guildId of guildsOnShard(world, shard)) dispatch('GUILD_CREATE', guildCreatePayload(world, guildId), ws);
           isReady = true;
-          for (const r of readyResolvers) r();
+          readyShards.set(shard[0], shard[1]);
+          for (const r of [...readyResolvers, ...shardWaiters]) r();
           readyResolvers = [];
         }, 10);
       } else if (frame.op === 6) {
@@ -201,7 +224,7 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
     const thread = {
       id: fromMessage ?? snowflake(),
       type: 11,
-      guild_id: world.guildId,
+      guild_id: parent.guild_id ?? world.guildId,
       parent_id: parentId,
       owner_id: world.bot.id,
       name: body?.name ?? 'thread',
@@ -239,7 +262,7 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
         status: 200,
         json: {
           url: gatewayUrl,
-          shards: 1,
+          shards: options.recommendedShards ?? 1,
           session_start_limit: { total: 1000, remaining: 999, reset_after: 14_400_000, max_concurrency: 1 },
         },
       }),
@@ -478,7 +501,23 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
         });
       });
     },
-    dispatch,
+    shardReady(id, timeoutMs = 60_000) {
+      return new Promise((resolve, reject) => {
+        const check = () => {
+          if (!readyShards.has(id)) return;
+          shardWaiters.delete(check);
+          clearTimeout(timer);
+          resolve(readyShards.get(id)!);
+        };
+        const timer = setTimeout(() => {
+          shardWaiters.delete(check);
+          reject(new Error(`fake Discord: shard ${id} did not get READY within ${timeoutMs} ms`));
+        }, timeoutMs);
+        shardWaiters.add(check);
+        check();
+      });
+    },
+    dispatch: (event, data) => dispatch(event, data),
     interact(payload) {
       interactions.set(payload.id, { payload, receivedAt: Date.now(), acknowledged: false, original: null });
       dispatch('INTERACTION_CREATE', payload);

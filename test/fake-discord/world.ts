@@ -1,7 +1,7 @@
 import { snowflake } from './snowflake.js';
 
 /**
- * The small Discord world the fake serves: one guild, a few channels, a bot, a moderator and a member.
+ * The small Discord world the fake serves: one guild (more with `addGuild`), a few channels, a bot, a moderator and a member.
  * Payload shapes follow Discord API v10 as discord.js 14 reads them.
  */
 
@@ -47,6 +47,34 @@ export interface World {
   permissions: { member: string; moderator: string };
   /** Channels by id, including threads the bot creates. */
   channels: Map<string, Record<string, unknown>>;
+  /** Every guild the bot is in: `guildId` first, then those added by `addGuild`. */
+  guildIds: string[];
+}
+
+/** The shard a guild's events go to: `(guild_id >> 22) % shard_count`, as Discord routes them. */
+export function shardOfGuild(guildId: string, shardCount: number): number {
+  return Number((BigInt(guildId) >> 22n) % BigInt(shardCount));
+}
+
+/**
+ * Adds a guild (with a #general channel) to the world; `onShard: [id, count]` picks its id so its
+ * events go to that shard.
+ */
+export function addGuild(world: World, options: { onShard?: [number, number] } = {}): { guildId: string; generalChannelId: string } {
+  let at = Date.now();
+  let guildId = snowflake(at);
+  const [shard, count] = options.onShard ?? [0, 1];
+  // The shard is decided by the timestamp part of the id: step it back a millisecond until it fits.
+  while (shardOfGuild(guildId, count) !== shard || world.guildIds.includes(guildId)) guildId = snowflake(--at);
+  const generalChannelId = snowflake();
+  world.guildIds.push(guildId);
+  world.channels.set(generalChannelId, { ...textChannel(world, generalChannelId, 'general', 0), guild_id: guildId });
+  return { guildId, generalChannelId };
+}
+
+/** The guild a channel (or thread) belongs to; the world's first guild for unknown channels. */
+export function guildOfChannel(world: World, channelId: string): string {
+  return (world.channels.get(channelId)?.guild_id as string | undefined) ?? world.guildId;
 }
 
 /** A new member (or bot) with a fresh id. */
@@ -76,6 +104,7 @@ export function createWorld(): World {
       moderator: (MEMBER_PERMISSIONS | PERMISSIONS.manageGuild).toString(),
     },
     channels: new Map(),
+    guildIds: [guildId],
   };
   world.channels.set(world.generalChannelId, textChannel(world, world.generalChannelId, 'general', 0));
   world.channels.set(world.otherChannelId, textChannel(world, world.otherChannelId, 'hors-sujet', 1));
@@ -114,23 +143,29 @@ export function guildMember(world: World, u: FakeUser, permissions?: string): Re
   };
 }
 
-export function readyPayload(world: World, sessionId: string, resumeUrl: string): Record<string, unknown> {
+/** READY for a connection identified as `shard` ([id, count]): only that shard's guilds. */
+export function readyPayload(world: World, sessionId: string, resumeUrl: string, shard: [number, number] = [0, 1]): Record<string, unknown> {
   return {
     v: 10,
     user: { ...world.bot, verified: true, mfa_enabled: false, flags: 0 },
-    guilds: [{ id: world.guildId, unavailable: true }],
+    guilds: guildsOnShard(world, shard).map((id) => ({ id, unavailable: true })),
     session_id: sessionId,
     resume_gateway_url: resumeUrl,
-    shard: [0, 1],
+    shard,
     application: { id: world.applicationId, flags: 0 },
   };
 }
 
-export function guildCreatePayload(world: World): Record<string, unknown> {
-  const channels = [...world.channels.values()].filter((c) => c.type === 0);
-  const threads = [...world.channels.values()].filter((c) => c.type === 11);
+export function guildsOnShard(world: World, [shard, count]: [number, number]): string[] {
+  return world.guildIds.filter((id) => shardOfGuild(id, count) === shard);
+}
+
+export function guildCreatePayload(world: World, guildId: string = world.guildId): Record<string, unknown> {
+  const inGuild = [...world.channels.values()].filter((c) => (c.guild_id ?? world.guildId) === guildId);
+  const channels = inGuild.filter((c) => c.type === 0);
+  const threads = inGuild.filter((c) => c.type === 11);
   return {
-    id: world.guildId,
+    id: guildId,
     name: 'Rédaction',
     icon: null,
     splash: null,
@@ -143,7 +178,7 @@ export function guildCreatePayload(world: World): Record<string, unknown> {
     explicit_content_filter: 0,
     roles: [
       {
-        id: world.guildId,
+        id: guildId,
         name: '@everyone',
         color: 0,
         hoist: false,
@@ -203,14 +238,15 @@ function interactionBase(world: World, type: number, o: InteractionOptions): Rec
   const permissions = o.permissions ?? (u.id === world.moderator.id ? world.permissions.moderator : world.permissions.member);
   const channelId = o.channelId ?? world.generalChannelId;
   const channel = world.channels.get(channelId) ?? { id: channelId, type: 0 };
+  const guildId = guildOfChannel(world, channelId);
   return {
     id: snowflake(),
     application_id: world.applicationId,
     type,
     token: `tok-${snowflake()}-${Math.random().toString(36).slice(2)}`,
     version: 1,
-    guild_id: world.guildId,
-    guild: { id: world.guildId, locale: 'fr', features: [] },
+    guild_id: guildId,
+    guild: { id: guildId, locale: 'fr', features: [] },
     guild_locale: 'fr',
     channel_id: channelId,
     channel,
@@ -218,7 +254,7 @@ function interactionBase(world: World, type: number, o: InteractionOptions): Rec
     app_permissions: world.permissions.moderator,
     locale: o.locale ?? 'fr',
     entitlements: [],
-    authorizing_integration_owners: { '0': world.guildId },
+    authorizing_integration_owners: { '0': guildId },
     context: 0,
     attachment_size_limit: 10_485_760,
   };
@@ -248,7 +284,7 @@ export function commandInteraction(
   const resolved = channels || attachments ? { ...channels, ...attachments } : undefined;
   return {
     ...interactionBase(world, 2, o),
-    data: { id: snowflake(), name, type: 1, options, guild_id: world.guildId, ...(resolved ? { resolved } : {}) },
+    data: { id: snowflake(), name, type: 1, options, guild_id: guildOfChannel(world, o.channelId ?? world.generalChannelId), ...(resolved ? { resolved } : {}) },
   };
 }
 
@@ -264,7 +300,7 @@ export function autocompleteInteraction(
 ): Record<string, unknown> {
   return {
     ...interactionBase(world, 4, o),
-    data: { id: snowflake(), name, type: 1, options, guild_id: world.guildId },
+    data: { id: snowflake(), name, type: 1, options, guild_id: guildOfChannel(world, o.channelId ?? world.generalChannelId) },
   };
 }
 
@@ -302,7 +338,7 @@ export function userMessage(world: World, content: string, o: MessageOptions = {
     id: snowflake(),
     type: reply ? 19 : 0,
     channel_id: channelId,
-    guild_id: world.guildId,
+    guild_id: guildOfChannel(world, channelId),
     author,
     member: guildMember(world, author),
     content,
@@ -319,7 +355,7 @@ export function userMessage(world: World, content: string, o: MessageOptions = {
     components: [],
     ...(reply
       ? {
-          message_reference: { type: 0, message_id: reply.id, channel_id: reply.channel_id, guild_id: world.guildId },
+          message_reference: { type: 0, message_id: reply.id, channel_id: reply.channel_id, guild_id: guildOfChannel(world, channelId) },
           referenced_message: reply,
         }
       : {}),
