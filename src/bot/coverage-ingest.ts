@@ -4,6 +4,8 @@ import type { Logger } from './logger.js';
 
 export interface CoverageIngestOptions {
   corpusDir: string;
+  /** Named in the log when a write there fails. */
+  indexDir?: string;
   /** TESTS ONLY: hosts exempt from the address policy (`INGEST_ALLOW_HOSTS`). */
   allowHosts: readonly string[];
   logger: Logger;
@@ -15,12 +17,13 @@ export interface CoverageIngestOptions {
  *
  * @example createCoverageIngest(engine, { corpusDir: 'corpus', allowHosts: [], logger })
  */
-export function createCoverageIngest(engine: Pick<Engine, 'reindex'>, options: CoverageIngestOptions): IngestService {
+export function createCoverageIngest(engine: Pick<Engine, 'reindex' | 'source'>, options: CoverageIngestOptions): IngestService {
   if (options.allowHosts.length > 0) {
     options.logger.warn({ allowHosts: options.allowHosts }, 'INGEST_ALLOW_HOSTS is set: /ingest may fetch these internal hosts (tests only)');
   }
   return createIngestService(engine, {
     corpusDir: options.corpusDir,
+    indexDir: options.indexDir,
     fetch: { allowHosts: options.allowHosts },
     onChange: (change) => options.logger.info({ ...change }, 'coverage changed'),
   });

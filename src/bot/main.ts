@@ -3,6 +3,7 @@ import { config as loadDotenv } from 'dotenv';
 import { ConfigError, loadEngineConfig } from '../config.js';
 import { createEngine } from '../engine/engine.js';
 import { EngineError } from '../engine/errors.js';
+import { engineFolders, toStorageError } from '../engine/fs/storage-error.js';
 import { createBot } from './client.js';
 import { loadBotConfig } from './config.js';
 import type { BotContext } from './context.js';
@@ -59,6 +60,9 @@ try {
   if (warning) logger.warn({ warning }, 'model unavailable');
 } catch (error) {
   if (error instanceof EngineError) fail(error.message);
+  // A full disk, a read-only or forbidden folder: one line naming it and the fix.
+  const storage = toStorageError(error, engineFolders(engineConfig));
+  if (storage) fail(storage.message);
   throw error;
 }
 
@@ -71,7 +75,7 @@ try {
 }
 const ctx: BotContext = {
   engine,
-  ingest: createCoverageIngest(engine, { corpusDir: engineConfig.corpusDir, allowHosts: botConfig.ingestAllowHosts, logger }),
+  ingest: createCoverageIngest(engine, { corpusDir: engineConfig.corpusDir, indexDir: engineConfig.indexDir, allowHosts: botConfig.ingestAllowHosts, logger }),
   store,
   config: botConfig,
   t: translate,

@@ -10,6 +10,7 @@ import { runIngest, type IngestCliContext } from './commands/ingest.js';
 import { runRemove } from './commands/remove.js';
 import { isIngestError } from '../engine/ingest/ingest-error.js';
 import { CliError } from './cli-error.js';
+import { engineFolders, toStorageError, type KnownFolder } from '../engine/fs/storage-error.js';
 import { createDownloadProgress, createIndexProgress } from './progress.js';
 
 type Context = EvalContext & IngestCliContext;
@@ -40,9 +41,11 @@ export async function runMain(argv: string[], io: { stdout: CliContext['stdout']
     return 2;
   }
   let engine: Engine | null = null;
+  let folders: KnownFolder[] = [];
   const download = createDownloadProgress();
   try {
     const config = loadEngineConfig(io.env ?? process.env);
+    folders = engineFolders(config);
     const index = createIndexProgress();
     const ctx: Context = {
       config,
@@ -57,6 +60,12 @@ export async function runMain(argv: string[], io: { stdout: CliContext['stdout']
     if (err instanceof CliError || err instanceof EngineError || err instanceof ConfigError || isIngestError(err)) {
       io.stderr.write(`${err.message}\n`);
       return err instanceof CliError ? err.exitCode : 1;
+    }
+    // A full disk, a read-only or forbidden folder: one line naming the folder and the fix.
+    const storage = toStorageError(err, folders);
+    if (storage) {
+      io.stderr.write(`${storage.message}\n`);
+      return 1;
     }
     if (err instanceof Error && err.name === 'TypeError' && /Unknown option|Option .* argument/.test(err.message)) {
       io.stderr.write(`${err.message}\n`);

@@ -3,10 +3,12 @@ import type { IndexProgress } from '../engine/types.js';
 
 /** Progress bars on stderr (stdout stays clean for --json); silent when stderr is not a terminal. */
 export function createIndexProgress(stream: NodeJS.WriteStream = process.stderr): { update: (p: IndexProgress) => void; stop: () => void } {
+  const waiting = waitNotice(stream);
   if (!stream.isTTY) {
     let announced = false;
     return {
       update: (p) => {
+        waiting(p);
         if (p.phase === 'embed' && !announced && p.total > 0) {
           stream.write(`Embedding ${p.total} passages…\n`);
           announced = true;
@@ -22,6 +24,7 @@ export function createIndexProgress(stream: NodeJS.WriteStream = process.stderr)
   let started = false;
   return {
     update: (p) => {
+      waiting(p);
       if (p.phase !== 'embed' || p.total === 0) return;
       if (!started) {
         bar.start(p.total, 0, { phase: 'embed' });
@@ -32,6 +35,17 @@ export function createIndexProgress(stream: NodeJS.WriteStream = process.stderr)
     stop: () => {
       if (started) bar.stop();
     },
+  };
+}
+
+/** One line each time the index update queues behind another process (terminal or not). */
+function waitNotice(stream: NodeJS.WritableStream): (p: IndexProgress) => void {
+  let last: number | undefined | null = null;
+  return (p) => {
+    if (p.phase !== 'wait' || p.holderPid === last) return;
+    last = p.holderPid;
+    const who = p.holderPid === undefined ? 'another process' : `process ${p.holderPid}`;
+    stream.write(`Queued: ${who} is updating the index; this one goes on when it is done…\n`);
   };
 }
 

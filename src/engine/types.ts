@@ -106,9 +106,11 @@ export interface IndexReport {
 }
 
 export interface IndexProgress {
-  phase: 'load' | 'embed' | 'write';
+  /** `wait`: queued behind another process updating the index (`holderPid`); it goes on once that one is done. */
+  phase: 'load' | 'embed' | 'write' | 'wait';
   done: number;
   total: number;
+  holderPid?: number;
 }
 
 export interface EngineConfig {

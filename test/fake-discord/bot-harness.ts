@@ -69,7 +69,7 @@ export async function startBotHarness(options: HarnessOptions = {}): Promise<Bot
   const logger = createLogger(config.logLevel, sink);
   const ctx: BotContext = {
     engine,
-    ingest: createCoverageIngest(engine, { corpusDir: engineConfig.corpusDir, allowHosts: config.ingestAllowHosts, logger }),
+    ingest: createCoverageIngest(engine, { corpusDir: engineConfig.corpusDir, indexDir: engineConfig.indexDir, allowHosts: config.ingestAllowHosts, logger }),
     store,
     config,
     t: translate,

@@ -5,6 +5,8 @@ import { moderatorCommand } from './moderator-command.js';
 import { downloadAttachment } from '../download-attachment.js';
 import { localized } from '../i18n/index.js';
 import { renderIngestResult } from '../render/coverage-change.js';
+import { renderStorageProblem } from '../render/storage-problem.js';
+import { StorageError } from '../../engine/fs/storage-error.js';
 import { ephemeral, NO_MENTIONS } from '../reply.js';
 import { coverageActor } from './coverage-actor.js';
 
@@ -44,18 +46,42 @@ export async function execute(interaction: ChatInputCommandInteraction, ctx: Bot
   }
   await interaction.deferReply({ flags: MessageFlags.Ephemeral });
   const actor = coverageActor(interaction, ctx);
+  // Edits go out one after the other, so a late "queued" note never overwrites the result.
+  let edits: Promise<unknown> = Promise.resolve();
+  const edit = (content: string) => {
+    edits = edits.then(() => interaction.editReply({ content, allowedMentions: NO_MENTIONS })).catch(() => undefined);
+    return edits;
+  };
+  let queued = false;
   try {
     const input: IngestInput = file
       ? { file: await downloadAttachment(file, ctx.config.ingestAllowHosts) }
       : { url: url! };
-    const result = await ctx.ingest.ingest(input, { actor });
+    const result = await ctx.ingest.ingest(input, {
+      actor,
+      onProgress: (p) => {
+        // Behind another process's index update (a CLI ingest, a long rebuild): say so meanwhile.
+        if (p.step === 'index' && p.progress.phase === 'wait' && !queued) {
+          queued = true;
+          void edit(m.ingestQueued);
+        }
+      },
+    });
     if (result.status === 'duplicate') {
       ctx.logger.info({ actor, id: result.id, matchedBy: result.matchedBy }, 'ingest: already in the coverage');
     }
-    await interaction.editReply({ content: renderIngestResult(result, m), allowedMentions: NO_MENTIONS });
+    if (result.indexError) {
+      ctx.logger.error({ actor, id: result.id, reason: result.indexError.message }, 'ingest: article added, index update failed');
+    }
+    await edit(renderIngestResult(result, m));
   } catch (error) {
+    if (error instanceof StorageError) {
+      ctx.logger.error({ actor, code: error.code, reason: error.message }, 'ingest failed: storage');
+      await edit(m.ingestRefused(renderStorageProblem(error, m)));
+      return;
+    }
     if (!isIngestError(error)) throw error;
     ctx.logger.warn({ actor, code: error.code, reason: error.message, file: file?.name }, 'ingest refused');
-    await interaction.editReply({ content: m.ingestRefused(error.message), allowedMentions: NO_MENTIONS });
+    await edit(m.ingestRefused(error.message));
   }
 }

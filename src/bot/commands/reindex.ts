@@ -2,6 +2,8 @@ import { MessageFlags, type ChatInputCommandInteraction } from 'discord.js';
 import type { BotContext } from '../context.js';
 import { moderatorCommand } from './moderator-command.js';
 import { ephemeral, NO_MENTIONS } from '../reply.js';
+import { renderStorageProblem } from '../render/storage-problem.js';
+import { StorageError } from '../../engine/fs/storage-error.js';
 
 export const moderatorOnly = true;
 
@@ -19,7 +21,15 @@ export async function execute(interaction: ChatInputCommandInteraction, ctx: Bot
   ctx.state.reindexing = true;
   try {
     await interaction.deferReply({ flags: MessageFlags.Ephemeral });
-    const report = await ctx.engine.reindex();
+    let report;
+    try {
+      report = await ctx.ingest.reindex();
+    } catch (error) {
+      if (!(error instanceof StorageError)) throw error;
+      ctx.logger.error({ code: error.code, reason: error.message }, 'reindex failed: storage');
+      await interaction.editReply({ content: m.reindexFailed(renderStorageProblem(error, m)), allowedMentions: NO_MENTIONS });
+      return;
+    }
     ctx.logger.info({ articles: report.articles, chunks: report.chunks, embedded: report.embedded.length, removed: report.removed.length }, 'reindexed');
     const lines = [m.reindexDone(report.articles, report.chunks, report.embedded.length, report.removed.length, report.skipped.length)];
     if (report.warning) lines.push(`-# ⚠️ ${report.warning}`);

@@ -7,6 +7,8 @@ import { isIngestError } from '../../engine/ingest/index.js';
 import type { BotContext } from '../context.js';
 import { moderatorCommand } from './moderator-command.js';
 import { renderRemoval } from '../render/coverage-change.js';
+import { renderStorageProblem } from '../render/storage-problem.js';
+import { StorageError } from '../../engine/fs/storage-error.js';
 import { NO_MENTIONS } from '../reply.js';
 import { coverageActor } from './coverage-actor.js';
 import { articleOption, autocomplete as autocompleteTitles, matchSources } from './source.js';
@@ -37,6 +39,11 @@ export async function execute(interaction: ChatInputCommandInteraction, ctx: Bot
     const { source } = await ctx.ingest.remove(id, { actor });
     await interaction.editReply({ content: renderRemoval(source, m), allowedMentions: NO_MENTIONS });
   } catch (error) {
+    if (error instanceof StorageError) {
+      ctx.logger.error({ actor, code: error.code, reason: error.message }, 'remove failed: storage');
+      await interaction.editReply({ content: m.removeRefused(renderStorageProblem(error, m)), allowedMentions: NO_MENTIONS });
+      return;
+    }
     if (!isIngestError(error)) throw error;
     ctx.logger.warn({ actor, code: error.code, reason: error.message }, 'remove refused');
     await interaction.editReply({ content: m.removeRefused(error.message), allowedMentions: NO_MENTIONS });

@@ -1,4 +1,5 @@
 import type { QuestionProblem } from '../../engine/errors.js';
+import type { FolderRole, StorageErrorCode } from '../../engine/fs/storage-error.js';
 
 /** English UI strings; `fr.ts` must provide the same keys (checked by its type). */
 export const en = {
@@ -65,6 +66,24 @@ export const en = {
   articleIdLine: (id: string) => `id: \`${id}\``,
   removed: (title: string) => `Removed «${title}» from the coverage.`,
   removeRefused: (why: string) => `Not removed. (${why})`,
+  ingestQueued: 'Queued behind another change to the coverage; this one goes on as soon as it is done…',
+  ingestNotIndexed: (title: string, why: string) =>
+    `Added «${title}» to the coverage, but it is not searchable yet: ${why} The next ingest or /reindex will index it.`,
+  reindexFailed: (why: string) => `Index not updated. (${why})`,
+  folderRoles: {
+    corpus: 'the corpus folder',
+    index: 'the index folder',
+    data: 'the data folder',
+    other: 'one of the bot’s folders',
+  } satisfies Record<FolderRole, string>,
+  /** The bot's storage refused a write; moderators are told what the operator must do (no server paths). */
+  storageProblems: {
+    DISK_FULL: (folder: string) => `the disk holding ${folder} is full; the bot’s operator must free some space.`,
+    DISK_QUOTA: (folder: string) => `the disk quota for ${folder} is used up; the bot’s operator must free space or raise it.`,
+    READ_ONLY: (folder: string) => `${folder} is on a read-only file system; the bot’s operator must make it writable.`,
+    NO_PERMISSION: (folder: string) => `the bot may not write in ${folder}; its operator must give it write access.`,
+    IO_ERROR: (folder: string) => `the disk holding ${folder} reports read or write errors; the bot’s operator must check it.`,
+  } satisfies Record<StorageErrorCode, (folder: string) => string>,
 };
 
 export type Messages = typeof en;

@@ -63,4 +63,21 @@ export const fr: Messages = {
   articleIdLine: (id) => `identifiant : \`${id}\``,
   removed: (title) => `Retiré de la couverture : « ${title} ».`,
   removeRefused: (why) => `Article non retiré. (${why})`,
+  ingestQueued: 'En file d’attente derrière une autre modification de la couverture ; celle-ci reprend dès qu’elle est terminée…',
+  ingestNotIndexed: (title, why) =>
+    `Ajouté à la couverture : « ${title} », mais pas encore consultable : ${why} Le prochain ajout ou /reindexer l’indexera.`,
+  reindexFailed: (why) => `Index non mis à jour. (${why})`,
+  folderRoles: {
+    corpus: 'le dossier du corpus',
+    index: 'le dossier de l’index',
+    data: 'le dossier des données',
+    other: 'un dossier du bot',
+  },
+  storageProblems: {
+    DISK_FULL: (folder) => `le disque qui contient ${folder} est plein ; l’opérateur du bot doit libérer de la place.`,
+    DISK_QUOTA: (folder) => `le quota de disque pour ${folder} est épuisé ; l’opérateur du bot doit libérer de la place ou l’augmenter.`,
+    READ_ONLY: (folder) => `${folder} est sur un système de fichiers en lecture seule ; l’opérateur du bot doit le rendre accessible en écriture.`,
+    NO_PERMISSION: (folder) => `le bot n’a pas le droit d’écrire dans ${folder} ; son opérateur doit lui donner ce droit.`,
+    IO_ERROR: (folder) => `le disque qui contient ${folder} signale des erreurs de lecture ou d’écriture ; l’opérateur du bot doit le vérifier.`,
+  },
 };

@@ -1,7 +1,9 @@
 import type { LiveIngestResult } from '../../engine/ingest/index.js';
 import type { SourceMeta } from '../../engine/types.js';
 import type { Messages } from '../i18n/index.js';
+import { StorageError } from '../../engine/fs/storage-error.js';
 import { DISCORD_LIMITS } from './limits.js';
+import { renderStorageProblem } from './storage-problem.js';
 import { escapeMarkdown, truncateWords } from './text.js';
 
 /** Replies to /ingest and /remove. Pure. */
@@ -13,10 +15,11 @@ function shownTitle(title: string): string {
 }
 
 /** "Added «Title» — 14 passages." with the article id underneath (what /remove and /source take). */
-export function renderIngestResult(result: Pick<LiveIngestResult, 'id' | 'title' | 'status' | 'passages' | 'matchedBy'>, m: Messages): string {
+export function renderIngestResult(result: Pick<LiveIngestResult, 'id' | 'title' | 'status' | 'passages' | 'matchedBy' | 'indexError'>, m: Messages): string {
   const title = shownTitle(result.title);
-  const head =
-    result.status === 'added'
+  const head = result.indexError
+    ? m.ingestNotIndexed(title, result.indexError instanceof StorageError ? renderStorageProblem(result.indexError, m) : result.indexError.message)
+    : result.status === 'added'
       ? m.ingestAdded(title, result.passages)
       : result.status === 'updated'
         ? m.ingestUpdated(title, result.passages)

@@ -14,20 +14,27 @@ export function cliActor(): string {
 
 /**
  * Runs `change` for each target in turn (ingest or remove), with an index progress bar each:
- * prints the line it returns on stdout, or the refusal on stderr and goes on with the next.
- * Returns the exit code: 1 if any target was refused. Unexpected errors propagate.
+ * prints the line it returns on stdout (a `problem` line on stderr, counted as a failure), or the
+ * refusal on stderr, and goes on with the next. Returns the exit code: 1 if any target was
+ * refused or has a problem. Unexpected errors propagate.
  */
 export async function changeEach(
   targets: string[],
   io: { stdout: NodeJS.WritableStream; stderr: NodeJS.WritableStream },
-  change: (target: string, onIndexProgress: (p: IndexProgress) => void) => Promise<string>,
+  change: (target: string, onIndexProgress: (p: IndexProgress) => void) => Promise<string | { problem: string }>,
 ): Promise<number> {
   let failed = 0;
   for (const target of targets) {
     const progress = createIndexProgress(io.stderr as NodeJS.WriteStream);
     try {
-      io.stdout.write(`${await change(target, progress.update)}\n`);
+      const outcome = await change(target, progress.update);
+      if (typeof outcome === 'string') io.stdout.write(`${outcome}\n`);
+      else {
+        failed++;
+        io.stderr.write(`${outcome.problem}\n`);
+      }
     } catch (err) {
+      // Anything else (a folder refusing writes, a bug) stops the run; runMain says why.
       if (!isIngestError(err)) throw err;
       failed++;
       io.stderr.write(`${err.message}\n`);

@@ -30,7 +30,7 @@ export async function runIngest(argv: string[], ctx: IngestCliContext): Promise<
   const stderr = ctx.stderr ?? process.stderr;
   const tty = (stderr as NodeJS.WriteStream).isTTY === true;
   const engine = await ctx.engine();
-  const service = createIngestService(engine, { corpusDir: ctx.config.corpusDir, fetch: { allowHosts: allowHostsFromEnv(ctx.env ?? process.env) } });
+  const service = createIngestService(engine, { corpusDir: ctx.config.corpusDir, indexDir: ctx.config.indexDir, fetch: { allowHosts: allowHostsFromEnv(ctx.env ?? process.env) } });
   const actor = cliActor();
   return changeEach(positionals, { stdout: ctx.stdout, stderr }, async (target, onIndexProgress) => {
     const input = isUrl(target) ? { url: target } : { file: await readAttachment(target) };
@@ -41,6 +41,8 @@ export async function runIngest(argv: string[], ctx: IngestCliContext): Promise<
         else if (tty) stderr.write(`${STEP_LABELS[p.step]} ${target}…\n`);
       },
     });
+    // The article landed but the index update failed: say both, and fail the command.
+    if (result.indexError) return { problem: describeResult(result) };
     return describeResult(result);
   });
 }
@@ -51,6 +53,9 @@ const STEP_LABELS = { fetch: 'Fetching', extract: 'Extracting', write: 'Writing'
 export function describeResult(result: LiveIngestResult): string {
   const name = `«${result.title}» (${result.id})`;
   const passages = `${result.passages} passage${result.passages === 1 ? '' : 's'}`;
+  if (result.indexError) {
+    return `Added ${name} to the corpus, but not to the index yet: ${result.indexError.message} The next ingest or "npm run index" indexes it.`;
+  }
   if (result.status === 'added') return `Added ${name} — ${passages}.`;
   if (result.status === 'updated') return `Updated ${name} — ${passages}.`;
   return `Already in the coverage: ${name}, same ${result.matchedBy === 'url' ? 'address' : 'text'}; nothing added.`;

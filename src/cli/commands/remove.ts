@@ -14,7 +14,7 @@ export async function runRemove(argv: string[], ctx: IngestCliContext): Promise<
   }
   const stderr = ctx.stderr ?? process.stderr;
   const engine = await ctx.engine();
-  const service = createIngestService(engine, { corpusDir: ctx.config.corpusDir });
+  const service = createIngestService(engine, { corpusDir: ctx.config.corpusDir, indexDir: ctx.config.indexDir });
   const actor = cliActor();
   return changeEach(positionals, { stdout: ctx.stdout, stderr }, async (id, onIndexProgress) => {
     const { source } = await service.remove(id, {

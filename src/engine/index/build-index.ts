@@ -61,7 +61,11 @@ export async function buildIndex(options: BuildOptions): Promise<{ index: Stored
   // writer starts from the generation the previous one left, and none deletes another's work.
   await mkdir(options.indexDir, { recursive: true });
   try {
-    return await withFileLock(join(options.indexDir, WRITE_LOCK), () => buildUnlocked(options));
+    // Queued behind another writer for as long as it lives (its work can take minutes); a dead one is taken over.
+    return await withFileLock(join(options.indexDir, WRITE_LOCK), () => buildUnlocked(options), {
+      purpose: 'index',
+      onWait: (holder) => options.onProgress?.({ phase: 'wait', done: 0, total: 0, ...(holder ? { holderPid: holder.pid } : {}) }),
+    });
   } catch (err) {
     if (err instanceof LockBusyError) throw createError('INDEX_BUSY', options.indexDir);
     throw err;

@@ -1,6 +1,6 @@
 import { readdir, rm } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { isAlive, LockBusyError, withFileLock } from '../fs/file-lock.js';
+import { isAlive, LockBusyError, withFileLock, type FileLockOptions } from '../fs/file-lock.js';
 import { IngestError } from './ingest-error.js';
 
 /** Lock file name; a dot file, so the corpus loader never reads it as an article. */
@@ -8,15 +8,16 @@ export const LOCK_FILE = '.ingest.lock';
 
 /**
  * Runs `fn` while holding the corpus write lock: calls in this process queue up in order,
- * and other processes (CLI ingest next to a running bot) are kept out by an exclusive lock
- * file holding our pid. A lock left by a process that died (crash, kill) is taken over.
+ * and other processes (CLI ingest next to a running bot) are kept out by the lock file (see
+ * withFileLock). Hold it only for the duplicate check and the write, never for an index update:
+ * waiters wait as long as the holder lives, so what it covers must stay short.
  *
  * @example await withCorpusLock('corpus', async () => writeArticle(...))
- * @throws IngestError LOCKED when another live process holds the lock past `waitMs`
+ * @throws IngestError LOCKED when `waitMs` is set and a live holder keeps the lock past it
  */
-export async function withCorpusLock<T>(corpusDir: string, fn: () => Promise<T>, options: { waitMs?: number } = {}): Promise<T> {
+export async function withCorpusLock<T>(corpusDir: string, fn: () => Promise<T>, options: Pick<FileLockOptions, 'waitMs' | 'onWait'> = {}): Promise<T> {
   try {
-    return await withFileLock(join(resolve(corpusDir), LOCK_FILE), fn, options);
+    return await withFileLock(join(resolve(corpusDir), LOCK_FILE), fn, { ...options, purpose: 'corpus' });
   } catch (error) {
     if (error instanceof LockBusyError) throw new IngestError('LOCKED', 'Another ingest or removal is writing the corpus; try again in a moment.');
     throw error;

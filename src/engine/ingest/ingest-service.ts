@@ -3,17 +3,24 @@ import { join } from 'node:path';
 import { parseArticleFile } from '../corpus/article-file.js';
 import { findArticleText } from '../corpus/clean.js';
 import { chunkArticle } from '../text/chunk.js';
+import { EngineError } from '../errors.js';
+import { engineFolders, StorageError, toStorageError } from '../fs/storage-error.js';
 import type { Engine, IndexProgress, IndexReport, SourceMeta } from '../types.js';
-import { withCorpusLock } from './corpus-lock.js';
 import { ingest, removeArticle, type IngestInput, type IngestResult, type IngestStep } from './ingest.js';
 import type { FetchUrlOptions } from './fetch-url.js';
 
 export type LiveIngestProgress = { step: IngestStep } | { step: 'index'; progress: IndexProgress };
 
 export interface LiveIngestResult extends IngestResult {
-  /** Passages (chunks) the article has in the index now; 0 for a duplicate. */
+  /** Passages (chunks) the article has in the index now; 0 for a duplicate already indexed. */
   passages: number;
   report: IndexReport | null;
+  /**
+   * Set when the article landed in the corpus but the index update after it failed (a full
+   * disk, a read-only index folder…): the article is kept and the next ingest or `npm run index`
+   * indexes it. The error says why, in one line.
+   */
+  indexError?: Error;
 }
 
 /** One change to the coverage, for the audit log: who did what. */
@@ -28,6 +35,8 @@ export interface CoverageChange {
 
 export interface IngestServiceOptions {
   corpusDir: string;
+  /** The index folder, to name it when a write there fails (full disk, read-only…). */
+  indexDir?: string;
   fetch?: FetchUrlOptions;
   maxFileBytes?: number;
   /** Called after every change that landed (not for duplicates or refusals). */
@@ -37,52 +46,71 @@ export interface IngestServiceOptions {
 export interface IngestService {
   ingest(input: IngestInput, options?: { actor?: string; onProgress?: (p: LiveIngestProgress) => void }): Promise<LiveIngestResult>;
   remove(id: string, options?: { actor?: string; onProgress?: (p: LiveIngestProgress) => void }): Promise<{ source: SourceMeta; report: IndexReport }>;
+  /** Brings the index level with the corpus (files edited by hand, an ingest whose update failed). */
+  reindex(options?: { onProgress?: (p: LiveIngestProgress) => void }): Promise<IndexReport>;
 }
 
 /**
  * Ingest and removal against a live engine: change the corpus (locked, atomic), then let the
  * engine's incremental reindex embed only the new chunks, so the next `ask` sees them.
- * The reindex takes the corpus lock again after the write released it (fetching for the next
- * ingest can proceed meanwhile); since every change is followed by a reindex, the last one
- * always sees the final corpus.
+ * The corpus lock covers only the duplicate check and the write; the index update queues on
+ * the index's own lock behind any other writer (a bot, another CLI ingest) for as long as that
+ * one works, reported as an `index` step in the `wait` phase. Every reindex compares the whole
+ * corpus with the index, so it also indexes articles an earlier, failed update left out.
  *
  * @example const service = createIngestService(engine, { corpusDir: config.corpusDir });
  *   await service.ingest({ url }, { actor: 'mod#1234' }) // { id, title, status: 'added', passages: 14, … }
  */
-export function createIngestService(engine: Pick<Engine, 'reindex'>, options: IngestServiceOptions): IngestService {
+export function createIngestService(engine: Pick<Engine, 'reindex' | 'source'>, options: IngestServiceOptions): IngestService {
+  const folders = engineFolders(options);
+  // A refusal of the file system becomes one line naming the folder (StorageError).
+  const storage = <T>(work: () => Promise<T>): Promise<T> =>
+    work().catch((error: unknown) => {
+      throw toStorageError(error, folders) ?? error;
+    });
+  const reindex = (onProgress?: (p: LiveIngestProgress) => void) => storage(() => engine.reindex((progress) => onProgress?.({ step: 'index', progress })));
   return {
     async ingest(input, { actor = 'unknown', onProgress } = {}) {
-      const result = await ingest(input, {
-        corpusDir: options.corpusDir,
-        fetch: options.fetch,
-        maxFileBytes: options.maxFileBytes,
-        onProgress: (step) => onProgress?.({ step }),
-      });
-      if (result.status === 'duplicate') return { ...result, passages: 0, report: null };
+      const result = await storage(() =>
+        ingest(input, {
+          corpusDir: options.corpusDir,
+          fetch: options.fetch,
+          maxFileBytes: options.maxFileBytes,
+          onProgress: (step) => onProgress?.({ step }),
+        }),
+      );
+      if (result.status === 'duplicate') {
+        if (engine.source(result.id)) return { ...result, passages: 0, report: null };
+        // In the corpus but not in the index (an earlier ingest landed its file, then its index
+        // update failed or was killed): index it now rather than answer "already there".
+        const report = await reindex(onProgress);
+        return { ...result, passages: await countPassages(options.corpusDir, result.id), report };
+      }
       options.onChange?.({ action: 'ingest', actor, id: result.id, title: result.title, status: result.status, url: result.source.url });
-      const report = await reindexLocked(engine, options.corpusDir, onProgress);
-      return { ...result, passages: await countPassages(options.corpusDir, result.id), report };
+      try {
+        const report = await reindex(onProgress);
+        return { ...result, passages: await countPassages(options.corpusDir, result.id), report };
+      } catch (error) {
+        if (!isReportable(error)) throw error;
+        return { ...result, passages: 0, report: null, indexError: error };
+      }
     },
 
     async remove(id, { actor = 'unknown', onProgress } = {}) {
-      const source = await removeArticle(id, { corpusDir: options.corpusDir });
+      const source = await storage(() => removeArticle(id, { corpusDir: options.corpusDir }));
       options.onChange?.({ action: 'remove', actor, id, title: source.title, status: 'removed', url: source.url });
-      const report = await reindexLocked(engine, options.corpusDir, onProgress);
+      const report = await reindex(onProgress);
       return { source, report };
     },
+
+    reindex: ({ onProgress } = {}) => reindex(onProgress),
   };
 }
 
-/**
- * The index update runs under the corpus lock too: two processes (bot and CLI) updating one
- * index folder at once would otherwise race on its generations. Embedding can take a while,
- * so waiters are patient.
- */
-function reindexLocked(engine: Pick<Engine, 'reindex'>, corpusDir: string, onProgress?: (p: LiveIngestProgress) => void): Promise<IndexReport> {
-  return withCorpusLock(corpusDir, () => engine.reindex((progress) => onProgress?.({ step: 'index', progress })), { waitMs: REINDEX_WAIT_MS });
+/** Failures with a one-line message for people (not bugs): the landed article is reported with it. */
+function isReportable(error: unknown): error is Error {
+  return error instanceof EngineError || error instanceof StorageError;
 }
-
-const REINDEX_WAIT_MS = 5 * 60_000;
 
 /** Chunks of an article as the index builds them (same cleaning and chunker). */
 async function countPassages(corpusDir: string, id: string): Promise<number> {
