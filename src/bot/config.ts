@@ -32,6 +32,7 @@ const schema = z.object({
   RATE_LIMIT_WINDOW_SECONDS: positiveInt(60),
   MAX_CONCURRENT_ANSWERS: positiveInt(2),
   MAX_QUEUED_ANSWERS: positiveInt(100),
+  HEALTH_WINDOW_SECONDS: positiveInt(10),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   INGEST_ALLOW_HOSTS: z.string().optional(),
 });
@@ -64,6 +65,8 @@ export interface BotConfig {
   rateLimit: { max: number; windowMs: number };
   maxConcurrentAnswers: number;
   maxQueuedAnswers: number;
+  /** Event-loop delay is measured (and logged) per window of this length. */
+  healthWindowSeconds: number;
   logLevel: string;
   /**
    * TESTS ONLY (`INGEST_ALLOW_HOSTS`): hosts /ingest may fetch although the address policy
@@ -97,6 +100,7 @@ export function loadBotConfig(env: Record<string, string | undefined>): Readonly
     rateLimit: Object.freeze({ max: e.RATE_LIMIT_MAX, windowMs: e.RATE_LIMIT_WINDOW_SECONDS * 1000 }),
     maxConcurrentAnswers: e.MAX_CONCURRENT_ANSWERS,
     maxQueuedAnswers: e.MAX_QUEUED_ANSWERS,
+    healthWindowSeconds: e.HEALTH_WINDOW_SECONDS,
     logLevel: e.LOG_LEVEL,
     ingestAllowHosts: Object.freeze(allowHostsFromEnv({ INGEST_ALLOW_HOSTS: e.INGEST_ALLOW_HOSTS })),
   });

@@ -2,6 +2,7 @@ import type { IngestService } from '../engine/ingest/index.js';
 import type { Engine } from '../engine/types.js';
 import type { BotConfig } from './config.js';
 import type { Translate } from './i18n/index.js';
+import type { LoopMonitor } from './health/loop-monitor.js';
 import type { AnswerQueue } from './limits/answer-queue.js';
 import type { RateLimiter } from './limits/rate-limiter.js';
 import type { Logger } from './logger.js';
@@ -18,6 +19,8 @@ export interface BotContext {
   logger: Logger;
   limiter: RateLimiter;
   queue: AnswerQueue;
+  /** Event-loop delay of this process, for logs and /stats. */
+  loop: LoopMonitor;
   state: {
     /** Set on SIGINT/SIGTERM: new questions are declined, running ones finish. */
     shuttingDown: boolean;

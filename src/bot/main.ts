@@ -11,6 +11,7 @@ import { createCoverageIngest } from './coverage-ingest.js';
 import { translate } from './i18n/index.js';
 import { createAnswerQueue } from './limits/answer-queue.js';
 import { createRateLimiter } from './limits/rate-limiter.js';
+import { startLoopMonitor } from './health/loop-monitor.js';
 import { createLogger } from './logger.js';
 import { runShardManager } from './sharding/run-shards.js';
 import { runningShards, shardPlan, type ShardPlan } from './sharding/shard-config.js';
@@ -73,6 +74,7 @@ try {
   await engine.dispose();
   fail(`could not open the bot's database (${botConfig.databaseUrl ? 'DATABASE_URL' : 'DATA_DIR'}): ${(error as Error).message}`);
 }
+const queue = createAnswerQueue({ concurrency: botConfig.maxConcurrentAnswers, maxQueued: botConfig.maxQueuedAnswers });
 const ctx: BotContext = {
   engine,
   ingest: createCoverageIngest(engine, { corpusDir: engineConfig.corpusDir, indexDir: engineConfig.indexDir, allowHosts: botConfig.ingestAllowHosts, logger }),
@@ -81,7 +83,12 @@ const ctx: BotContext = {
   t: translate,
   logger,
   limiter: createRateLimiter(store, botConfig.rateLimit),
-  queue: createAnswerQueue({ concurrency: botConfig.maxConcurrentAnswers, maxQueued: botConfig.maxQueuedAnswers }),
+  queue,
+  loop: startLoopMonitor({
+    logger,
+    windowMs: botConfig.healthWindowSeconds * 1000,
+    context: () => ({ answers: { running: queue.running, waiting: queue.waiting } }),
+  }),
   state: { shuttingDown: false, reindexing: false },
 };
 const bot = createBot(ctx);
@@ -98,6 +105,7 @@ async function shutdown(signal: string): Promise<void> {
     logger.error('answers still running after the grace period: exiting anyway');
     process.exit(1);
   }, SHUTDOWN_GRACE_MS).unref();
+  ctx.loop.stop();
   try {
     await bot.stop();
     await engine.dispose();

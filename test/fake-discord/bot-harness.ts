@@ -7,6 +7,7 @@ import { createCoverageIngest } from '../../src/bot/coverage-ingest.js';
 import { translate } from '../../src/bot/i18n/index.js';
 import { createAnswerQueue } from '../../src/bot/limits/answer-queue.js';
 import { createRateLimiter } from '../../src/bot/limits/rate-limiter.js';
+import { startLoopMonitor } from '../../src/bot/health/loop-monitor.js';
 import { createLogger } from '../../src/bot/logger.js';
 import { openStore } from '../../src/bot/store/store.js';
 import { createEngine } from '../../src/engine/engine.js';
@@ -76,6 +77,7 @@ export async function startBotHarness(options: HarnessOptions = {}): Promise<Bot
     logger,
     limiter: createRateLimiter(store, config.rateLimit),
     queue: createAnswerQueue({ concurrency: config.maxConcurrentAnswers, maxQueued: config.maxQueuedAnswers }),
+    loop: startLoopMonitor({ logger, windowMs: config.healthWindowSeconds * 1000 }),
     state: { shuttingDown: false, reindexing: false },
   };
   const bot = createBot(ctx);
@@ -101,6 +103,7 @@ export async function startBotHarness(options: HarnessOptions = {}): Promise<Bot
       );
     },
     async stop() {
+      ctx.loop.stop();
       await bot.stop();
       await engine.dispose();
       await store.close();
