@@ -1,5 +1,4 @@
 import { monitorEventLoopDelay } from 'node:perf_hooks';
-import type { Logger } from '../logger.js';
 
 /** Event-loop delay over a recent stretch of time, in milliseconds. */
 export interface LoopDelay {
@@ -16,7 +15,8 @@ export interface LoopMonitor {
 }
 
 export interface LoopMonitorOptions {
-  logger: Pick<Logger, 'warn' | 'debug'>;
+  /** The bot's pino logger, or anything with the same two methods. */
+  logger: { warn(fields: object, msg: string): void; debug(fields: object, msg: string): void };
   /** Length of one measuring window. Default 10 s. */
   windowMs?: number;
   /** Windows `recent()` covers. Default 6 (a minute with the default window). */
