@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { parseArticleFile, serializeArticleFile } from '../src/engine/corpus/article-file.js';
 
 describe('article files', () => {
-  const meta = { title: 'Stargate', publisher: null, url: 'https://example.com/a', date: '2025-01', language: 'fr' };
+  const meta = { title: 'Stargate', publisher: null, author: 'Claire Dupont', url: 'https://example.com/a', date: '2025-01', language: 'fr' };
 
   it('round-trips metadata and body', () => {
     const parsed = parseArticleFile(serializeArticleFile(meta, 'Le corps.\nSecond paragraphe.'), '.md');
@@ -13,7 +13,7 @@ describe('article files', () => {
 
   it('keeps unknown facts null rather than guessing them', () => {
     const parsed = parseArticleFile('---\ntitle: Sans source\n---\nTexte.', '.md');
-    expect(parsed.meta).toEqual({ title: 'Sans source', publisher: null, url: null, date: null, language: null });
+    expect(parsed.meta).toEqual({ title: 'Sans source', publisher: null, author: null, url: null, date: null, language: null });
   });
 
   it('takes the first line of a plain .txt file as its title', () => {

@@ -114,14 +114,17 @@ describe('/ingest url', () => {
   it('refuses an internal address with the clear reason, without connecting', async () => {
     const before = h.engine.sources().length;
     const content = await replyText(ingestUrl('http://10.0.0.1/admin'));
-    expect(content).toBe('Article non ajouté. (Refused http://10.0.0.1/admin: 10.0.0.1 is a private address.)');
+    // Said in the member's language (French here), in plain words.
+    expect(content).toBe(
+      'Article non ajouté. (Refusé : http://10.0.0.1/admin — 10.0.0.1 n’est pas une adresse publique d’internet (elle appartient à un réseau privé).)',
+    );
     expect(h.engine.sources()).toHaveLength(before);
     expect(h.logs.find((l) => l.msg === 'ingest refused')).toMatchObject({ code: 'FORBIDDEN_ADDRESS', actor: expect.stringMatching(/^discord:/) });
   });
 
   it('refuses a page that is not a document', async () => {
     const content = await replyText(ingestUrl(`http://127.0.0.1:${pages.port}/image.png`, { ...moderator(), locale: 'en-GB' }));
-    expect(content).toMatch(/^Not added\. \(Refused http:\/\/127\.0\.0\.1:\d+\/image\.png: content type image\/png is not a document/);
+    expect(content).toMatch(/^Not added\. \(Refused http:\/\/127\.0\.0\.1:\d+\/image\.png: it is image\/png, not a document/);
   });
 
   it('asks for exactly one of url and file', async () => {
@@ -161,7 +164,7 @@ describe('/ingest file', () => {
   it('refuses a binary attachment whatever its name says', async () => {
     const image = h.fake.upload('article.html', PNG);
     const content = await replyText(ingestFile(image));
-    expect(content).toBe('Article non ajouté. (File "article.html" is image/png, not a document (HTML, PDF, Markdown or plain text).)');
+    expect(content).toBe('Article non ajouté. (Refusé : le fichier « article.html » est du type image/png, pas un document (HTML, PDF, Markdown ou texte).)');
     expect(h.engine.sources().some((s) => s.title.includes('article.html'))).toBe(false);
     expect(h.logs.filter((l) => l.msg === 'ingest refused').at(-1)).toMatchObject({ file: 'article.html' });
   });
@@ -169,7 +172,7 @@ describe('/ingest file', () => {
   it('refuses an attachment over the size cap before downloading it', async () => {
     const big = h.fake.upload('gros.txt', Buffer.from('trop gros'), { statedSize: 6 * 1024 * 1024 });
     const content = await replyText(ingestFile(big));
-    expect(content).toBe('Article non ajouté. (File "gros.txt" is larger than 5 MB.)');
+    expect(content).toBe('Article non ajouté. (Refusé : le fichier « gros.txt » dépasse 5 Mo.)');
     expect(h.fake.requests.some((r) => r.path.endsWith('/gros.txt'))).toBe(false);
   });
 });
@@ -200,7 +203,7 @@ describe('/remove', () => {
   it('says so when nothing matches, and refuses members', async () => {
     const before = h.engine.sources().length;
     const unknown = await replyText(command('remove', [{ name: 'article', type: 3, value: 'article-inexistant' }], moderator()));
-    expect(unknown).toBe('Article non retiré. (No article with id "article-inexistant".)');
+    expect(unknown).toBe('Article non retiré. (Aucun article n’a l’identifiant « article-inexistant ».)');
     const member = await callbackOf(command('remove', [{ name: 'article', type: 3, value: h.engine.sources()[0]!.id }], { user: h.fake.world.member }));
     expect(member.body.data.content).toBe('Cette commande est réservée aux modérateurs (permission Gérer le serveur).');
     expect(h.engine.sources()).toHaveLength(before);

@@ -224,7 +224,7 @@ describe('coverage lists', () => {
   it('shows unknown metadata as unknown on an article card, with no link', () => {
     const card = renderSourceCard(unknown, fr);
     expect(card.url).toBeUndefined();
-    expect(card.fields!.map((f) => f.value)).toEqual(['*inconnu*', '*inconnu*', '*inconnu*', '*inconnu*', '`a2`']);
+    expect(card.fields!.map((f) => f.value)).toEqual(['*inconnu*', '*inconnu*', '*inconnu*', '*inconnu*', '*inconnu*', '`a2`']);
   });
 
   it('accepts only http(s) links', () => {

@@ -66,9 +66,9 @@ describe('npm run ingest / remove', () => {
     expect(lines[0]).toMatch(/^Added «Une réunion des ministres des finances .+» \(une-reunion-des-ministres-[a-z0-9-]+\) — \d+ passages?\.$/);
     expect(lines[1]).toMatch(/^Added «Vote du budget» \(vote-du-budget-[0-9a-f]{8}\) — 1 passage\.$/);
     expect(lines[2]).toMatch(/^Already in the coverage: «Une réunion.+, same address; nothing added\.$/);
-    expect(err.text()).toContain('File "photo.txt" is image/png, not a document (HTML, PDF, Markdown or plain text).\n');
-    expect(err.text()).toContain(`Refused http://169.254.169.254/latest/meta-data/ (redirected from ${server.origin}/to-metadata): 169.254.169.254 is a link-local address.\n`);
-    expect(err.text()).toContain(`Cannot ingest ${join(scratch.root, 'absent.md')}: no such file.\n`);
+    expect(err.text()).toContain('Refused file "photo.txt": it is image/png, not a document (HTML, PDF, Markdown or plain text).\n');
+    expect(err.text()).toContain(`Refused http://169.254.169.254/latest/meta-data/ (redirected from ${server.origin}/to-metadata): 169.254.169.254 is not a public internet address (it is a local-network address).\n`);
+    expect(err.text()).toContain(`Cannot ingest "${join(scratch.root, 'absent.md')}": there is no such file.\n`);
     expect(engine!.sources().map((s) => s.title)).toContain('Vote du budget');
   });
 
@@ -76,7 +76,7 @@ describe('npm run ingest / remove', () => {
     scratch = makeScratch({ seed: true });
     const { err, ctx } = context({});
     expect(await runIngest([`${server.origin}/bare`], ctx)).toBe(1);
-    expect(err.text()).toBe(`Refused ${server.origin}/bare: 127.0.0.1 is a loopback address.\n`);
+    expect(err.text()).toBe(`Refused ${server.origin}/bare: 127.0.0.1 is not a public internet address (it means this machine itself).\n`);
   });
 
   it('removes by id and says when an id is unknown', async () => {

@@ -51,6 +51,7 @@ describe('ingest from a URL', () => {
       id: result.id,
       title: 'Stargate : OpenAI et SoftBank promettent 500 milliards de dollars',
       publisher: 'Le Quotidien du Test',
+      author: 'Claire Dupont',
       url: 'https://quotidien.example/economie/stargate-500-milliards',
       date: '2025-01-22',
       language: 'fr',
@@ -58,7 +59,7 @@ describe('ingest from a URL', () => {
     expect(article.text).toContain('Abilene');
     expect(article.text).not.toContain('newsletter');
     expect(article.kept.length).toBeGreaterThan(0);
-    expect(result.source).toEqual({ id: result.id, title: article.title, publisher: article.publisher, url: article.url, date: article.date, language: article.language });
+    expect(result.source).toEqual({ id: result.id, title: article.title, publisher: article.publisher, author: 'Claire Dupont', url: article.url, date: article.date, language: article.language });
   });
 
   it('records the fetched URL when the page declares none, and nulls the rest', async () => {
@@ -111,7 +112,7 @@ describe('ingest from a URL', () => {
     expect(error.code).toBe('FORBIDDEN_ADDRESS');
     const binary = (await ingest({ url: `${server.origin}/disguised` }, deps).catch((e: unknown) => e)) as IngestError;
     expect(binary.code).toBe('NOT_A_DOCUMENT');
-    expect(binary.message).toBe('The document is image/png, not a document (HTML, PDF, Markdown or plain text).');
+    expect(binary.message).toBe(`Refused ${server.origin}/disguised: it is image/png, not a document (HTML, PDF, Markdown or plain text).`);
     expect(await readdir(corpusDir)).toEqual([]);
   });
 
@@ -148,13 +149,13 @@ describe('ingest from an attachment', () => {
   it('refuses a binary whatever its name', async () => {
     const error = (await ingest({ file: { name: 'article.txt', data: PNG } }, deps).catch((e: unknown) => e)) as IngestError;
     expect(error.code).toBe('NOT_A_DOCUMENT');
-    expect(error.message).toBe('File "article.txt" is image/png, not a document (HTML, PDF, Markdown or plain text).');
+    expect(error.message).toBe('Refused file "article.txt": it is image/png, not a document (HTML, PDF, Markdown or plain text).');
   });
 
   it('refuses an attachment over the size cap', async () => {
     const error = (await ingest({ file: { name: 'big.txt', data: Buffer.alloc(6 * 1024 * 1024, 0x61) } }, deps).catch((e: unknown) => e)) as IngestError;
     expect(error.code).toBe('TOO_LARGE');
-    expect(error.message).toBe('File "big.txt" is larger than 5 MB.');
+    expect(error.message).toBe('Refused file "big.txt": it is larger than 5 MB.');
   });
 
   it('refuses a file that is only boilerplate', async () => {
@@ -183,7 +184,7 @@ describe('removeArticle', () => {
     const only = await ingest({ url: `${server.origin}/bare` }, deps);
     const error = (await removeArticle(only.id, deps).catch((e: unknown) => e)) as IngestError;
     expect(error.code).toBe('LAST_ARTICLE');
-    expect(error.message).toBe(`Not removing «${only.title}»: it is the last article of the coverage.`);
+    expect(error.message).toBe(`Not removing «${only.title}» (${only.id}): it is the last article of the coverage.`);
     expect(await readdir(corpusDir)).toEqual([`${only.id}.md`]);
   });
 

@@ -170,7 +170,7 @@ describe('extractArticle from bytes', () => {
     const error = await extractArticle({ data: PNG, name: 'article.md', mime: 'text/html' }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(IngestError);
     expect((error as IngestError).code).toBe('NOT_A_DOCUMENT');
-    expect((error as IngestError).message).toBe('File "article.md" is image/png, not a document (HTML, PDF, Markdown or plain text).');
+    expect((error as IngestError).message).toBe('Refused file "article.md": it is image/png, not a document (HTML, PDF, Markdown or plain text).');
   });
 
   it('refuses bytes that are not text even without a known magic number', async () => {
@@ -182,13 +182,13 @@ describe('extractArticle from bytes', () => {
   it('refuses an attachment over the size cap', async () => {
     const error = (await extractArticle({ data: Buffer.alloc(2048, 0x61), name: 'big.txt' }, { maxBytes: 1024 }).catch((e: unknown) => e)) as IngestError;
     expect(error.code).toBe('TOO_LARGE');
-    expect(error.message).toBe('File "big.txt" is larger than 1 KB.');
+    expect(error.message).toBe('Refused file "big.txt": it is larger than 1 KB.');
   });
 
   it('refuses a document with no text', async () => {
     const error = (await extractArticle({ data: Buffer.from('<html><body><nav>Menu</nav></body></html>'), mime: 'text/html' }).catch((e: unknown) => e)) as IngestError;
     expect(error.code).toBe('EMPTY_DOCUMENT');
-    expect(error.message).toBe('The document has no readable article text.');
+    expect(error.message).toBe('The page has no article text left after removing menus, ads and other page furniture.');
   });
 
   it('reads an HTML attachment named .txt as HTML (content decides)', async () => {
@@ -255,8 +255,8 @@ describe('extractArticle from a PDF', () => {
   it('refuses a file that starts like a PDF but is not one', async () => {
     const error = (await extractArticle({ data: Buffer.from('%PDF-1.7\n%âãÏÓ\n1 0 obj garbage'), name: 'broken.pdf' }).catch((e: unknown) => e)) as IngestError;
     expect(error).toBeInstanceOf(IngestError);
-    expect(['NOT_A_DOCUMENT', 'EMPTY_DOCUMENT']).toContain(error.code);
-    expect(error.message).toMatch(/^File "broken.pdf" (could not be read as a PDF|has no readable article text)/);
+    expect(['NOT_A_PDF', 'EMPTY_DOCUMENT']).toContain(error.code);
+    expect(error.message).toMatch(/^(Refused file "broken.pdf": it starts like a PDF but cannot be read as one|File "broken.pdf" has no article text)/);
   });
 
   it('rejoins lines: sentence ends and short lines close paragraphs', () => {

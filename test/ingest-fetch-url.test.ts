@@ -41,14 +41,14 @@ describe('fetchUrl', () => {
     const before = server.log.length;
     const error = await refusal(fetchUrl(`${server.origin}/news/stargate`));
     expect(error.code).toBe('FORBIDDEN_ADDRESS');
-    expect(error.message).toBe(`Refused ${server.origin}/news/stargate: 127.0.0.1 is a loopback address.`);
+    expect(error.message).toBe(`Refused ${server.origin}/news/stargate: 127.0.0.1 is not a public internet address (it means this machine itself).`);
     expect(server.log.length).toBe(before);
   });
 
   it('refuses a host name that resolves to loopback (localhost)', async () => {
     const error = await refusal(fetchUrl(`http://localhost:${server.port}/news/stargate`));
     expect(error.code).toBe('FORBIDDEN_ADDRESS');
-    expect(error.message).toMatch(/localhost resolves to (127\.0\.0\.1|::1), a loopback address/);
+    expect(error.message).toMatch(/localhost leads to (127\.0\.0\.1|::1), which is not a public internet address \(it means this machine itself\)/);
   });
 
   it('refuses a host when any of its addresses is internal', async () => {
@@ -58,17 +58,19 @@ describe('fetchUrl', () => {
     ];
     const error = await refusal(fetchUrl('https://mixed.example/a', { resolve }));
     expect(error.code).toBe('FORBIDDEN_ADDRESS');
-    expect(error.message).toBe('Refused https://mixed.example/a: mixed.example resolves to 10.0.0.7, a private address.');
+    expect(error.message).toBe('Refused https://mixed.example/a: mixed.example leads to 10.0.0.7, which is not a public internet address (it belongs to a private network).');
   });
 
   it.each([
-    ['http://[::1]/', '::1 is a loopback address'],
-    ['http://[::ffff:127.0.0.1]/', '::ffff:7f00:1 stands for 127.0.0.1, a loopback address'],
-    ['http://169.254.169.254/latest/meta-data/', '169.254.169.254 is a link-local address'],
-    ['http://0.0.0.0/', '0.0.0.0 is a unspecified address'],
-    ['http://[fc00::1]/', 'fc00::1 is a private (unique local) address'],
-    ['http://10.0.0.1/', '10.0.0.1 is a private address'],
-    ['http://0x7f.1/', '127.0.0.1 is a loopback address'],
+    ['http://[::1]/', '::1 is not a public internet address (it means this machine itself)'],
+    ['http://[::ffff:127.0.0.1]/', '::ffff:7f00:1 leads to 127.0.0.1, which is not a public internet address (it means this machine itself)'],
+    ['http://169.254.169.254/latest/meta-data/', '169.254.169.254 is not a public internet address (it is a local-network address)'],
+    ['http://0.0.0.0/', '0.0.0.0 is not a public internet address (it means this machine itself)'],
+    ['http://[fc00::1]/', 'fc00::1 is not a public internet address (it belongs to a private network)'],
+    ['http://10.0.0.1/', '10.0.0.1 is not a public internet address (it belongs to a private network)'],
+    ['http://0x7f.1/', '127.0.0.1 is not a public internet address (it means this machine itself)'],
+    ['http://[2002:7f00:1::]/', 'is not a public internet address (it is in a reserved range, not the public internet)'],
+    ['http://[fec0::1]/', 'fec0::1 is not a public internet address (it belongs to a private network)'],
   ])('refuses the literal address in %s', async (url, reason) => {
     const error = await refusal(fetchUrl(url, { timeoutMs: 1000 }));
     expect(error.code).toBe('FORBIDDEN_ADDRESS');
@@ -109,14 +111,14 @@ describe('fetchUrl', () => {
   it('refuses more than 5 redirects', async () => {
     const error = await refusal(fetchUrl(`${server.origin}/loop`, testOnly));
     expect(error.code).toBe('TOO_MANY_REDIRECTS');
-    expect(error.message).toBe(`Refused ${server.origin}/loop: more than 5 redirects.`);
+    expect(error.message).toBe(`Refused ${server.origin}/loop: it redirects more than 5 times.`);
     expect(server.log.filter((l) => l.startsWith('GET /loop')).length).toBeLessThanOrEqual(6);
   });
 
   it.each([
-    ['/to-metadata', 'Refused http://169.254.169.254/latest/meta-data/ (redirected from {origin}/to-metadata): 169.254.169.254 is a link-local address.'],
-    ['/to-ipv6-loopback', 'Refused http://[::1]:{port}/news/stargate (redirected from {origin}/to-ipv6-loopback): ::1 is a loopback address.'],
-    ['/to-mapped-private', 'stands for 10.0.0.1, a private address.'],
+    ['/to-metadata', 'Refused http://169.254.169.254/latest/meta-data/ (redirected from {origin}/to-metadata): 169.254.169.254 is not a public internet address (it is a local-network address).'],
+    ['/to-ipv6-loopback', 'Refused http://[::1]:{port}/news/stargate (redirected from {origin}/to-ipv6-loopback): ::1 is not a public internet address (it means this machine itself).'],
+    ['/to-mapped-private', 'leads to 10.0.0.1, which is not a public internet address (it belongs to a private network).'],
   ])('re-checks the address of a redirect hop (%s)', async (path, message) => {
     const error = await refusal(fetchUrl(`${server.origin}${path}`, testOnly));
     expect(error.code).toBe('FORBIDDEN_ADDRESS');
@@ -126,19 +128,19 @@ describe('fetchUrl', () => {
   it('refuses a redirect to another scheme', async () => {
     const error = await refusal(fetchUrl(`${server.origin}/to-file`, testOnly));
     expect(error.code).toBe('UNSUPPORTED_SCHEME');
-    expect(error.message).toBe(`Refused file:// URL (redirected from ${server.origin}/to-file): only http and https are fetched.`);
+    expect(error.message).toBe(`Refused a "file:" address (redirected from ${server.origin}/to-file): only web pages (http and https) are fetched.`);
   });
 
   it('refuses a redirect to an invalid URL', async () => {
     const error = await refusal(fetchUrl(`${server.origin}/to-nowhere`, testOnly));
     expect(error.code).toBe('BAD_URL');
-    expect(error.message).toBe(`Refused ${server.origin}/to-nowhere: it redirects to an invalid URL.`);
+    expect(error.message).toBe(`Refused ${server.origin}/to-nowhere: it redirects to an invalid address.`);
   });
 
   it('stops reading a body past the size cap and hangs up', async () => {
     const error = await refusal(fetchUrl(`${server.origin}/huge`, testOnly));
     expect(error.code).toBe('TOO_LARGE');
-    expect(error.message).toBe(`Refused ${server.origin}/huge: the document is larger than 5 MB.`);
+    expect(error.message).toBe(`Refused ${server.origin}/huge: it is larger than 5 MB.`);
     await new Promise((r) => setTimeout(r, 100));
     // The server had 64 MB to send; the client hung up soon after 5 MB (plus socket buffers).
     expect(server.hugeBytesSent()).toBeLessThan(HUGE_TOTAL_BYTES / 2);
@@ -154,7 +156,7 @@ describe('fetchUrl', () => {
     const error = await refusal(fetchUrl(`${server.origin}/image.png`, testOnly));
     expect(error.code).toBe('NOT_A_DOCUMENT');
     expect(error.message).toBe(
-      `Refused ${server.origin}/image.png: content type image/png is not a document (HTML, PDF, Markdown or plain text).`,
+      `Refused ${server.origin}/image.png: it is image/png, not a document (HTML, PDF, Markdown or plain text).`,
     );
   });
 
@@ -183,7 +185,7 @@ describe('fetchUrl', () => {
     const resolve = () => Promise.reject(Object.assign(new Error('getaddrinfo ENOTFOUND'), { code: 'ENOTFOUND' }));
     const error = await refusal(fetchUrl('https://nowhere.example/a', { resolve }));
     expect(error.code).toBe('DNS_FAILED');
-    expect(error.message).toBe('Could not resolve host nowhere.example.');
+    expect(error.message).toBe('Could not find the site "nowhere.example": no address is known for this name.');
   });
 
   it('gives up on a server that never answers', async () => {
@@ -194,7 +196,7 @@ describe('fetchUrl', () => {
   it('reports HTTP errors with their status', async () => {
     const error = await refusal(fetchUrl(`${server.origin}/missing`, testOnly));
     expect(error.code).toBe('HTTP_STATUS');
-    expect(error.message).toBe(`Could not fetch ${server.origin}/missing: the server answered HTTP 404.`);
+    expect(error.message).toBe(`Could not fetch ${server.origin}/missing: the server answered with error 404.`);
   });
 
   it('decompresses gzip bodies', async () => {
@@ -207,13 +209,31 @@ describe('fetchUrl', () => {
     expect(error.code).toBe('TOO_LARGE');
   });
 
+  it('closes the connection when it refuses a decompression bomb (no socket left open)', async () => {
+    // A separate server, so its connection count is this test's alone.
+    const bombServer = await startPageServer();
+    try {
+      const error = await refusal(fetchUrl(`${bombServer.origin}/gzip-bomb`, testOnly));
+      expect(error.code).toBe('TOO_LARGE');
+      // The server would go on sending for 20 s: only the client hanging up ends it sooner.
+      let open = await bombServer.openConnections();
+      for (let i = 0; i < 50 && open > 0; i++) {
+        await new Promise((r) => setTimeout(r, 50));
+        open = await bombServer.openConnections();
+      }
+      expect(open).toBe(0);
+    } finally {
+      await bombServer.close();
+    }
+  });
+
   it('reports a connection failure in one line', async () => {
     const closed = await startPageServer();
     const origin = closed.origin;
     await closed.close();
     const error = await refusal(fetchUrl(`${origin}/news/stargate`, testOnly));
     expect(error.code).toBe('FETCH_FAILED');
-    expect(error.message).toBe(`Could not fetch ${origin}/news/stargate: ECONNREFUSED.`);
+    expect(error.message).toBe(`Could not fetch ${origin}/news/stargate: the server refused the connection.`);
   });
 
   it('keeps TLS verification on when connecting to a pinned address', async () => {
@@ -228,7 +248,7 @@ describe('fetchUrl', () => {
       const resolve = async () => [{ address: '127.0.0.1', family: 4 }];
       const error = await refusal(fetchUrl(`https://news.test:${port}/`, { ...testOnly, resolve }));
       expect(error.code).toBe('FETCH_FAILED');
-      expect(error.message).toBe(`Could not fetch https://news.test:${port}/: DEPTH_ZERO_SELF_SIGNED_CERT.`);
+      expect(error.message).toBe(`Could not fetch https://news.test:${port}/: its security certificate is not valid.`);
     } finally {
       tls.closeAllConnections();
       await new Promise((r) => tls.close(r));

@@ -1,5 +1,6 @@
-import { fetchUrl, IngestError, MAX_DOCUMENT_BYTES } from '../engine/ingest/index.js';
-import { formatBytes } from '../engine/ingest/ingest-error.js';
+import { fetchUrl, MAX_DOCUMENT_BYTES } from '../engine/ingest/index.js';
+import { cleanLine } from '../engine/ingest/clean-metadata.js';
+import { formatBytes, ingestError } from '../engine/ingest/ingest-error.js';
 
 /** What the bot needs of a Discord attachment (discord.js `Attachment` has these). */
 export interface AttachmentRef {
@@ -25,7 +26,7 @@ export async function downloadAttachment(
   maxBytes = MAX_DOCUMENT_BYTES,
 ): Promise<{ name: string; data: Buffer }> {
   if (attachment.size > maxBytes) {
-    throw new IngestError('TOO_LARGE', `File ${JSON.stringify(attachment.name.slice(0, 100))} is larger than ${formatBytes(maxBytes)}.`);
+    throw ingestError('TOO_LARGE', { file: cleanLine(attachment.name, 100), limit: formatBytes(maxBytes) });
   }
   const document = await fetchUrl(attachment.url, { anyContentType: true, allowHosts, maxBytes });
   return { name: attachment.name, data: document.body };

@@ -11,6 +11,7 @@ import { runRemove } from './commands/remove.js';
 import { isIngestError } from '../engine/ingest/ingest-error.js';
 import { CliError } from './cli-error.js';
 import { engineFolders, toStorageError, type KnownFolder } from '../engine/fs/storage-error.js';
+import { terminalText } from './terminal-text.js';
 import { createDownloadProgress, createIndexProgress } from './progress.js';
 
 type Context = EvalContext & IngestCliContext;
@@ -53,12 +54,15 @@ export async function runMain(argv: string[], io: { stdout: CliContext['stdout']
       stderr: io.stderr,
       stdout: io.stdout,
       stdin: io.stdin,
-      engine: async () => (engine ??= await createEngine(config, { onDownloadProgress: download.update, onIndexProgress: index.update })),
+      // With MODEL_DIR nothing is downloaded: transformers.js still reports reading the local
+      // files as "download", which must not be shown as one.
+      engine: async () =>
+        (engine ??= await createEngine(config, { onDownloadProgress: config.modelDir ? undefined : download.update, onIndexProgress: index.update })),
     };
     return await command(rest, ctx);
   } catch (err) {
     if (err instanceof CliError || err instanceof EngineError || err instanceof ConfigError || isIngestError(err)) {
-      io.stderr.write(`${err.message}\n`);
+      io.stderr.write(`${terminalText(err.message)}\n`);
       return err instanceof CliError ? err.exitCode : 1;
     }
     // A full disk, a read-only or forbidden folder: one line naming the folder and the fix.

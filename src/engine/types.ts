@@ -9,6 +9,8 @@ export interface SourceMeta {
   id: string;
   title: string;
   publisher: string | null;
+  /** Byline (author names joined by ", ") as the source states it, or null; absent in sources built before it existed. */
+  author?: string | null;
   url: string | null;
   /** ISO date or month as the source gives it ("2024-12", "2025-01-21"), or null. */
   date: string | null;

@@ -4,7 +4,7 @@ import type { BotContext } from '../context.js';
 import { moderatorCommand } from './moderator-command.js';
 import { downloadAttachment } from '../download-attachment.js';
 import { localized } from '../i18n/index.js';
-import { renderIngestResult } from '../render/coverage-change.js';
+import { renderIngestRefusal, renderIngestResult } from '../render/coverage-change.js';
 import { renderStorageProblem } from '../render/storage-problem.js';
 import { StorageError } from '../../engine/fs/storage-error.js';
 import { ephemeral, NO_MENTIONS } from '../reply.js';
@@ -29,6 +29,18 @@ export const data = moderatorCommand({ name: 'ingest', fr: 'ajouter' }, {
       .setNameLocalizations({ fr: 'fichier' })
       .setDescription('HTML, Markdown, plain text or PDF file')
       .setDescriptionLocalizations(localized('Fichier HTML, Markdown, texte ou PDF', 'HTML, Markdown, plain text or PDF file')),
+  )
+  .addBooleanOption((o) =>
+    o
+      .setName('replace')
+      .setNameLocalizations({ fr: 'remplacer' })
+      .setDescription('Replace an article of the coverage that came from another source (logged)')
+      .setDescriptionLocalizations(
+        localized(
+          'Remplacer un article de la couverture venu d’une autre source (journalisé)',
+          'Replace an article of the coverage that came from another source (logged)',
+        ),
+      ),
   );
 
 /**
@@ -54,9 +66,10 @@ export async function execute(interaction: ChatInputCommandInteraction, ctx: Bot
   };
   let queued = false;
   try {
+    const replace = interaction.options.getBoolean('replace') === true;
     const input: IngestInput = file
-      ? { file: await downloadAttachment(file, ctx.config.ingestAllowHosts) }
-      : { url: url! };
+      ? { file: await downloadAttachment(file, ctx.config.ingestAllowHosts), replace }
+      : { url: url!, replace };
     const result = await ctx.ingest.ingest(input, {
       actor,
       onProgress: (p) => {
@@ -82,6 +95,6 @@ export async function execute(interaction: ChatInputCommandInteraction, ctx: Bot
     }
     if (!isIngestError(error)) throw error;
     ctx.logger.warn({ actor, code: error.code, reason: error.message, file: file?.name }, 'ingest refused');
-    await edit(m.ingestRefused(error.message));
+    await edit(m.ingestRefused(renderIngestRefusal(error, m)));
   }
 }

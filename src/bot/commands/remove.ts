@@ -6,7 +6,7 @@ import {
 import { isIngestError } from '../../engine/ingest/index.js';
 import type { BotContext } from '../context.js';
 import { moderatorCommand } from './moderator-command.js';
-import { renderRemoval } from '../render/coverage-change.js';
+import { renderIngestRefusal, renderRemoval } from '../render/coverage-change.js';
 import { renderStorageProblem } from '../render/storage-problem.js';
 import { StorageError } from '../../engine/fs/storage-error.js';
 import { NO_MENTIONS } from '../reply.js';
@@ -46,6 +46,6 @@ export async function execute(interaction: ChatInputCommandInteraction, ctx: Bot
     }
     if (!isIngestError(error)) throw error;
     ctx.logger.warn({ actor, code: error.code, reason: error.message }, 'remove refused');
-    await interaction.editReply({ content: m.removeRefused(error.message), allowedMentions: NO_MENTIONS });
+    await interaction.editReply({ content: m.removeRefused(renderIngestRefusal(error, m)), allowedMentions: NO_MENTIONS });
   }
 }

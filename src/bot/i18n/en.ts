@@ -1,5 +1,6 @@
 import type { QuestionProblem } from '../../engine/errors.js';
 import type { FolderRole, StorageErrorCode } from '../../engine/fs/storage-error.js';
+import { ingestErrorsEn } from './ingest-errors.js';
 
 /** English UI strings; `fr.ts` must provide the same keys (checked by its type). */
 export const en = {
@@ -35,6 +36,7 @@ export const en = {
   noSources: 'The coverage is empty.',
   sourceNotFound: 'No article matches this title or id.',
   publisher: 'Publisher',
+  author: 'Author',
   date: 'Date',
   language: 'Language',
   link: 'Link',
@@ -67,6 +69,8 @@ export const en = {
   ingestDuplicate: (title: string, matchedBy: 'url' | 'text') =>
     `Already in the coverage: «${title}» (same ${matchedBy === 'url' ? 'address' : 'text'}); nothing added.`,
   ingestRefused: (why: string) => `Not added. (${why})`,
+  ingestReplaced: (before: string, beforeSource: string) => `It replaces «${before}» (${beforeSource}).`,
+  ingestErrors: ingestErrorsEn,
   articleIdLine: (id: string) => `id: \`${id}\``,
   removed: (title: string) => `Removed «${title}» from the coverage.`,
   removeRefused: (why: string) => `Not removed. (${why})`,

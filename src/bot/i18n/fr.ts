@@ -1,4 +1,5 @@
 import type { Messages } from './en.js';
+import { ingestErrorsFr } from './ingest-errors.js';
 
 export const fr: Messages = {
   answerLabel: 'Réponse :',
@@ -33,6 +34,7 @@ export const fr: Messages = {
   noSources: 'La couverture est vide.',
   sourceNotFound: 'Aucun article ne correspond à ce titre ou cet identifiant.',
   publisher: 'Éditeur',
+  author: 'Auteur',
   date: 'Date',
   language: 'Langue',
   link: 'Lien',
@@ -64,6 +66,8 @@ export const fr: Messages = {
   ingestDuplicate: (title, matchedBy) =>
     `Déjà dans la couverture : « ${title} » (même ${matchedBy === 'url' ? 'adresse' : 'texte'}) ; rien n’a été ajouté.`,
   ingestRefused: (why) => `Article non ajouté. (${why})`,
+  ingestReplaced: (before, beforeSource) => `Il remplace « ${before} » (${beforeSource}).`,
+  ingestErrors: ingestErrorsFr,
   articleIdLine: (id) => `identifiant : \`${id}\``,
   removed: (title) => `Retiré de la couverture : « ${title} ».`,
   removeRefused: (why) => `Article non retiré. (${why})`,

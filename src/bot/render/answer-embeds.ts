@@ -57,9 +57,9 @@ export function renderAnswer(answer: Answer, m: Messages): RenderedMessage {
   return { content: fitContent(head, warnings), embeds };
 }
 
-/** "Publisher · date": only what the source states; unknown parts are left out, never guessed. */
+/** "Author · Publisher · date": only what the source states; unknown parts are left out, never guessed. */
 export function sourceLine(source: SourceMeta): string {
-  return [source.publisher, source.date].filter((x): x is string => Boolean(x)).join(' · ');
+  return [source.author, source.publisher, source.date].filter((x): x is string => Boolean(x)).join(' · ');
 }
 
 function abstention(suggestions: SourceMeta[], m: Messages): string[] {

@@ -62,6 +62,7 @@ export function renderSourceCard(s: SourceMeta, m: Messages): APIEmbed {
     ...(url ? { url } : {}),
     fields: [
       field(m.publisher, s.publisher),
+      field(m.author, s.author ?? null),
       field(m.date, s.date),
       field(m.language, s.language),
       { name: m.link, value: url ? truncateWords(url, L.fieldValue) : `*${m.unknown}*`, inline: false },

@@ -2,6 +2,7 @@ import { userInfo } from 'node:os';
 import { isIngestError } from '../../engine/ingest/ingest-error.js';
 import type { IndexProgress } from '../../engine/types.js';
 import { createIndexProgress } from '../progress.js';
+import { terminalText } from '../terminal-text.js';
 
 /** Who made a change from the terminal, for the audit log: the system user. */
 export function cliActor(): string {
@@ -28,16 +29,16 @@ export async function changeEach(
     const progress = createIndexProgress(io.stderr as NodeJS.WriteStream);
     try {
       const outcome = await change(target, progress.update);
-      if (typeof outcome === 'string') io.stdout.write(`${outcome}\n`);
+      if (typeof outcome === 'string') io.stdout.write(`${terminalText(outcome)}\n`);
       else {
         failed++;
-        io.stderr.write(`${outcome.problem}\n`);
+        io.stderr.write(`${terminalText(outcome.problem)}\n`);
       }
     } catch (err) {
       // Anything else (a folder refusing writes, a bug) stops the run; runMain says why.
       if (!isIngestError(err)) throw err;
       failed++;
-      io.stderr.write(`${err.message}\n`);
+      io.stderr.write(`${terminalText(err.message)}\n`);
     } finally {
       progress.stop();
     }

@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
 import type { CliContext } from './ask.js';
 import { createIndexProgress } from '../progress.js';
+import { terminalText } from '../terminal-text.js';
 
 export const usage = 'Usage: npm run index -- [--rebuild]   (brings embeddings/ up to date with corpus/)';
 
@@ -19,7 +20,8 @@ export async function runIndex(argv: string[], ctx: CliContext): Promise<number>
   const out: string[] = [
     `Indexed ${report.articles} articles, ${report.chunks} passages in ${seconds} s: ${report.embedded.length} (re)embedded, ${report.removed.length} removed.`,
   ];
-  for (const s of report.skipped) out.push(`Skipped ${s.file}: ${s.reason}`);
+  // A file name is whatever was put in the corpus folder: printed escaped.
+  for (const s of report.skipped) out.push(`Skipped ${terminalText(s.file)}: ${terminalText(s.reason)}`);
   if (report.warning) out.push(`Warning: ${report.warning}`);
   ctx.stdout.write(`${out.join('\n')}\n`);
   return 0;

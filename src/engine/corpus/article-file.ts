@@ -10,6 +10,7 @@ import type { SourceMeta } from '../types.js';
  * ---
  * title: "OpenAI et SoftBank lancent Stargate"
  * publisher: null
+ * author: null
  * url: null
  * date: "2025-01"
  * language: fr
@@ -21,6 +22,7 @@ const isoDate = /^\d{4}(-\d{2}(-\d{2}([T ][\d:.]+(Z|[+-]\d{2}:?\d{2})?)?)?)?$/;
 const metaSchema = z.object({
   title: z.string().trim().min(1, 'title is empty'),
   publisher: z.string().trim().min(1).nullable().default(null),
+  author: z.string().trim().min(1).nullable().default(null),
   url: z.url({ protocol: /^https?$/ }).nullable().default(null),
   date: z.string().regex(isoDate, 'date must be ISO (YYYY, YYYY-MM or YYYY-MM-DD)').nullable().default(null),
   language: z.string().trim().min(2).max(12).nullable().default(null),
@@ -48,7 +50,7 @@ export function parseArticleFile(content: string, extension: string): ParsedArti
     const body = text;
     const title = body.split('\n').find((l) => l.trim())?.trim();
     if (!title) throw new Error('no text');
-    return { meta: { title: title.slice(0, 300), publisher: null, url: null, date: null, language: null }, body, hash };
+    return { meta: { title: title.slice(0, 300), publisher: null, author: null, url: null, date: null, language: null }, body, hash };
   }
   const m = /^---\r?\n([\s\S]*?)\r?\n---\r?\n?/.exec(text);
   if (!m) throw new Error('missing front matter (a "---" block with title, publisher, url, date, language)');
@@ -65,8 +67,8 @@ export function parseArticleFile(content: string, extension: string): ParsedArti
   }
   const body = text.slice(m[0].length);
   if (!body.trim()) throw new Error('no text');
-  const { title, publisher, url, date, language } = parsed.data;
-  return { meta: { title, publisher, url, date, language }, body, hash };
+  const { title, publisher, author, url, date, language } = parsed.data;
+  return { meta: { title, publisher, author, url, date, language }, body, hash };
 }
 
 /** Serializes metadata and body into the article file format (inverse of parseArticleFile). */
@@ -74,6 +76,7 @@ export function serializeArticleFile(meta: Omit<SourceMeta, 'id'> & { title_desc
   const front: Record<string, unknown> = {
     title: meta.title,
     publisher: meta.publisher,
+    author: meta.author ?? null,
     url: meta.url,
     date: meta.date,
     language: meta.language,

@@ -1,9 +1,10 @@
-import { readdir, readFile } from 'node:fs/promises';
-import { extname, join, basename } from 'node:path';
+import { readdir } from 'node:fs/promises';
+import { extname, basename } from 'node:path';
 import type { Article } from '../types.js';
 import { createError } from '../errors.js';
 import { ARTICLE_EXTENSIONS, parseArticleFile } from './article-file.js';
 import { findArticleText } from './clean.js';
+import { readCorpusFile } from './read-corpus-file.js';
 
 export interface LoadedCorpus {
   articles: Article[];
@@ -34,7 +35,7 @@ export async function loadCorpus(dir: string): Promise<LoadedCorpus> {
     try {
       if (!ID_PATTERN.test(id)) throw new Error('file name must be letters, digits, "_", "-" or "."');
       if (ids.has(id)) throw new Error(`another file already has the id "${id}"`);
-      const parsed = parseArticleFile(await readFile(join(dir, name), 'utf8'), ext);
+      const parsed = parseArticleFile(await readCorpusFile(dir, name), ext);
       const kept = findArticleText(parsed.body, { title: parsed.meta.title, publisher: parsed.meta.publisher });
       if (kept.length === 0) throw new Error('no article text left after cleaning');
       ids.add(id);

@@ -27,7 +27,7 @@ export interface BuildOptions {
 export const WRITE_LOCK = '.write.lock';
 
 export const sourceOf = (a: Article): SourceMeta => ({
-  id: a.id, title: a.title, publisher: a.publisher, url: a.url, date: a.date, language: a.language,
+  id: a.id, title: a.title, publisher: a.publisher, author: a.author ?? null, url: a.url, date: a.date, language: a.language,
 });
 
 /** What the embedder sees of a chunk: the title gives context the passage often lacks. */

@@ -1,4 +1,5 @@
 import ipaddr from 'ipaddr.js';
+import type { AddressKind } from './ingest-error.js';
 
 /** Verdict on one IP address; `range` names why it is refused (ipaddr.js range names). */
 export type AddressVerdict =
@@ -65,4 +66,31 @@ function embeddedIPv4(ip: ipaddr.IPv6): ipaddr.IPv4 | null {
   // 64:ff9b::a.b.c.d — well-known NAT64 prefix
   if (a === 0x64 && b === 0xff9b && c === 0 && d === 0 && e === 0 && f === 0) return fromLow();
   return null;
+}
+
+/**
+ * A refused range (ipaddr.js names such as `6to4`, `deprecatedSiteLocal`, `unspecified`) in the
+ * few kinds a moderator can understand; every name not listed is a reserved range.
+ *
+ * @example addressKind('uniqueLocal') // 'private'
+ */
+export function addressKind(range: string): AddressKind {
+  switch (range) {
+    case 'loopback':
+    case 'unspecified':
+      return 'this_machine';
+    case 'private':
+    case 'uniqueLocal':
+    case 'carrierGradeNat':
+    case 'deprecatedSiteLocal':
+      return 'private';
+    case 'linkLocal':
+    case 'zoned':
+      return 'link_local';
+    case 'multicast':
+    case 'broadcast':
+      return 'multicast';
+    default:
+      return 'reserved';
+  }
 }

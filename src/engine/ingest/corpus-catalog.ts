@@ -1,6 +1,7 @@
-import { readdir, readFile } from 'node:fs/promises';
+import { readdir } from 'node:fs/promises';
 import { basename, extname, join } from 'node:path';
 import { ARTICLE_EXTENSIONS, parseArticleFile } from '../corpus/article-file.js';
+import { readCorpusFile } from '../corpus/read-corpus-file.js';
 import type { SourceMeta } from '../types.js';
 import { sha256 } from './article-id.js';
 
@@ -26,7 +27,7 @@ export async function readCatalog(corpusDir: string): Promise<CatalogEntry[]> {
     if (!(ARTICLE_EXTENSIONS as readonly string[]).includes(ext) || name.startsWith('.') || /^readme/i.test(name)) continue;
     const path = join(corpusDir, name);
     try {
-      const parsed = parseArticleFile(await readFile(path, 'utf8'), ext);
+      const parsed = parseArticleFile(await readCorpusFile(corpusDir, name), ext);
       const id = basename(name, extname(name));
       entries.push({ meta: { id, ...parsed.meta }, path, textHash: textHash(parsed.body), urlKey: urlKey(parsed.meta.url) });
     } catch {

@@ -1,13 +1,21 @@
 /**
  * Decodes document bytes to a string. The charset comes, in order, from a byte-order mark,
- * the Content-Type header, then (for HTML) a <meta charset> in the first kilobyte; UTF-8
- * otherwise. Unknown labels fall back to UTF-8 rather than failing the ingest.
+ * the Content-Type header, then (for HTML) a <meta charset> in the first kilobyte. Undeclared
+ * bytes are UTF-8 when they are valid UTF-8, else Windows-1252 (what browsers assume, and
+ * what an old French page or file almost always is), never text full of U+FFFD. Unknown
+ * labels fall back to UTF-8 rather than failing the ingest.
  *
  * @example decodeText(Buffer.from([0xe9]), { charset: 'iso-8859-1' }) // 'é'
+ * @example decodeText(Buffer.from([0x45, 0x74, 0xe9])) // 'Eté'
  */
 export function decodeText(data: Uint8Array, options: { charset?: string | null; html?: boolean } = {}): string {
-  const label = bomCharset(data) ?? options.charset ?? (options.html ? metaCharset(data) : null) ?? 'utf-8';
-  return makeDecoder(label).decode(data);
+  const label = bomCharset(data) ?? options.charset ?? (options.html ? metaCharset(data) : null);
+  if (label) return makeDecoder(label).decode(data);
+  try {
+    return new TextDecoder('utf-8', { fatal: true }).decode(data);
+  } catch {
+    return new TextDecoder('windows-1252').decode(data);
+  }
 }
 
 /** The `charset` parameter of a Content-Type header value, or null. */

@@ -1,8 +1,9 @@
 import { parseHTML } from 'linkedom';
 import { parse as parseYaml } from 'yaml';
+import { cleanLine, cleanOptional, cleanText, cleanUrl, METADATA_MAX } from './clean-metadata.js';
 import { decodeText } from './decode-text.js';
 import { htmlToText } from './html-to-text.js';
-import { IngestError, formatBytes } from './ingest-error.js';
+import { formatBytes, ingestError, type Subject } from './ingest-error.js';
 import { normalizeDate, normalizeLanguage, pageMetadata } from './page-metadata.js';
 import { pdfToText, type PdfContent } from './pdf-to-text.js';
 import { sniffDocument } from './sniff-type.js';
@@ -13,6 +14,8 @@ export interface ExtractedArticle {
   /** True when the document has no title and the first sentence of the text stands in. */
   titleFromText: boolean;
   publisher: string | null;
+  /** Byline as the document states it (several authors joined by ", "), or null. */
+  author: string | null;
   /** Canonical URL the page declares, or null; the caller decides whether to fall back to the fetched URL. */
   canonicalUrl: string | null;
   date: string | null;
@@ -34,7 +37,7 @@ export interface RawDocument {
 }
 
 export const MAX_DOCUMENT_BYTES = 5 * 1024 * 1024;
-const TITLE_MAX = 200;
+const TITLE_MAX: number = METADATA_MAX.title;
 
 /**
  * Turns document bytes (HTML page, PDF, Markdown or plain-text file) into an article. The type
@@ -45,43 +48,61 @@ const TITLE_MAX = 200;
  * @throws IngestError TOO_LARGE, NOT_A_DOCUMENT, EMPTY_DOCUMENT
  */
 export async function extractArticle(doc: RawDocument, options: { maxBytes?: number } = {}): Promise<ExtractedArticle> {
-  const label = doc.name ? `File ${JSON.stringify(doc.name)}` : 'The document';
+  const subject: Subject = doc.name ? { file: cleanLine(doc.name, 100) } : { url: doc.url ? cleanLine(doc.url, 300) : 'the document' };
   const maxBytes = options.maxBytes ?? MAX_DOCUMENT_BYTES;
   if (doc.data.length > maxBytes) {
-    throw new IngestError('TOO_LARGE', `${label} is larger than ${formatBytes(maxBytes)}.`);
+    throw ingestError('TOO_LARGE', { ...subject, limit: formatBytes(maxBytes) });
   }
   const sniffed = await sniffDocument(doc.data, { mime: doc.mime ?? null, name: doc.name ?? null });
   if (!sniffed.document) {
-    throw new IngestError('NOT_A_DOCUMENT', `${label} is ${sniffed.detected}, not a document (HTML, PDF, Markdown or plain text).`);
+    throw ingestError('NOT_A_DOCUMENT', { ...subject, detected: sniffed.detected });
   }
   let article: ExtractedArticle;
   if (sniffed.kind === 'pdf') {
-    article = fromPdf(await pdfToText(doc.data, doc.name ? `File ${JSON.stringify(doc.name)}` : 'The document'));
+    article = fromPdf(await pdfToText(doc.data, subject));
   } else {
     const source = decodeText(doc.data, { charset: doc.charset ?? null, html: sniffed.kind === 'html' });
     article = sniffed.kind === 'html' ? fromHtml(source, doc.url ?? null) : fromText(source, sniffed.kind);
   }
-  if (!article.text.trim()) throw new IngestError('EMPTY_DOCUMENT', `${label} has no readable article text.`);
+  if (!article.text.trim()) throw ingestError('EMPTY_DOCUMENT', subject.file !== undefined ? { file: subject.file } : {});
   return article;
+}
+
+/**
+ * The one place where an extracted article's strings are made safe: metadata cleaned and
+ * capped (see clean-metadata.ts), control characters out of the text.
+ */
+function cleaned(article: ExtractedArticle): ExtractedArticle {
+  return {
+    ...article,
+    title: cleanLine(article.title, METADATA_MAX.title),
+    publisher: cleanOptional(article.publisher, METADATA_MAX.publisher),
+    author: cleanOptional(article.author, METADATA_MAX.author),
+    canonicalUrl: cleanUrl(article.canonicalUrl),
+    text: cleanText(article.text),
+  };
 }
 
 /** HTML page → article. Metadata is read before any cleaning touches <head> or JSON-LD. */
 export function fromHtml(html: string, url: string | null): ExtractedArticle {
   const { document } = parseHTML(html);
   const meta = pageMetadata(document as unknown as Document, url);
-  const pageTitle = meta.title ? stripSiteSuffix(meta.title, meta.publisher) : null;
-  const text = htmlToText(html, pageTitle);
+  const publisher = cleanOptional(meta.publisher, METADATA_MAX.publisher);
+  const declared = cleanOptional(meta.title, METADATA_MAX.title * 4);
+  const pageTitle = declared ? cleanOptional(stripSiteSuffix(declared, publisher), METADATA_MAX.title) : null;
+  const text = cleanText(htmlToText(html, pageTitle));
   const title = pageTitle ?? titleFromText(text);
-  return {
+  return cleaned({
     title: clip(title ?? ''),
     titleFromText: pageTitle === null,
-    publisher: meta.publisher,
+    publisher,
+    author: meta.author,
     canonicalUrl: meta.canonicalUrl,
     date: meta.date,
     language: meta.language,
     text,
     kind: 'html',
-  };
+  });
 }
 
 /**
@@ -89,13 +110,13 @@ export function fromHtml(html: string, url: string | null): ExtractedArticle {
  * other metadata stays null unless the file opens with YAML front matter stating it.
  */
 export function fromText(source: string, kind: 'markdown' | 'text'): ExtractedArticle {
-  const { front, body } = splitFrontMatter(source.replace(/^\uFEFF/, '').replace(/\r\n?/g, '\n'));
+  const { front, body } = splitFrontMatter(cleanText(source.replace(/^\uFEFF/, '')));
   const lines = body.split('\n');
   const first = lines.findIndex((l) => l.trim() !== '');
   const firstLine = first >= 0 ? (lines[first] ?? '').trim() : '';
   const heading = /^#{1,6}\s+(.+?)\s*#*$/.exec(firstLine)?.[1] ?? null;
   const shortLine = !heading && firstLine.length > 0 && firstLine.length <= 150 && !/[.!?…:;,]$/.test(firstLine) ? firstLine : null;
-  const declaredTitle = str(front.title);
+  const declaredTitle = str(front.title) ? cleanOptional(str(front.title), METADATA_MAX.title) : null;
   let titleLine = heading ?? (declaredTitle ? null : shortLine);
   const rest = titleLine !== null ? lines.slice(first + 1).join('\n') : body;
   let text = paragraphs(kind === 'markdown' ? stripMarkdown(rest) : rest);
@@ -105,16 +126,23 @@ export function fromText(source: string, kind: 'markdown' | 'text'): ExtractedAr
     titleLine = null;
   }
   const title = declaredTitle ?? (titleLine !== null ? (kind === 'markdown' ? stripMarkdown(titleLine) : titleLine) : null);
-  return {
+  return cleaned({
     title: clip(title ?? titleFromText(text) ?? ''),
     titleFromText: title === null,
     publisher: str(front.publisher),
+    author: authorOf(front.author),
     canonicalUrl: httpUrl(str(front.url)),
     date: normalizeDate(str(front.date) ?? (front.date instanceof Date ? front.date.toISOString() : null)),
     language: normalizeLanguage(str(front.language)),
     text,
     kind,
-  };
+  });
+}
+
+/** Front matter `author:` as a name or a list of names. */
+function authorOf(value: unknown): string | null {
+  const names = (Array.isArray(value) ? value : [value]).map(str).filter((n): n is string => n !== null);
+  return names.length ? names.join(', ') : null;
 }
 
 /** PDF → article: its declared title and language; no publisher, URL or date (a PDF does not state them). */
@@ -131,16 +159,17 @@ export function fromPdf(pdf: PdfContent): ExtractedArticle {
   } else if (text.split('\n\n')[0]?.trim() === title) {
     text = text.split('\n\n').slice(1).join('\n\n');
   }
-  return {
+  return cleaned({
     title: clip(title ?? titleFromText(text) ?? ''),
     titleFromText: title === null,
     publisher: null,
+    author: null,
     canonicalUrl: null,
     date: null,
     language: pdf.language,
     text,
     kind: 'pdf',
-  };
+  });
 }
 
 /** First sentence of the text, as a stand-in title (it is the text's own words, not a guess). */
@@ -189,10 +218,17 @@ function paragraphs(text: string): string {
     .join('\n\n');
 }
 
-function stripSiteSuffix(title: string, publisher: string | null): string {
-  if (!publisher) return title;
-  const escaped = publisher.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-  const stripped = title.replace(new RegExp(`\\s+[|–—:·-]\\s+${escaped}\\s*$`, 'i'), '').trim();
+/**
+ * "Budget voté | La Gazette" → "Budget voté" when the publisher is "La Gazette". Plain string
+ * comparison: no regular expression is ever built from page data.
+ */
+export function stripSiteSuffix(title: string, publisher: string | null): string {
+  if (!publisher || publisher.length >= title.length) return title;
+  if (title.slice(-publisher.length).toLowerCase() !== publisher.toLowerCase()) return title;
+  const head = title.slice(0, -publisher.length);
+  const separator = /\s+[|–—:·-]\s+$/.exec(head);
+  if (!separator) return title;
+  const stripped = head.slice(0, separator.index).trim();
   return stripped || title;
 }
 

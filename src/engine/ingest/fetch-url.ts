@@ -3,10 +3,11 @@ import http from 'node:http';
 import https from 'node:https';
 import type { LookupFunction } from 'node:net';
 import zlib from 'node:zlib';
-import type { Readable } from 'node:stream';
-import { checkAddress, normalizeAddress } from './address-policy.js';
+import { pipeline, type Readable } from 'node:stream';
+import { addressKind, checkAddress, normalizeAddress } from './address-policy.js';
 import { charsetOf, mimeOf } from './decode-text.js';
-import { IngestError, describeUrl, formatBytes } from './ingest-error.js';
+import { IngestError, describeUrl, formatBytes, ingestError, type FetchFailure } from './ingest-error.js';
+import { cleanLine } from './clean-metadata.js';
 
 export interface ResolvedAddress {
   address: string;
@@ -58,19 +59,6 @@ export const DOCUMENT_MIME_TYPES: readonly string[] = [
 
 export const FETCH_DEFAULTS = { timeoutMs: 10_000, maxBytes: 5 * 1024 * 1024, maxRedirects: 5 } as const;
 
-const RANGE_NAMES: Record<string, string> = {
-  loopback: 'loopback',
-  private: 'private',
-  uniqueLocal: 'private (unique local)',
-  linkLocal: 'link-local',
-  multicast: 'multicast',
-  unspecified: 'unspecified',
-  broadcast: 'broadcast',
-  carrierGradeNat: 'carrier-grade NAT',
-  reserved: 'reserved',
-  invalid: 'invalid',
-};
-
 const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
 const USER_AGENT = 'DepecheIngest/0.1 (+news coverage bot)';
 
@@ -99,7 +87,7 @@ export async function fetchUrl(input: string, options: FetchUrlOptions = {}): Pr
       if (REDIRECT_STATUSES.has(response.statusCode ?? 0) && location) {
         response.resume();
         if (hop >= maxRedirects) {
-          throw new IngestError('TOO_MANY_REDIRECTS', `Refused ${describeUrl(input)}: more than ${maxRedirects} redirects.`);
+          throw ingestError('TOO_MANY_REDIRECTS', { url: describeUrl(input), max: maxRedirects });
         }
         from = url;
         url = parseHttpUrl(resolveLocation(location, url), url);
@@ -109,7 +97,7 @@ export async function fetchUrl(input: string, options: FetchUrlOptions = {}): Pr
     }
   } catch (error) {
     if (controller.signal.aborted && !(error instanceof IngestError && error.code !== 'FETCH_FAILED')) {
-      throw new IngestError('TIMEOUT', `Gave up on ${describeUrl(input)}: no complete answer within ${timeoutMs / 1000} s.`);
+      throw ingestError('TIMEOUT', { url: describeUrl(input), seconds: timeoutMs / 1000 });
     }
     throw error;
   } finally {
@@ -121,7 +109,7 @@ function resolveLocation(location: string, base: URL): string {
   try {
     return new URL(location, base).toString();
   } catch {
-    throw new IngestError('BAD_URL', `Refused ${describeUrl(base)}: it redirects to an invalid URL.`);
+    throw ingestError('BAD_URL', { url: describeUrl(base), why: 'bad_redirect' });
   }
 }
 
@@ -140,14 +128,14 @@ function parseHttpUrl(text: string, from?: URL): URL {
   try {
     url = new URL(text.trim());
   } catch {
-    throw new IngestError('BAD_URL', `Not a valid URL: ${JSON.stringify(text.slice(0, 200))}.`);
+    throw ingestError('BAD_URL', { text: cleanLine(text, 200), why: 'invalid' });
   }
-  const where = from ? ` (redirected from ${describeUrl(from)})` : '';
+  const where = from ? { from: describeUrl(from) } : {};
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-    throw new IngestError('UNSUPPORTED_SCHEME', `Refused ${url.protocol}// URL${where}: only http and https are fetched.`);
+    throw ingestError('UNSUPPORTED_SCHEME', { scheme: cleanLine(url.protocol, 40), ...where });
   }
   if (url.username || url.password) {
-    throw new IngestError('BAD_URL', `Refused ${describeUrl(url)}${where}: URLs carrying credentials are not fetched.`);
+    throw ingestError('BAD_URL', { url: describeUrl(url), why: 'credentials', ...where });
   }
   return url;
 }
@@ -165,24 +153,24 @@ async function resolveChecked(url: URL, options: FetchUrlOptions, from?: URL): P
     try {
       addresses = await resolve(host);
     } catch (error) {
-      throw new IngestError('DNS_FAILED', `Could not resolve host ${host}.`, { cause: error });
+      throw ingestError('DNS_FAILED', { host: cleanLine(host, 253) }, { cause: error });
     }
-    if (addresses.length === 0) throw new IngestError('DNS_FAILED', `Could not resolve host ${host}.`);
+    if (addresses.length === 0) throw ingestError('DNS_FAILED', { host: cleanLine(host, 253) });
   }
   for (const entry of addresses) {
     const verdict = checkAddress(entry.address);
     if (verdict.allowed || hostAllowed || allow.has(normalizeAddress(entry.address) ?? '')) continue;
     // One bad answer refuses the host: a name mixing public and internal addresses is suspect.
-    const where = from ? ` (redirected from ${describeUrl(from)})` : '';
-    const literal = normalizeAddress(host) !== null;
-    const why = !literal ? `${host} resolves to ${verdict.address}, a` : verdict.address === host ? `${host} is a` : `${host} stands for ${verdict.address}, a`;
-    throw new IngestError(
-      'FORBIDDEN_ADDRESS',
-      `Refused ${describeUrl(url)}${where}: ${why} ${RANGE_NAMES[verdict.range] ?? verdict.range} address.`,
-    );
+    throw ingestError('FORBIDDEN_ADDRESS', {
+      url: describeUrl(url),
+      host: cleanLine(host, 253),
+      address: verdict.address,
+      kind: addressKind(verdict.range),
+      ...(from ? { from: describeUrl(from) } : {}),
+    });
   }
   const first = addresses[0];
-  if (!first) throw new IngestError('DNS_FAILED', `Could not resolve host ${host}.`);
+  if (!first) throw ingestError('DNS_FAILED', { host: cleanLine(host, 253) });
   return first;
 }
 
@@ -219,7 +207,7 @@ function request(url: URL, pinned: ResolvedAddress, signal: AbortSignal, timeout
       reject(
         signal.aborted
           ? error
-          : new IngestError('FETCH_FAILED', `Could not fetch ${describeUrl(url)}: ${shortReason(error)}.`, { cause: error }),
+          : ingestError('FETCH_FAILED', { url: describeUrl(url), why: failure(error) }, { cause: error }),
       ),
     );
     req.end();
@@ -237,16 +225,13 @@ async function readDocument(
   const status = response.statusCode ?? 0;
   if (status < 200 || status >= 300) {
     response.resume();
-    throw new IngestError('HTTP_STATUS', `Could not fetch ${describeUrl(url)}: the server answered HTTP ${status}.`);
+    throw ingestError('HTTP_STATUS', { url: describeUrl(url), status });
   }
   const contentType = headerValue(response.headers['content-type']);
   const mime = mimeOf(contentType);
   if (mime !== null && !options.anyContentType && !DOCUMENT_MIME_TYPES.includes(mime)) {
     response.destroy();
-    throw new IngestError(
-      'NOT_A_DOCUMENT',
-      `Refused ${describeUrl(url)}: content type ${mime} is not a document (HTML, PDF, Markdown or plain text).`,
-    );
+    throw ingestError('NOT_A_DOCUMENT', { url: describeUrl(url), detected: cleanLine(mime, 100) });
   }
   const maxBytes = options.maxBytes ?? FETCH_DEFAULTS.maxBytes;
   const declared = Number(headerValue(response.headers['content-length']) ?? NaN);
@@ -254,29 +239,47 @@ async function readDocument(
     response.destroy();
     throw tooLarge(url, maxBytes);
   }
-  const body = await readCapped(decoded(response), maxBytes, url, signal, timeoutMs);
+  const body = await readCapped(response, decoded(response), maxBytes, url, signal, timeoutMs);
   return { requestedUrl, url: url.toString(), mime, charset: charsetOf(contentType), body };
 }
 
+/**
+ * The body as sent, decompressed. `pipeline` ties the two streams: destroying the
+ * decompressor (a refused bomb) destroys the response and so closes its socket.
+ */
 function decoded(response: http.IncomingMessage): Readable {
   const encoding = headerValue(response.headers['content-encoding'])?.trim().toLowerCase();
-  if (encoding === 'gzip' || encoding === 'x-gzip') return response.pipe(zlib.createGunzip());
-  if (encoding === 'deflate') return response.pipe(zlib.createInflate());
-  if (encoding === 'br') return response.pipe(zlib.createBrotliDecompress());
-  return response;
+  const decompressor =
+    encoding === 'gzip' || encoding === 'x-gzip'
+      ? zlib.createGunzip()
+      : encoding === 'deflate'
+        ? zlib.createInflate()
+        : encoding === 'br'
+          ? zlib.createBrotliDecompress()
+          : null;
+  if (!decompressor) return response;
+  // Errors surface on the decompressor, which readCapped listens to.
+  return pipeline(response, decompressor, () => {});
 }
 
-/** Streams the body, stopping as soon as it passes the cap (decompressed bytes count). */
-function readCapped(stream: Readable, maxBytes: number, url: URL, signal: AbortSignal, timeoutMs: number): Promise<Buffer> {
+/** Streams the body, stopping as soon as it passes the cap (decompressed bytes count); a refusal closes the connection. */
+function readCapped(
+  response: http.IncomingMessage,
+  stream: Readable,
+  maxBytes: number,
+  url: URL,
+  signal: AbortSignal,
+  timeoutMs: number,
+): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
     const fail = (error: Error) => {
       stream.destroy();
+      response.destroy();
       reject(error);
     };
-    const onAbort = () =>
-      fail(new IngestError('TIMEOUT', `Gave up on ${describeUrl(url)}: no complete answer within ${timeoutMs / 1000} s.`));
+    const onAbort = () => fail(ingestError('TIMEOUT', { url: describeUrl(url), seconds: timeoutMs / 1000 }));
     if (signal.aborted) return onAbort();
     signal.addEventListener('abort', onAbort, { once: true });
     stream.on('data', (chunk: Buffer) => {
@@ -290,23 +293,28 @@ function readCapped(stream: Readable, maxBytes: number, url: URL, signal: AbortS
     });
     stream.on('error', (error) => {
       signal.removeEventListener('abort', onAbort);
-      if (!signal.aborted) reject(new IngestError('FETCH_FAILED', `Could not read ${describeUrl(url)}: ${shortReason(error)}.`));
+      response.destroy();
+      if (!signal.aborted) reject(ingestError('FETCH_FAILED', { url: describeUrl(url), why: failure(error) }));
     });
   });
 }
 
 function tooLarge(url: URL, maxBytes: number): IngestError {
-  return new IngestError('TOO_LARGE', `Refused ${describeUrl(url)}: the document is larger than ${formatBytes(maxBytes)}.`);
+  return ingestError('TOO_LARGE', { url: describeUrl(url), limit: formatBytes(maxBytes) });
 }
 
 function headerValue(value: string | string[] | undefined): string | null {
   return (Array.isArray(value) ? value[0] : value) ?? null;
 }
 
-function shortReason(error: unknown): string {
-  const code = (error as { code?: unknown })?.code;
-  if (typeof code === 'string') return code;
-  return error instanceof Error ? error.message.split('\n')[0] ?? 'error' : 'error';
+/** An errno or TLS code in a few plain kinds. */
+function failure(error: unknown): FetchFailure {
+  const code = String((error as { code?: unknown })?.code ?? '');
+  if (code === 'ECONNREFUSED') return 'refused';
+  if (code === 'ECONNRESET' || code === 'EPIPE' || code === 'ECONNABORTED') return 'reset';
+  if (/CERT|SSL|TLS|SELF_SIGNED|ERR_TLS/.test(code)) return 'certificate';
+  if (code === 'EHOSTUNREACH' || code === 'ENETUNREACH' || code === 'ETIMEDOUT') return 'unreachable';
+  return 'other';
 }
 
 /**

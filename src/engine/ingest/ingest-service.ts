@@ -31,6 +31,11 @@ export interface CoverageChange {
   title: string;
   status: IngestResult['status'] | 'removed';
   url: string | null;
+  /** For an update: the article before and after, so a replacement can be traced and undone. */
+  before?: SourceMeta;
+  after?: SourceMeta;
+  /** True when an article from another source was replaced on purpose (`replace`). */
+  replaced?: boolean;
 }
 
 export interface IngestServiceOptions {
@@ -86,7 +91,16 @@ export function createIngestService(engine: Pick<Engine, 'reindex' | 'source'>, 
         const report = await reindex(onProgress);
         return { ...result, passages: await countPassages(options.corpusDir, result.id), report };
       }
-      options.onChange?.({ action: 'ingest', actor, id: result.id, title: result.title, status: result.status, url: result.source.url });
+      options.onChange?.({
+        action: 'ingest',
+        actor,
+        id: result.id,
+        title: result.title,
+        status: result.status,
+        url: result.source.url,
+        ...(result.previous ? { before: result.previous, after: result.source } : {}),
+        ...(result.replaced ? { replaced: true } : {}),
+      });
       try {
         const report = await reindex(onProgress);
         return { ...result, passages: await countPassages(options.corpusDir, result.id), report };

@@ -3,17 +3,24 @@ import { join } from 'node:path';
 import { serializeArticleFile } from '../corpus/article-file.js';
 import { findArticleText } from '../corpus/clean.js';
 import { fsyncPath, writeFileAtomic } from '../fs/atomic-write.js';
+import { cleanLine } from './clean-metadata.js';
 import type { SourceMeta } from '../types.js';
 import { articleId } from './article-id.js';
 import { readCatalog, textHash, urlKey, type CatalogEntry } from './corpus-catalog.js';
 import { sweepStaleTemps, withCorpusLock } from './corpus-lock.js';
 import { extractArticle, MAX_DOCUMENT_BYTES, type ExtractedArticle } from './extract-article.js';
 import { fetchUrl, type FetchUrlOptions } from './fetch-url.js';
-import { IngestError } from './ingest-error.js';
+import { ingestError } from './ingest-error.js';
+import { sameSite } from './same-site.js';
 
 export interface IngestInput {
   url?: string;
   file?: { name: string; data: Uint8Array };
+  /**
+   * A moderator's explicit consent to replace an article whose text came from another source
+   * (an upload declaring its URL, a page redirected from its address). Without it that is refused.
+   */
+  replace?: boolean;
 }
 
 export type IngestStep = 'fetch' | 'extract' | 'write';
@@ -41,6 +48,10 @@ export interface IngestResult {
   file?: string;
   /** Length of the article text in characters. */
   chars: number;
+  /** For an update: the article as it was before (the result's `source` is after). */
+  previous?: SourceMeta;
+  /** True when an article from another source was replaced on purpose (`replace`). */
+  replaced?: boolean;
 }
 
 /**
@@ -55,20 +66,20 @@ export interface IngestResult {
  */
 export async function ingest(input: IngestInput, deps: IngestDeps): Promise<IngestResult> {
   if (Boolean(input.url) === Boolean(input.file)) {
-    throw new IngestError('NO_INPUT', 'Give exactly one URL or one file to ingest.');
+    throw ingestError('NO_INPUT', {});
   }
   const { article, fetchedUrl } = await extract(input, deps);
   const url = chooseUrl(article.canonicalUrl, fetchedUrl);
   const meta: Omit<SourceMeta, 'id'> = {
     title: article.title,
     publisher: article.publisher,
+    author: article.author,
     url,
     date: article.date,
     language: article.language,
   };
   if (findArticleText(article.text, { title: meta.title, publisher: meta.publisher }).length === 0) {
-    const what = input.file ? `File ${JSON.stringify(input.file.name)}` : 'The page';
-    throw new IngestError('EMPTY_DOCUMENT', `${what} has no article text left after removing boilerplate.`);
+    throw ingestError('EMPTY_DOCUMENT', input.file ? { file: cleanLine(input.file.name, 100) } : {});
   }
   const hash = textHash(article.text);
   const keys = new Set([urlKey(url), urlKey(fetchedUrl), urlKey(input.url)].filter((k): k is string => k !== null));
@@ -81,17 +92,25 @@ export async function ingest(input: IngestInput, deps: IngestDeps): Promise<Inge
     if (sameText) return duplicate(sameText, sameText.urlKey !== null && keys.has(sameText.urlKey) ? 'url' : 'text', article);
     const sameUrl = catalog.find((e) => e.urlKey !== null && keys.has(e.urlKey));
     if (sameUrl) {
-      // The new version's text and title win; a fact the new page leaves unsaid keeps its old value.
       const old = sameUrl.meta;
+      // A page fetched again from its own site is a new version of it. Any other text naming
+      // that address (an upload's front matter, a page that redirected from it) would put words
+      // under another outlet's name: only a moderator's explicit `replace` allows that.
+      const sameSource = fetchedUrl !== null && old.url !== null && sameSite(old.url, fetchedUrl);
+      if (!sameSource && !input.replace) {
+        throw ingestError('NEEDS_REPLACE', { id: old.id, title: old.title, url: old.url ?? '' });
+      }
+      // The new version's text and title win; a fact the new page leaves unsaid keeps its old value.
       const merged = {
         ...meta,
         publisher: meta.publisher ?? old.publisher,
+        author: meta.author ?? old.author ?? null,
         url: meta.url ?? old.url,
         date: meta.date ?? old.date,
         language: meta.language ?? old.language,
       };
       const file = await writeArticle(deps.corpusDir, old.id, merged, article, sameUrl.path);
-      return result(old.id, merged, 'updated', file, article);
+      return { ...result(old.id, merged, 'updated', file, article), previous: old, ...(sameSource ? {} : { replaced: true }) };
     }
     const id = freshId(meta.title, url ?? hash, await readdir(deps.corpusDir));
     const file = await writeArticle(deps.corpusDir, id, meta, article, null);
@@ -111,10 +130,10 @@ export async function removeArticle(id: string, deps: { corpusDir: string }): Pr
     const catalog = await readCatalog(deps.corpusDir);
     const matches = catalog.filter((e) => e.meta.id === id);
     const first = matches[0];
-    if (!first) throw new IngestError('NOT_FOUND', `No article with id ${JSON.stringify(id.slice(0, 140))}.`);
+    if (!first) throw ingestError('NOT_FOUND', { id: cleanLine(id, 140) });
     if (matches.length === catalog.length) {
       // An empty corpus cannot be indexed: the index would keep serving the removed article.
-      throw new IngestError('LAST_ARTICLE', `Not removing «${first.meta.title}»: it is the last article of the coverage.`);
+      throw ingestError('LAST_ARTICLE', { id: first.meta.id, title: first.meta.title });
     }
     for (const entry of matches) await rm(entry.path, { force: true });
     fsyncPath(deps.corpusDir);
@@ -142,9 +161,11 @@ async function extract(input: IngestInput, deps: IngestDeps): Promise<{ article:
 }
 
 /**
- * The URL to record: the page's canonical URL when it is on the site we fetched (a page
- * cannot claim another site's address and so overwrite that site's article), else the
- * address the text actually came from.
+ * The URL to record: the page's canonical URL when it is on the very site we fetched (see
+ * `sameSite`: a page cannot claim another site's or a parent domain's address), else the
+ * address the text actually came from. A file has no fetched address: what its front
+ * matter declares is the uploader's statement, which can add an article under that address
+ * but never replace one there without `replace`.
  */
 export function chooseUrl(canonical: string | null, fetched: string | null): string | null {
   if (!fetched) return canonical;
@@ -152,13 +173,6 @@ export function chooseUrl(canonical: string | null, fetched: string | null): str
   const u = new URL(fetched);
   u.hash = '';
   return u.toString();
-}
-
-function sameSite(a: string, b: string): boolean {
-  const site = (url: string) => new URL(url).hostname.replace(/^(www|m|amp|mobile)\./, '');
-  const x = site(a);
-  const y = site(b);
-  return x === y || x.endsWith(`.${y}`) || y.endsWith(`.${x}`);
 }
 
 /** A new id that no file of the corpus uses, even one the loader cannot read. */

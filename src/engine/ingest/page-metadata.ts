@@ -2,6 +2,8 @@
 export interface PageMetadata {
   title: string | null;
   publisher: string | null;
+  /** Byline: the article's author names joined by ", " (never the publisher repeated, never a profile URL). */
+  author: string | null;
   /** Absolute http(s) canonical URL as the page declares it (link rel=canonical, og:url, JSON-LD url). */
   canonicalUrl: string | null;
   /** Publication date as the page gives it, cut to the calendar date: "2025-01-22" (or "2025-01"). */
@@ -13,7 +15,13 @@ export interface PageMetadata {
 type Doc = Pick<Document, 'querySelector' | 'querySelectorAll' | 'documentElement'>;
 type JsonObject = Record<string, unknown>;
 
-const ARTICLE_TYPES = /^(NewsArticle|Article|ReportageNewsArticle|AnalysisNewsArticle|OpinionNewsArticle|BackgroundNewsArticle|ReviewNewsArticle|BlogPosting|Report|ScholarlyArticle|WebPage)$/;
+/** schema.org's Article and every type below it that a news reader may ingest. */
+const ARTICLE_TYPES = new Set([
+  'Article', 'NewsArticle', 'ReportageNewsArticle', 'AnalysisNewsArticle', 'OpinionNewsArticle', 'BackgroundNewsArticle',
+  'ReviewNewsArticle', 'AskPublicNewsArticle', 'SatiricalArticle', 'AdvertiserContentArticle', 'ScholarlyArticle',
+  'MedicalScholarlyArticle', 'TechArticle', 'APIReference', 'Report', 'SocialMediaPosting', 'BlogPosting',
+  'LiveBlogPosting', 'DiscussionForumPosting',
+]);
 
 /**
  * Reads title, publisher, canonical URL, date and language from a parsed page: Open Graph
@@ -25,16 +33,24 @@ const ARTICLE_TYPES = /^(NewsArticle|Article|ReportageNewsArticle|AnalysisNewsAr
  */
 export function pageMetadata(document: Doc, pageUrl: string | null): PageMetadata {
   const ld = articleJsonLd(document);
+  const ogTitle = meta(document, 'og:title');
+  const pageTitles = [
+    meta(document, 'twitter:title'),
+    document.querySelector('title')?.textContent,
+    document.querySelectorAll('h1').length === 1 ? document.querySelector('h1')?.textContent : null,
+  ];
+  // A JSON-LD headline only stands in for the title when the page's own titles say the same
+  // (Wikipedia's "headline" is a short description such as "Wikimedia list article").
+  const agreed = (value: string | null) => (value && agreesWith(value, [ogTitle, ...pageTitles]) ? value : null);
+  const publisher = firstText(meta(document, 'og:site_name'), ld.publisherName, meta(document, 'publisher'));
   return {
-    title: firstText(
-      meta(document, 'og:title'),
-      str(ld.article?.headline),
-      str(ld.article?.name),
-      meta(document, 'twitter:title'),
-      document.querySelector('title')?.textContent,
-      document.querySelectorAll('h1').length === 1 ? document.querySelector('h1')?.textContent : null,
+    title: firstText(ogTitle, agreed(str(ld.article?.headline)), agreed(str(ld.article?.name)), ...pageTitles),
+    publisher,
+    author: byline(
+      publisher,
+      ld.authorNames,
+      [meta(document, 'author'), meta(document, 'article:author'), meta(document, 'parsely-author'), meta(document, 'dc.creator'), meta(document, 'sailthru.author')],
     ),
-    publisher: firstText(meta(document, 'og:site_name'), ld.publisherName, meta(document, 'publisher')),
     canonicalUrl: firstUrl(pageUrl, [
       document.querySelector('link[rel~="canonical"]')?.getAttribute('href'),
       meta(document, 'og:url'),
@@ -94,24 +110,62 @@ function meta(document: Doc, key: string): string | null {
   return null;
 }
 
-function articleJsonLd(document: Doc): { article: JsonObject | null; publisherName: string | null } {
+/** Whether a page's titles contain `value` (case and spacing aside); true when the page has no other title. */
+function agreesWith(value: string, titles: (string | null | undefined)[]): boolean {
+  const norm = (t: string) => t.replace(/\s+/g, ' ').trim().toLowerCase();
+  const known = titles.filter((t): t is string => Boolean(t?.trim())).map(norm);
+  return known.length === 0 || known.some((t) => t.includes(norm(value)));
+}
+
+/** JSON-LD inside a CDATA section or an HTML comment (older CMSes wrap it so) is still JSON-LD. */
+export function unwrapJsonLd(text: string): string {
+  return text
+    .trim()
+    .replace(/^(?:\/\*\s*)?(?:\/\/\s*)?(?:<!\[CDATA\[|<!--)(?:\s*\*\/)?/, '')
+    .replace(/(?:\/\*\s*)?(?:\/\/\s*)?(?:\]\]>|-->)(?:\s*\*\/)?$/, '')
+    .trim();
+}
+
+function articleJsonLd(document: Doc): { article: JsonObject | null; publisherName: string | null; authorNames: string[] } {
   const nodes: JsonObject[] = [];
   for (const script of document.querySelectorAll('script')) {
     if (script.getAttribute('type')?.trim().toLowerCase() !== 'application/ld+json') continue;
     try {
-      collectNodes(JSON.parse(script.textContent ?? ''), nodes);
+      collectNodes(JSON.parse(unwrapJsonLd(script.textContent ?? '')), nodes);
     } catch {
       // A broken JSON-LD block says nothing; other blocks may still be readable.
     }
   }
   const byId = new Map(nodes.filter((n) => typeof n['@id'] === 'string').map((n) => [n['@id'] as string, n]));
-  const article = nodes.find((n) => types(n).some((t) => ARTICLE_TYPES.test(t) && t !== 'WebPage')) ?? nodes.find((n) => types(n).includes('WebPage')) ?? null;
+  const article = nodes.find((n) => types(n).some((t) => ARTICLE_TYPES.has(t))) ?? nodes.find((n) => types(n).includes('WebPage')) ?? null;
+  const deref = (value: unknown): unknown => {
+    const ref = asObject(value)?.['@id'];
+    return typeof ref === 'string' && byId.has(ref) && !asObject(value)?.name ? byId.get(ref) : value;
+  };
   let publisher: unknown = article?.publisher;
   if (Array.isArray(publisher)) publisher = publisher[0];
-  const ref = asObject(publisher)?.['@id'];
-  if (typeof ref === 'string' && byId.has(ref) && !asObject(publisher)?.name) publisher = byId.get(ref);
+  publisher = deref(publisher);
   const publisherName = typeof publisher === 'string' ? publisher : str(asObject(publisher)?.name);
-  return { article, publisherName };
+  const authors = article?.author ?? article?.creator;
+  const authorNames = (Array.isArray(authors) ? authors : [authors])
+    .map(deref)
+    .map((a) => (typeof a === 'string' ? a : str(asObject(a)?.name)))
+    .filter((n): n is string => Boolean(n?.trim()));
+  return { article, publisherName, authorNames };
+}
+
+/**
+ * Author names from JSON-LD, else from the first author meta tag that holds a name: never a
+ * profile URL (`article:author` often is one), never the publisher's own name repeated.
+ */
+function byline(publisher: string | null, ldNames: string[], metaValues: (string | null)[]): string | null {
+  const usable = (name: string) => {
+    const flat = name.replace(/\s+/g, ' ').trim();
+    return flat !== '' && !/^(https?:)?\/\//i.test(flat) && flat.toLowerCase() !== publisher?.toLowerCase();
+  };
+  const fromLd = [...new Set(ldNames.map((n) => n.replace(/\s+/g, ' ').trim()).filter(usable))];
+  if (fromLd.length) return fromLd.join(', ');
+  return metaValues.find((v): v is string => v !== null && usable(v))?.replace(/\s+/g, ' ').trim() ?? null;
 }
 
 function collectNodes(value: unknown, into: JsonObject[]): void {
@@ -125,9 +179,10 @@ function collectNodes(value: unknown, into: JsonObject[]): void {
   if (object['@graph']) collectNodes(object['@graph'], into);
 }
 
+/** `@type` values without a vocabulary prefix ("schema:NewsArticle", "https://schema.org/NewsArticle"). */
 function types(node: JsonObject): string[] {
   const t = node['@type'];
-  return (Array.isArray(t) ? t : [t]).filter((x): x is string => typeof x === 'string');
+  return (Array.isArray(t) ? t : [t]).filter((x): x is string => typeof x === 'string').map((x) => x.replace(/^.*[/:#]/, ''));
 }
 
 function asObject(value: unknown): JsonObject | null {

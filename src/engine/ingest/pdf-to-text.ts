@@ -1,5 +1,5 @@
 import { extractText, getDocumentProxy, getMeta } from 'unpdf';
-import { IngestError } from './ingest-error.js';
+import { ingestError, type Subject } from './ingest-error.js';
 import { normalizeLanguage } from './page-metadata.js';
 
 export interface PdfContent {
@@ -19,7 +19,7 @@ export interface PdfContent {
  * @example await pdfToText(bytes) // { text: 'Le conseil a voté…', title: 'Budget 2025', language: 'fr' }
  * @throws IngestError NOT_A_DOCUMENT when pdf.js cannot read the file
  */
-export async function pdfToText(data: Uint8Array, label = 'The PDF'): Promise<PdfContent> {
+export async function pdfToText(data: Uint8Array, subject: Subject = { url: 'the document' }): Promise<PdfContent> {
   let pages: string[];
   let info: Record<string, unknown> = {};
   try {
@@ -33,8 +33,8 @@ export async function pdfToText(data: Uint8Array, label = 'The PDF'): Promise<Pd
       await pdf.loadingTask.destroy();
     }
   } catch (error) {
-    const reason = error instanceof Error ? error.message.split('\n')[0] : 'unreadable';
-    throw new IngestError('NOT_A_DOCUMENT', `${label} could not be read as a PDF (${reason}).`, { cause: error });
+    // pdf.js's own reason ("Invalid PDF structure") means nothing to a moderator: it goes to the cause.
+    throw ingestError('NOT_A_PDF', subject, { cause: error });
   }
   return {
     text: pages.map(rejoinLines).filter(Boolean).join('\n\n'),
