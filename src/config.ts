@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import { z } from 'zod';
 import { EMBED_RUNTIMES } from './engine/embed/runtime.js';
+import { INDEX_BACKENDS } from './engine/index/create-store.js';
 import type { EngineConfig } from './engine/types.js';
 
 /** Raised for a bad setting; the message names the variable and never echoes a secret value. */
@@ -16,6 +17,7 @@ const optionalPath = z.string().trim().min(1).optional();
 const engineSchema = z.object({
   CORPUS_DIR: z.string().trim().min(1).default('corpus'),
   INDEX_DIR: z.string().trim().min(1).default('embeddings'),
+  INDEX_BACKEND: z.enum(INDEX_BACKENDS as [string, ...string[]]).default('local'),
   MODEL: z.string().trim().regex(/^[\w.-]+(\/[\w.-]+)?$/, 'must be a model id like "Xenova/multilingual-e5-small"').default('Xenova/multilingual-e5-small'),
   MODEL_DIR: optionalPath,
   MODEL_CACHE_DIR: optionalPath,
@@ -45,6 +47,7 @@ export function loadEngineConfig(env: NodeJS.ProcessEnv = process.env): Readonly
   return Object.freeze({
     corpusDir: resolve(e.CORPUS_DIR),
     indexDir: resolve(e.INDEX_DIR),
+    indexBackend: e.INDEX_BACKEND,
     model: e.MODEL,
     modelDir: e.MODEL_DIR ? resolve(e.MODEL_DIR) : null,
     cacheDir: e.MODEL_CACHE_DIR ? resolve(e.MODEL_CACHE_DIR) : null,

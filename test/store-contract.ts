@@ -4,7 +4,7 @@
  * location and `open()` another store on the same location, as a second process would open it.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import type { ArticleWrite, IndexMeta, IndexStore, StoredPassage } from '../src/engine/index/store.js';
+import type { ArticleWrite, IndexMeta, IndexStore, StoredPassage, StoreReader, StoreView } from '../src/engine/index/store.js';
 import { ANALYZER_VERSION, analyze, analyzeBoth } from '../src/engine/text/analyze.js';
 import { CHUNKER_VERSION } from '../src/engine/text/chunk.js';
 
@@ -42,6 +42,16 @@ export function article(id: string, title: string, texts: string[], options: { a
   };
 }
 
+/** Refreshes until `ready(view)`: a reader may load a replaced state in the background. */
+export async function refreshUntil(reader: StoreReader, ready: (view: StoreView) => boolean, timeoutMs = 10_000): Promise<StoreView> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const view = await reader.refresh();
+    if (ready(view) || Date.now() > deadline) return view;
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
 const SOLAR = article('solaire', 'Centrale solaire', ['La centrale Noor de Ouarzazate produit 580 mégawatts.', 'Le Maroc vise 52 % d’électricité renouvelable.'], { axis: 0 });
 const CHIPS = article('puces', 'Nvidia et Arm', ['Nvidia avait proposé 40 milliards de dollars pour racheter Arm.'], { axis: 3 });
 
@@ -67,6 +77,9 @@ export function describeStoreContract(name: string, make: () => Promise<StoreFix
       expect(await store.meta()).toEqual(META);
       const articles = await store.articles();
       expect(articles.get('solaire')).toMatchObject({ hash: SOLAR.hash, passages: 2, unembedded: 0, source: SOLAR.source });
+      expect([...(await store.articles(['puces', 'nobody'])).keys()]).toEqual(['puces']);
+      expect(await store.articleIds()).toEqual(new Set(['solaire', 'puces']));
+      expect(await store.counts()).toEqual({ articles: 2, passages: 3 });
 
       const view = await store.reader().refresh();
       expect(view.meta).toEqual(META);
@@ -82,6 +95,10 @@ export function describeStoreContract(name: string, make: () => Promise<StoreFix
       const [p] = await view.passages(['puces#0', 'nobody#9']);
       expect(p).toEqual(CHIPS.passages[0]!.passage);
       expect(await view.passages(['nobody#9'])).toEqual([]);
+      expect((await view.passageIds()).sort()).toEqual(['puces#0', 'solaire#0', 'solaire#1']);
+      const [v, none] = await view.vectors(['puces#0', 'nobody#9']);
+      expect([...v!].map((x) => x.toFixed(4))).toEqual([...unit(3)].map((x) => x.toFixed(4)));
+      expect(none).toBeNull();
       expect(view.termStats.known('ouarzazat')).toBe(true);
       expect(view.termStats.weight('ouarzazat')).toBeGreaterThan(view.termStats.weight('nvidia') - 1);
     });
@@ -181,7 +198,8 @@ export function describeStoreContract(name: string, make: () => Promise<StoreFix
       await resumed.publish();
       await other.close();
 
-      const view = await reader.refresh();
+      // The old view answers until the rebuilt state is loaded (in the background), then that one does.
+      const view = await refreshUntil(reader, (v) => v.sources.has('eolien'));
       expect([...view.sources.keys()].sort()).toEqual(['eolien', 'puces']);
       expect(view.lexical.search('Ouarzazate', 3)).toEqual([]);
       expect((await view.searchVectors(unit(6), 1))[0]!.id).toBe('eolien#0');

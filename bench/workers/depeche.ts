@@ -2,13 +2,9 @@
  * Worker: Dépêche's side. Builds the index of a corpus folder with `createEngine(...).reindex()`,
  * then times warm `ask` (question embedding, hybrid search, fusion, answer assembly).
  */
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
-import hnswlib from 'hnswlib-node';
 import { createEmbedder } from '../../src/engine/embed/embedder.js';
 import { createEngine } from '../../src/engine/engine.js';
-import { POINTER_FILE, VECTORS_FILE } from '../../src/engine/index/manifest.js';
-import { readIndex } from '../../src/engine/index/index-store.js';
+import { createStore } from '../../src/engine/index/create-store.js';
 import { progress, workerMain } from '../lib/child.js';
 import { msSince, peakRssMb, percentile, rssMb } from '../lib/stats.js';
 import { exactTopK, recallWithTies, type VectorSet } from '../lib/vectors.js';
@@ -96,28 +92,32 @@ async function run(input: DepecheInput): Promise<DepecheOutput> {
 
 /** Exact top-k over the stored vectors vs the HNSW index's answer: the dense side's recall limit. */
 async function exactSearch(input: DepecheInput): Promise<DepecheOutput['exact']> {
-  const stored = readIndex(input.indexDir);
-  const { generation } = JSON.parse(readFileSync(path.join(input.indexDir, POINTER_FILE), 'utf8')) as { generation: string };
-  const dim = stored.manifest.model!.dimension;
-  const raw = new hnswlib.HierarchicalNSW('cosine', dim);
-  raw.readIndexSync(path.join(input.indexDir, generation, VECTORS_FILE));
-  const labels = raw.getIdsList();
-  const base: VectorSet = { dim, count: labels.length, data: new Float32Array(labels.length * dim) };
-  labels.forEach((label, i) => base.data.set(raw.getPoint(label), i * dim));
+  // The stored vectors, read through the index store seam (no file format known here).
+  const store = createStore({ backend: 'local', indexDir: input.indexDir });
+  const reader = store.reader();
+  const view = await reader.refresh();
+  const ids = await view.passageIds();
+  const vectors = await view.vectors(ids);
+  const rows = ids.flatMap((id, i) => (vectors[i] ? [{ id, v: vectors[i] }] : []));
+  const dim = view.meta.model!.dimension;
+  const base: VectorSet = { dim, count: rows.length, data: new Float32Array(rows.length * dim) };
+  rows.forEach((r, i) => base.data.set(r.v, i * dim));
   const embedder = await createEmbedder({ model: input.model, modelDir: input.modelDir, cacheDir: input.cacheDir });
   const queries = await embedder.embedQueries(input.questions);
   await embedder.dispose();
-  const k = Math.min(input.k * 2, labels.length);
+  const k = Math.min(input.k * 2, rows.length);
   const times: number[] = [];
   let recall = 0;
-  const rowOf = new Map(labels.map((label, i) => [label, i]));
+  const rowOf = new Map(rows.map((r, i) => [r.id, i]));
   for (const q of queries) {
     const t = process.hrtime.bigint();
     const exact = exactTopK(base, q, k);
     times.push(msSince(t));
-    const found = stored.vectors!.search(q, k).map((h) => rowOf.get(h.label) ?? -1);
+    const found = (await view.searchVectors(q, k)).map((h) => rowOf.get(h.id) ?? -1);
     recall += recallWithTies(base, q, found, exact);
   }
+  await reader.close();
+  await store.close();
   return { search: timing(times), recallAtK: recall / queries.length, k };
 }
 

@@ -3,11 +3,12 @@ import { composeAnswer } from './answer/compose-answer.js';
 import { createEmbedder, type Embedder } from './embed/embedder.js';
 import { createError, EngineError } from './errors.js';
 import { validateQuestion } from './question.js';
-import { toSnapshot, type Snapshot } from './snapshot.js';
 import { buildIndex } from './index/build-index.js';
-import { currentGeneration, indexExists, readIndex } from './index/index-store.js';
+import { createStore } from './index/create-store.js';
+import type { StoreView } from './index/store.js';
 import { fusionWeightsFor } from './search/fusion-weights.js';
 import { hybridSearch } from './search/hybrid-search.js';
+import { ANALYZER_VERSION } from './text/analyze.js';
 import { CHUNKER_VERSION } from './text/chunk.js';
 import type { AskOptions, Engine, EngineConfig, IndexProgress, IndexReport, SearchMode } from './types.js';
 
@@ -16,6 +17,8 @@ export const MAX_K = 20;
 const SEARCH_DEPTH = 50;
 /** Hits past the page that answer assembly still reads (disagreements, "has more"). */
 const DIVERSITY_MARGIN = 8;
+/** How often a running engine looks for changes written by other processes (a CLI ingest beside the bot). */
+const WATCH_MS = 1000;
 
 export interface EngineHooks {
   /** Model download progress, on first use of a hub model. */
@@ -31,7 +34,10 @@ export interface EngineHooks {
  * @example const engine = await createEngine(config); const answer = await engine.ask('Combien SoftBank investit-il ?');
  */
 export async function createEngine(config: EngineConfig, hooks: EngineHooks = {}): Promise<Engine> {
-  let snapshot: Snapshot | null = null;
+  const store = createStore({ backend: config.indexBackend ?? 'local', indexDir: config.indexDir });
+  const reader = store.reader();
+  /** The view asks read; replaced whole when the store changed. */
+  let view: StoreView | null = null;
   let embedderPromise: Promise<Embedder> | null = null;
   // Writes to the index run one at a time; asks keep reading the snapshot they started with.
   let writeQueue: Promise<unknown> = Promise.resolve();
@@ -85,62 +91,67 @@ export async function createEngine(config: EngineConfig, hooks: EngineHooks = {}
     return run;
   };
 
-  const reindex = (onProgress?: (p: IndexProgress) => void, rebuild = false): Promise<IndexReport> =>
+  const reindex = (onProgress?: (p: IndexProgress) => void, options: { rebuild?: boolean; articles?: readonly string[] } = {}): Promise<IndexReport> =>
     serialized(async () => {
-      const { index, report } = await buildIndex({
+      const report = await buildIndex({
         corpusDir: config.corpusDir,
-        indexDir: config.indexDir,
-        modelId: config.model,
+        store,
         loadEmbedder: config.mode === 'lexical' ? null : loadEmbedder,
-        rebuild,
+        rebuild: options.rebuild ?? false,
+        articles: options.articles,
         onProgress,
       });
-      snapshot = toSnapshot(index);
       modelError = report.modelError ?? null;
+      // Serve the new state from the next ask on (a rebuilt one is loaded here, not by that ask).
+      view = checked(await reader.refresh({ wait: true }));
       return report;
     });
 
-  const loadStored = (): Snapshot => {
-    const stored = readIndex(config.indexDir);
-    if (stored.manifest.chunker.version !== CHUNKER_VERSION) {
-      throw createError('INDEX_STALE', `chunker v${stored.manifest.chunker.version}, this version chunks with v${CHUNKER_VERSION}`);
+  /** The view, refused when it was built with another chunker, analyzer or model than configured. */
+  const checked = (v: StoreView): StoreView => {
+    if (v.meta.chunkerVersion !== CHUNKER_VERSION || v.meta.analyzerVersion !== ANALYZER_VERSION) {
+      throw createError('INDEX_STALE', `chunker v${v.meta.chunkerVersion} and analyzer v${v.meta.analyzerVersion}, this version uses v${CHUNKER_VERSION} and v${ANALYZER_VERSION}`);
     }
-    const model = stored.manifest.model;
+    const model = v.meta.model;
     if (model && model.id !== config.model && config.mode !== 'lexical') {
       throw createError('INDEX_STALE', `index built with model ${model.id}, configured model is ${config.model}`);
     }
-    return toSnapshot(stored);
+    return v;
   };
 
-  /** The snapshot in memory, switched to the live generation if another process wrote one. */
-  const current = (): Snapshot | null => {
-    if (snapshot && !writing) {
-      try {
-        if (currentGeneration(config.indexDir) !== snapshot.stored.generation) snapshot = loadStored();
-      } catch {
-        // Keep answering from the generation in memory; the next write repairs the index.
-      }
+  /** The view in memory, moved to the latest committed state (other processes' changes too). */
+  const current = async (): Promise<StoreView | null> => {
+    if (writing && view) return view;
+    try {
+      view = checked(await reader.refresh());
+    } catch (err) {
+      // Keep answering from the state in memory; a stale or damaged store is reported when there is none.
+      if (!view) throw err;
     }
-    return snapshot;
+    return view;
   };
 
-  const ensureSnapshot = async (): Promise<Snapshot> => {
-    const live = current();
-    if (live) return live;
-    if (!indexExists(config.indexDir)) await reindex(hooks.onIndexProgress);
-    else snapshot = loadStored();
-    return snapshot!;
+  const ensureView = async (): Promise<StoreView> => {
+    try {
+      const live = await current();
+      if (live) return live;
+    } catch (err) {
+      if (!(err instanceof EngineError) || err.code !== 'INDEX_MISSING') throw err;
+    }
+    await reindex(hooks.onIndexProgress);
+    return view!;
   };
 
   // Load an existing index now so sources() work at once; a stale or damaged one is reported
   // by the first ask instead, so that reindex() (which rebuilds it) stays reachable.
-  if (indexExists(config.indexDir)) {
-    try {
-      snapshot = loadStored();
-    } catch (err) {
-      if (!(err instanceof EngineError)) throw err;
-    }
+  try {
+    await current();
+  } catch (err) {
+    if (!(err instanceof EngineError)) throw err;
   }
+  // Changes written by other processes reach this engine within WATCH_MS, without a full reload.
+  const watch = setInterval(() => void current().catch(() => undefined), WATCH_MS);
+  watch.unref();
 
   return {
     async ask(question: string, options: AskOptions = {}) {
@@ -148,28 +159,32 @@ export async function createEngine(config: EngineConfig, hooks: EngineHooks = {}
       const k = Math.min(Math.max(1, Math.floor(options.k ?? config.k)), MAX_K);
       const offset = Math.max(0, Math.floor(options.offset ?? 0));
       const context = options.context ? validateQuestion(options.context) : null;
-      const snap = await ensureSnapshot();
+      const snap = await ensureView();
       const searchText = context ? `${context} ${q}` : q;
       const warnings: string[] = [];
       let mode: SearchMode = options.mode ?? config.mode;
       let vector: Float32Array | null = null;
       if (mode !== 'lexical') {
-        if (!snap.searchable.vectors) {
+        if (snap.vectorCount === 0) {
           warnings.push(await noVectorsWarning());
           mode = 'lexical';
         } else {
           try {
             const embedder = await loadEmbedder();
             vector = (await embedder.embedQueries([searchText]))[0] ?? null;
+            if (vector && snap.meta.model && vector.length !== snap.meta.model.dimension) {
+              throw createError('INDEX_STALE', `index vectors have ${snap.meta.model.dimension} dimensions, model ${config.model} gives ${vector.length}`);
+            }
           } catch (err) {
+            if (err instanceof EngineError) throw err;
             if (mode === 'dense') throw createError('MODEL_REQUIRED', (err as Error).message);
             warnings.push(`${(err as Error).message.split('\n')[0]} Answered with lexical search only.`);
             mode = 'lexical';
           }
         }
       }
-      const modelId = snap.stored.manifest.model?.id ?? null;
-      const hits = hybridSearch(snap.searchable, { text: searchText, vector: vector ?? null, mode, depth: SEARCH_DEPTH, limit: offset + k + DIVERSITY_MARGIN, weights: fusionWeightsFor(modelId) });
+      const modelId = snap.meta.model?.id ?? null;
+      const hits = await hybridSearch(snap, { text: searchText, vector: vector ?? null, mode, depth: SEARCH_DEPTH, limit: offset + k + DIVERSITY_MARGIN, weights: fusionWeightsFor(modelId) });
       return composeAnswer({
         question: q,
         searchText,
@@ -184,21 +199,22 @@ export async function createEngine(config: EngineConfig, hooks: EngineHooks = {}
       });
     },
 
+    // Synchronous: they read the view in memory, which the watch keeps level with the store.
     sources() {
-      return [...(current()?.sources.values() ?? [])].sort((a, b) => a.title.localeCompare(b.title, 'fr'));
+      return [...(view?.sources.values() ?? [])].sort((a, b) => a.title.localeCompare(b.title, 'fr'));
     },
 
     source(id: string) {
-      return current()?.sources.get(id);
+      return view?.sources.get(id);
     },
 
     reindex(onProgress, options) {
-      return reindex(onProgress, options?.rebuild ?? false);
+      return reindex(onProgress, options);
     },
 
     async warmUp() {
-      const snap = await ensureSnapshot();
-      if (config.mode === 'lexical' || !snap.searchable.vectors) return null;
+      const snap = await ensureView();
+      if (config.mode === 'lexical' || snap.vectorCount === 0) return null;
       try {
         await (await loadEmbedder()).embedQueries(['warm-up']);
         return null;
@@ -208,7 +224,10 @@ export async function createEngine(config: EngineConfig, hooks: EngineHooks = {}
     },
 
     async dispose() {
+      clearInterval(watch);
       await writeQueue;
+      await reader.close();
+      await store.close();
       const pending = embedderPromise;
       embedderPromise = null;
       if (pending) await pending.then((e) => e.dispose(), () => undefined);

@@ -118,8 +118,10 @@ export interface IndexProgress {
 export interface EngineConfig {
   /** Folder of article files (see corpus/README.md for the format). */
   corpusDir: string;
-  /** Folder holding the persisted index (HNSW + lexical + manifest). */
+  /** Folder holding the persisted index (the local backend's files). */
   indexDir: string;
+  /** Index store backend (`INDEX_BACKEND`): "local" (SQLite + hnswlib-node, the default) or another registered in index/create-store.ts. */
+  indexBackend?: string;
   /** Model id, e.g. "Xenova/multilingual-e5-small". */
   model: string;
   /** Local folder of models (transformers.js layout `<dir>/<model id>/…`); disables downloads. */
@@ -143,8 +145,11 @@ export interface Engine {
   /** Every article of the coverage, by title. */
   sources(): SourceMeta[];
   source(id: string): SourceMeta | undefined;
-  /** Brings the index up to date with the corpus folder, embedding only new or changed articles. */
-  reindex(onProgress?: (p: IndexProgress) => void, options?: { rebuild?: boolean }): Promise<IndexReport>;
+  /**
+   * Brings the index up to date with the corpus folder, embedding only new or changed articles.
+   * `articles`: only these changed (an ingest, a removal) — their files alone are read.
+   */
+  reindex(onProgress?: (p: IndexProgress) => void, options?: { rebuild?: boolean; articles?: readonly string[] }): Promise<IndexReport>;
   /**
    * Loads the index and the model and runs one query through it, so the first member's
    * question is not the one that pays for it. Resolves to a warning when the model cannot be

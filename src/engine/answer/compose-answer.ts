@@ -1,4 +1,4 @@
-import type { IndexedChunk } from '../index/index-store.js';
+import type { StoredPassage as IndexedChunk } from '../index/store.js';
 import type { SearchHit } from '../search/hybrid-search.js';
 import { createTermStats, type TermStats } from '../search/term-weights.js';
 import type { Answer, Passage, SearchMode, SourceMeta } from '../types.js';
@@ -14,7 +14,7 @@ export interface ComposeInput {
   searchText: string;
   mode: SearchMode;
   hits: SearchHit[];
-  sources: Map<string, SourceMeta>;
+  sources: ReadonlyMap<string, SourceMeta>;
   k: number;
   offset: number;
   thresholds: AbstainThresholds;

@@ -15,10 +15,11 @@ export interface LoadedCorpus {
 const ID_PATTERN = /^[\w.-]{1,120}$/;
 
 /**
- * Reads every article file of `dir` (sorted by name; the file name stem is the article id).
+ * Reads every article file of `dir` (sorted by name; the file name stem is the article id),
+ * or only those whose id is in `only`.
  * @example await loadCorpus('corpus') // { articles: [{ id: '000_dcb9…', title, text, kept, … }], skipped: [] }
  */
-export async function loadCorpus(dir: string): Promise<LoadedCorpus> {
+export async function loadCorpus(dir: string, options: { only?: ReadonlySet<string> } = {}): Promise<LoadedCorpus> {
   let names: string[];
   try {
     names = (await readdir(dir)).sort();
@@ -32,6 +33,8 @@ export async function loadCorpus(dir: string): Promise<LoadedCorpus> {
     const ext = extname(name).toLowerCase();
     if (!(ARTICLE_EXTENSIONS as readonly string[]).includes(ext) || name.startsWith('.') || /^readme/i.test(name)) continue;
     const id = basename(name, extname(name));
+    // An update of a few articles reads only their files.
+    if (options.only && !options.only.has(id)) continue;
     try {
       if (!ID_PATTERN.test(id)) throw new Error('file name must be letters, digits, "_", "-" or "."');
       if (ids.has(id)) throw new Error(`another file already has the id "${id}"`);

@@ -1,30 +1,29 @@
-import { mkdir } from 'node:fs/promises';
-import { join } from 'node:path';
+import { readdir } from 'node:fs/promises';
+import { basename, extname } from 'node:path';
 import type { Embedder } from '../embed/embedder.js';
-import { LockBusyError, withFileLock } from '../fs/file-lock.js';
 import { loadCorpus, type LoadedCorpus } from '../corpus/load-corpus.js';
+import { ARTICLE_EXTENSIONS } from '../corpus/article-file.js';
 import { createError, EngineError } from '../errors.js';
+import { ANALYZER_VERSION, analyze, analyzeBoth } from '../text/analyze.js';
 import { CHUNKER_VERSION, DEFAULT_CHUNK_OPTIONS, chunkArticle } from '../text/chunk.js';
 import type { Article, IndexProgress, IndexReport, SourceMeta } from '../types.js';
-import { indexExists, readIndex, writeIndex, type IndexedChunk, type StoredIndex } from './index-store.js';
-import type { Manifest } from './manifest.js';
-import { createLexicalIndex, loadLexicalIndex, type LexicalIndex, type LexicalIndexJSON } from '../search/bm25.js';
-import { createVectorIndex, DEFAULT_HNSW, type HnswParams, type VectorIndex } from './vector-index.js';
+import type { ArticleWrite, IndexMeta, IndexStore, RebuildSpace } from './store.js';
 
 export interface BuildOptions {
   corpusDir: string;
-  indexDir: string;
-  modelId: string;
+  store: IndexStore;
   /** Loads the embedder; a rejection makes the build lexical-only, with a warning. Null: lexical-only by choice. */
   loadEmbedder: (() => Promise<Embedder>) | null;
-  /** Ignore the existing index and embed everything again. */
+  /** Ignore the existing index and embed everything again (resuming an unfinished rebuild). */
   rebuild?: boolean;
-  hnsw?: HnswParams;
+  /**
+   * Only these articles changed (an ingest or a removal): only their files are read. Articles
+   * whose file appeared or vanished since the store last saw them are brought level too (a crashed
+   * ingest); edits to other files by hand wait for a full build.
+   */
+  articles?: readonly string[];
   onProgress?: (p: IndexProgress) => void;
 }
-
-/** Lock file of index writers; a dot file beside the generations. */
-export const WRITE_LOCK = '.write.lock';
 
 export const sourceOf = (a: Article): SourceMeta => ({
   id: a.id, title: a.title, publisher: a.publisher, author: a.author ?? null, url: a.url, date: a.date, language: a.language,
@@ -33,51 +32,59 @@ export const sourceOf = (a: Article): SourceMeta => ({
 /** What the embedder sees of a chunk: the title gives context the passage often lacks. */
 export const passageText = (title: string, text: string) => `${title}\n${text}`;
 
-function previousIndex(options: BuildOptions, notes: string[]): StoredIndex | null {
-  if (options.rebuild || !indexExists(options.indexDir)) return null;
-  try {
-    const prev = readIndex(options.indexDir);
-    if (prev.manifest.chunker.version !== CHUNKER_VERSION) {
-      notes.push('chunker changed: rebuilding');
-      return null;
-    }
-    return prev;
-  } catch (err) {
-    if (err instanceof EngineError) {
-      notes.push(`${err.message.split(' Run ')[0]} Rebuilding.`);
-      return null;
-    }
-    throw err;
-  }
+/** Passages embedded and committed together: a killed build redoes at most one batch. */
+const BATCH_PASSAGES = 64;
+
+const sameMeta = (a: IndexMeta | null, b: IndexMeta | null) => JSON.stringify(a) === JSON.stringify(b);
+
+/** Chunks and analyses an article: everything the store keeps of it but the vectors. */
+export function prepareArticle(a: Article): ArticleWrite {
+  return {
+    source: sourceOf(a),
+    hash: a.hash,
+    titleTerms: a.title.trim() ? analyze(a.title) : [],
+    passages: chunkArticle(a, DEFAULT_CHUNK_OPTIONS).map((c) => ({
+      passage: { ...c, original: a.text.slice(c.range.start, c.range.end) },
+      terms: analyzeBoth(c.text),
+      vector: null,
+    })),
+  };
 }
 
 /**
- * Brings the index in `indexDir` up to date with `corpusDir`: unchanged articles keep their
- * chunks and vectors, changed and new ones are chunked and embedded, removed ones leave.
- * Writes a new generation atomically and returns it with a report.
+ * Brings the store up to date with `corpusDir`: unchanged articles stay as they are, changed and
+ * new ones are chunked, analysed and embedded, removed ones leave — each in small committed
+ * batches, so a killed build resumes where it stopped. A rebuild (asked, or needed: other
+ * chunker, analyzer or model, an unreadable index) fills a fresh space that replaces the live
+ * one when complete; until then the old index keeps answering.
  */
-export async function buildIndex(options: BuildOptions): Promise<{ index: StoredIndex; report: IndexReport }> {
-  // One writer at a time, across processes too (a CLI `index` next to a running bot): each
-  // writer starts from the generation the previous one left, and none deletes another's work.
-  await mkdir(options.indexDir, { recursive: true });
-  try {
-    // Queued behind another writer for as long as it lives (its work can take minutes); a dead one is taken over.
-    return await withFileLock(join(options.indexDir, WRITE_LOCK), () => buildUnlocked(options), {
-      purpose: 'index',
-      onWait: (holder) => options.onProgress?.({ phase: 'wait', done: 0, total: 0, ...(holder ? { holderPid: holder.pid } : {}) }),
-    });
-  } catch (err) {
-    if (err instanceof LockBusyError) throw createError('INDEX_BUSY', options.indexDir);
-    throw err;
-  }
+export async function buildIndex(options: BuildOptions): Promise<IndexReport> {
+  const { store } = options;
+  // One writer at a time, across processes too; queued behind another writer for as long as it
+  // lives (its work can take minutes), a dead one is taken over.
+  return store.withWriteLock(
+    async () => {
+      await store.sweep();
+      return buildLocked(options);
+    },
+    { onWait: (holder) => options.onProgress?.({ phase: 'wait', done: 0, total: 0, ...(holder ? { holderPid: holder.pid } : {}) }) },
+  );
 }
 
-async function buildUnlocked(options: BuildOptions): Promise<{ index: StoredIndex; report: IndexReport }> {
+async function buildLocked(options: BuildOptions): Promise<IndexReport> {
+  const { store, onProgress } = options;
   const notes: string[] = [];
-  options.onProgress?.({ phase: 'load', done: 0, total: 1 });
-  const corpus = await loadCorpus(options.corpusDir);
-  if (corpus.articles.length === 0) throw createError('CORPUS_EMPTY', options.corpusDir);
-  const prev = previousIndex(options, notes);
+  onProgress?.({ phase: 'load', done: 0, total: 1 });
+
+  let previous: IndexMeta | null = null;
+  let unreadable = false;
+  try {
+    previous = await store.meta();
+  } catch (err) {
+    if (!(err instanceof EngineError)) throw err;
+    notes.push(`${err.message.split(' Run ')[0]} Rebuilding.`);
+    unreadable = true;
+  }
 
   let embedder: Embedder | null = null;
   let modelError: string | null = null;
@@ -86,142 +93,112 @@ async function buildUnlocked(options: BuildOptions): Promise<{ index: StoredInde
   } catch (err) {
     modelError = (err as Error).message;
   }
-  const sameModel = !!embedder && !!prev?.manifest.model && prev.manifest.model.id === embedder.modelId && prev.manifest.model.dimension === embedder.dimension;
-  const prevChunks = new Map((prev?.chunks ?? []).map((c) => [c.id, c]));
-  // Reuse a previous article only if its vectors can be reused too (or there is no model to
-  // make them): passages left unembedded by a build without the model are embedded now.
-  const reusable = (a: Article) => {
-    const old = prev?.manifest.articles[a.id];
-    if (!old || old.hash !== a.hash) return false;
-    if (!embedder) return true;
-    return sameModel && old.chunks.every((id) => prevChunks.get(id)?.label !== null);
-  };
-  const articles: Manifest['articles'] = {};
-  const chunks: IndexedChunk[] = [];
-  const fresh: { chunk: IndexedChunk; title: string }[] = [];
-  const rechunked = new Set<string>();
-  const embedded: string[] = [];
-  for (const a of corpus.articles) {
-    if (reusable(a)) {
-      const old = prev!.manifest.articles[a.id]!;
-      articles[a.id] = { ...old, source: sourceOf(a) };
-      for (const id of old.chunks) chunks.push(prevChunks.get(id)!);
-      continue;
-    }
-    const made: IndexedChunk[] = chunkArticle(a, DEFAULT_CHUNK_OPTIONS).map((c) => ({ ...c, label: null, original: a.text.slice(c.range.start, c.range.end) }));
-    articles[a.id] = { hash: a.hash, source: sourceOf(a), chunks: made.map((c) => c.id) };
-    chunks.push(...made);
-    fresh.push(...made.map((chunk) => ({ chunk, title: a.title })));
-    for (const c of made) rechunked.add(c.id);
-    embedded.push(a.id);
-  }
-  const removed = Object.keys(prev?.manifest.articles ?? {}).filter((id) => !articles[id]);
+  const model = embedder ? { id: embedder.modelId, dimension: embedder.dimension } : null;
+  const wanted: IndexMeta = { chunkerVersion: CHUNKER_VERSION, analyzerVersion: ANALYZER_VERSION, model };
 
-  // Nothing changed (same articles, same model or still none, lexical file present): keep the
-  // live generation rather than writing an identical one.
-  const sameVectors = embedder ? sameModel : true;
-  if (prev && embedded.length === 0 && removed.length === 0 && sameVectors && prev.lexical) {
-    if (modelError) notes.push(`${modelError} Kept the index as it is.`);
-    return { index: prev, report: reportOf(corpus, chunks, embedded, removed, notes, modelError) };
+  let rebuild = options.rebuild === true || unreadable || !previous;
+  if (previous && !rebuild) {
+    if (previous.chunkerVersion !== CHUNKER_VERSION || previous.analyzerVersion !== ANALYZER_VERSION) {
+      notes.push('chunker or analyzer changed: rebuilding');
+      rebuild = true;
+    } else if (model && !sameMeta({ ...previous, model }, previous)) {
+      // Another model (or the first one for a lexical-only index): every passage needs a vector.
+      rebuild = true;
+    }
+  }
+  // Without the model, an index that has vectors keeps them (losing them would cost a full
+  // re-embed); new passages wait for the model.
+  const meta: IndexMeta = !rebuild && previous ? { ...wanted, model: model ?? previous.model } : wanted;
+  const target: IndexStore | RebuildSpace = rebuild ? await store.rebuild(meta) : store;
+
+  // The corpus: whole, or only the named articles and files that appeared or vanished.
+  const stored = await target.articleIds();
+  let corpus: LoadedCorpus;
+  let gone: string[];
+  if (options.articles && !rebuild) {
+    const names = await corpusNames(options.corpusDir);
+    const wantedIds = new Set([...options.articles, ...[...names.keys()].filter((id) => !stored.has(id))]);
+    corpus = await loadCorpus(options.corpusDir, { only: wantedIds });
+    gone = [...stored].filter((id) => !names.has(id) || (wantedIds.has(id) && !corpus.articles.some((a) => a.id === id)));
+  } else {
+    corpus = await loadCorpus(options.corpusDir);
+    if (corpus.articles.length === 0) throw createError('CORPUS_EMPTY', options.corpusDir);
+    const present = new Set(corpus.articles.map((a) => a.id));
+    gone = [...stored].filter((id) => !present.has(id));
   }
 
-  let vectors: VectorIndex | null = null;
-  let hnsw: Manifest['hnsw'] = null;
-  let model: Manifest['model'] = embedder ? { id: embedder.modelId, dimension: embedder.dimension } : null;
-  const keep = new Set(chunks.map((c) => c.id));
-  const reembedded = new Set(fresh.map((f) => f.chunk.id));
-  // Labels of passages that left or changed: marked deleted in the HNSW index.
-  const goneLabels = (old: StoredIndex) => old.chunks.filter((c) => c.label !== null && (!keep.has(c.id) || reembedded.has(c.id))).map((c) => c.label!);
-  if (!embedder && prev?.vectors && prev.manifest.model && prev.manifest.hnsw) {
-    // No model this time: keep the vectors there are (losing them would cost a full re-embed);
-    // new passages stay unembedded until a build with the model.
-    vectors = prev.vectors;
-    const gone = goneLabels(prev);
-    vectors.remove(gone);
-    hnsw = { ...prev.manifest.hnsw, deleted: [...prev.manifest.hnsw.deleted, ...gone] };
-    model = prev.manifest.model;
-    if (modelError) notes.push(`${modelError} Kept the vectors there are.`);
-    if (fresh.length > 0) notes.push(`${fresh.length} new passages wait for the model to be embedded (lexical search finds them meanwhile).`);
-  } else if (embedder) {
-    const params = options.hnsw ?? prev?.manifest.hnsw ?? DEFAULT_HNSW;
-    let nextLabel = 0;
-    let deleted: number[] = [];
-    if (sameModel && prev?.vectors && prev.manifest.hnsw) {
-      vectors = prev.vectors;
-      nextLabel = prev.manifest.hnsw.nextLabel;
-      deleted = [...prev.manifest.hnsw.deleted];
-      const gone = goneLabels(prev);
-      vectors.remove(gone);
-      deleted.push(...gone);
-    } else {
-      vectors = createVectorIndex(embedder.dimension, chunks.length, params);
-      // New model (or none before): every chunk needs a vector.
-      fresh.splice(0, fresh.length, ...chunks.map((chunk) => ({ chunk, title: articles[chunk.articleId]!.source.title })));
-      embedded.splice(0, embedded.length, ...Object.keys(articles));
+  const known = await target.articles(corpus.articles.map((a) => a.id));
+  const changed = corpus.articles.filter((a) => known.get(a.id)?.hash !== a.hash);
+  const embedded = changed.map((a) => a.id);
+  if (gone.length > 0) await target.commit({ meta, remove: gone });
+
+  // Chunk, analyse, embed and commit in batches of about BATCH_PASSAGES passages.
+  const prepared = changed.map(prepareArticle);
+  const total = prepared.reduce((n, a) => n + a.passages.length, 0);
+  let done = 0;
+  let waiting = 0;
+  onProgress?.({ phase: 'embed', done, total });
+  for (let i = 0; i < prepared.length; ) {
+    const batch: ArticleWrite[] = [];
+    let size = 0;
+    while (i < prepared.length && (batch.length === 0 || size + prepared[i]!.passages.length <= BATCH_PASSAGES)) {
+      size += prepared[i]!.passages.length;
+      batch.push(prepared[i++]!);
     }
-    const total = fresh.length;
-    options.onProgress?.({ phase: 'embed', done: 0, total });
-    const batch = 32;
-    for (let i = 0; i < total; i += batch) {
-      const part = fresh.slice(i, i + batch);
-      const vecs = await embedder.embedPassages(part.map((f) => passageText(f.title, f.chunk.text)));
-      const labels = part.map(() => nextLabel++);
-      vectors.add(vecs, labels);
-      part.forEach((f, j) => (f.chunk.label = labels[j]!));
-      options.onProgress?.({ phase: 'embed', done: Math.min(i + batch, total), total });
+    if (embedder) {
+      const flat = batch.flatMap((a) => a.passages.map((p) => ({ p, title: a.source.title })));
+      const vectors = await embedder.embedPassages(flat.map(({ p, title }) => passageText(title, p.passage.text)));
+      flat.forEach(({ p }, j) => (p.vector = vectors[j] ?? null));
+    } else if (meta.model) {
+      waiting += size;
     }
-    hnsw = { ...params, nextLabel, deleted };
+    await target.commit({ meta, upsert: batch });
+    done += size;
+    onProgress?.({ phase: 'embed', done, total });
   }
 
-  const lexical = updateLexical(prev, chunks, rechunked, (id) => articles[id]!.source.title);
+  // Passages left unembedded by a build without the model are embedded now.
+  if (embedder) {
+    for (;;) {
+      const pending = await target.pendingVectors(BATCH_PASSAGES);
+      if (pending.length === 0) break;
+      const vectors = await embedder.embedPassages(pending.map((p) => passageText(p.title, p.text)));
+      await target.commit({ vectors: pending.map((p, j) => ({ id: p.id, vector: vectors[j]! })) });
+      const articleId = (id: string) => id.slice(0, id.lastIndexOf('#'));
+      for (const p of pending) if (!embedded.includes(articleId(p.id))) embedded.push(articleId(p.id));
+    }
+  }
 
-  options.onProgress?.({ phase: 'write', done: 0, total: 1 });
-  const index: StoredIndex = {
-    generation: '',
-    manifest: {
-      format: 'depeche-index',
-      version: 1,
-      createdAt: new Date().toISOString(),
-      chunker: { version: CHUNKER_VERSION, options: DEFAULT_CHUNK_OPTIONS },
-      model,
-      hnsw,
-      articles,
-      files: {},
-    },
-    chunks,
-    vectors,
-    lexical,
-  };
-  writeIndex(options.indexDir, index);
-  options.onProgress?.({ phase: 'write', done: 1, total: 1 });
-  if (modelError && !vectors) notes.push(`${modelError} Built a lexical-only index.`);
-  return { index, report: reportOf(corpus, chunks, embedded, removed, notes, modelError) };
-}
+  onProgress?.({ phase: 'write', done: 0, total: 1 });
+  if (rebuild) await (target as RebuildSpace).publish();
+  onProgress?.({ phase: 'write', done: 1, total: 1 });
 
-function reportOf(corpus: LoadedCorpus, chunks: IndexedChunk[], embedded: string[], removed: string[], notes: string[], modelError: string | null): IndexReport {
-  const report: IndexReport = { articles: corpus.articles.length, chunks: chunks.length, embedded, removed, skipped: corpus.skipped };
+  if (modelError) {
+    if (!meta.model) notes.push(`${modelError} Built a lexical-only index.`);
+    else if (changed.length === 0 && gone.length === 0) notes.push(`${modelError} Kept the index as it is.`);
+    else notes.push(`${modelError} Kept the vectors there are.`);
+  }
+  if (waiting > 0) notes.push(`${waiting} new passages wait for the model to be embedded (lexical search finds them meanwhile).`);
+  const counts = await store.counts();
+  const report: IndexReport = { articles: counts.articles, chunks: counts.passages, embedded, removed: gone, skipped: corpus.skipped };
   if (notes.length > 0) report.warning = notes.join(' ');
   if (modelError) report.modelError = modelError;
   return report;
-
 }
 
-/**
- * The lexical index of the new generation: the previous one minus the passages that left or
- * changed, plus the new ones, so only new text is analysed. Built whole when there is no usable
- * previous one (first build, analyzer changed).
- */
-function updateLexical(prev: StoredIndex | null, chunks: IndexedChunk[], rechunked: Set<string>, titleOf: (articleId: string) => string): LexicalIndexJSON {
-  const doc = (c: IndexedChunk) => ({ id: c.id, text: c.text, title: titleOf(c.articleId) });
-  let index: LexicalIndex | null = null;
+/** Article ids of the corpus folder by file name, without reading the files. */
+async function corpusNames(dir: string): Promise<Map<string, string>> {
+  let names: string[];
   try {
-    if (prev?.lexical) index = loadLexicalIndex(prev.lexical);
+    names = await readdir(dir);
   } catch {
-    index = null;
+    throw createError('CORPUS_MISSING', dir);
   }
-  if (!index) return createLexicalIndex(chunks.map(doc)).toJSON();
-  const live = new Set(chunks.map((c) => c.id));
-  index.remove((prev?.chunks ?? []).map((c) => c.id).filter((id) => !live.has(id) || rechunked.has(id)));
-  index.add(chunks.filter((c) => rechunked.has(c.id)).map(doc));
-  return index.toJSON();
+  const out = new Map<string, string>();
+  for (const name of names) {
+    const ext = extname(name).toLowerCase();
+    if (!(ARTICLE_EXTENSIONS as readonly string[]).includes(ext) || name.startsWith('.') || /^readme/i.test(name)) continue;
+    out.set(basename(name, extname(name)), name);
+  }
+  return out;
 }

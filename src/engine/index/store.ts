@@ -93,8 +93,12 @@ export interface IndexStore {
   readonly backend: string;
   /** What the live state was built with; null when nothing was ever committed. */
   meta(): Promise<IndexMeta | null>;
-  /** Every stored article, by id. */
-  articles(): Promise<Map<string, ArticleState>>;
+  /** Stored articles by id: all of them, or those of `ids` that are stored. */
+  articles(ids?: readonly string[]): Promise<Map<string, ArticleState>>;
+  /** Ids of every stored article (cheaper than `articles()`). */
+  articleIds(): Promise<Set<string>>;
+  /** How many articles and passages are stored. */
+  counts(): Promise<{ articles: number; passages: number }>;
   /** Up to `limit` passages without a vector, in a stable order. */
   pendingVectors(limit: number): Promise<PendingPassage[]>;
   /** Applies one change atomically. Throws (and applies nothing) on a vector of the wrong dimension. */
@@ -106,10 +110,11 @@ export interface IndexStore {
    */
   rebuild(meta: IndexMeta): Promise<RebuildSpace>;
   /**
-   * Runs `job` as the only writer of this store across processes. Rejects with an EngineError
-   * INDEX_BUSY when another writer holds it for too long.
+   * Runs `job` as the only writer of this store across processes, queued behind a live writer
+   * (`onWait` tells whom we wait for, when known). Rejects with an EngineError INDEX_BUSY when
+   * the backend gives up waiting.
    */
-  withWriteLock<T>(job: () => Promise<T>): Promise<T>;
+  withWriteLock<T>(job: () => Promise<T>, options?: { onWait?: (holder: { pid: number } | null) => void }): Promise<T>;
   /** A reader for serving asks. */
   reader(): StoreReader;
   /** Removes what crashed writers left behind (half-written files, abandoned spaces). */
@@ -118,7 +123,7 @@ export interface IndexStore {
 }
 
 /** A rebuild in progress: write into it like a store, then publish it. */
-export interface RebuildSpace extends Pick<IndexStore, 'meta' | 'articles' | 'pendingVectors' | 'commit'> {
+export interface RebuildSpace extends Pick<IndexStore, 'meta' | 'articles' | 'articleIds' | 'counts' | 'pendingVectors' | 'commit'> {
   /** Makes this space the live state, atomically. */
   publish(): Promise<void>;
 }
@@ -128,9 +133,10 @@ export interface StoreReader {
    * The view to serve from, up to date with the latest commit: the first call loads, later ones
    * apply only the changes since the previous view (or load a rebuilt store whole, off the
    * caller's critical path). Rejects with INDEX_MISSING when nothing was ever committed and
-   * INDEX_CORRUPT when what is stored cannot be read.
+   * INDEX_CORRUPT when what is stored cannot be read. `wait`: when the state was replaced whole,
+   * wait for it to load instead of answering from the previous view (a writer after its own rebuild).
    */
-  refresh(): Promise<StoreView>;
+  refresh(options?: { wait?: boolean }): Promise<StoreView>;
   close(): Promise<void>;
 }
 
@@ -153,6 +159,10 @@ export interface StoreView {
   searchVectors(vector: Float32Array, k: number): Promise<VectorHit[]>;
   /** The passages with these ids, in the same order; ids no longer stored are left out. */
   passages(ids: readonly string[]): Promise<StoredPassage[]>;
+  /** Every passage id in the view (benchmarks and checks; not for serving). */
+  passageIds(): Promise<string[]>;
+  /** The stored vectors of these passages, null where a passage has none. */
+  vectors(ids: readonly string[]): Promise<(Float32Array | null)[]>;
 }
 
 /** Settings every backend gets from `createStore`. */

@@ -11,29 +11,40 @@ export interface HnswParams {
 
 export const DEFAULT_HNSW: HnswParams = { M: 16, efConstruction: 200, efSearch: 64 };
 
-export interface VectorHit {
+export interface LabelHit {
   label: number;
   /** Cosine similarity in [-1, 1]. */
   similarity: number;
 }
 
-/** An HNSW index over unit vectors in cosine space, with integer labels. */
+/**
+ * An HNSW index over unit vectors in cosine space, with integer labels: the local backend's
+ * vector file format (labels never leave the backend).
+ */
 export interface VectorIndex {
   readonly dimension: number;
   /** Live (not deleted) points. */
   readonly size: number;
   add(vectors: Float32Array[], labels: number[]): void;
+  /** Marks labels deleted; labels not in the index, or already deleted, are ignored. */
   remove(labels: Iterable<number>): void;
-  search(query: Float32Array, k: number): VectorHit[];
-  write(path: string): void;
+  has(label: number): boolean;
+  /** Every label in the index, deleted ones included. */
+  labels(): number[];
+  vector(label: number): Float32Array;
+  search(query: Float32Array, k: number): LabelHit[];
+  /** Writes the index file off the main thread. */
+  write(path: string): Promise<void>;
 }
 
-function wrap(index: InstanceType<typeof HierarchicalNSW>, dimension: number, params: HnswParams, deleted: Set<number>): VectorIndex {
+function wrap(index: InstanceType<typeof HierarchicalNSW>, dimension: number, params: HnswParams): VectorIndex {
   index.setEf(params.efSearch);
+  const deleted = new Set<number>();
+  const present = new Set<number>(index.getCurrentCount() > 0 ? index.getIdsList() : []);
   return {
     dimension,
     get size() {
-      return index.getCurrentCount() - deleted.size;
+      return present.size - deleted.size;
     },
     add(vectors, labels) {
       const needed = index.getCurrentCount() + vectors.length;
@@ -41,25 +52,40 @@ function wrap(index: InstanceType<typeof HierarchicalNSW>, dimension: number, pa
       vectors.forEach((v, i) => {
         if (v.length !== dimension) throw new Error(`vector of dimension ${v.length}, index has ${dimension}`);
         index.addPoint(Array.from(v), labels[i]!);
+        present.add(labels[i]!);
+        deleted.delete(labels[i]!);
       });
     },
     remove(labels) {
       for (const label of labels) {
-        if (deleted.has(label)) continue;
-        index.markDelete(label);
+        if (!present.has(label) || deleted.has(label)) continue;
+        try {
+          index.markDelete(label);
+        } catch {
+          // Already marked in the file this index was read from.
+        }
         deleted.add(label);
       }
     },
+    has(label) {
+      return present.has(label) && !deleted.has(label);
+    },
+    labels() {
+      return [...present];
+    },
+    vector(label) {
+      return Float32Array.from(index.getPoint(label));
+    },
     search(query, k) {
-      const n = Math.min(k, index.getCurrentCount() - deleted.size);
+      const n = Math.min(k, present.size - deleted.size);
       if (n <= 0) return [];
       // ef below k makes hnswlib return fewer than k results.
       index.setEf(Math.max(params.efSearch, n));
       const { neighbors, distances } = index.searchKnn(Array.from(query), n);
       return neighbors.map((label, i) => ({ label, similarity: 1 - distances[i]! }));
     },
-    write(path) {
-      index.writeIndexSync(path);
+    async write(path) {
+      await index.writeIndex(path);
     },
   };
 }
@@ -67,12 +93,17 @@ function wrap(index: InstanceType<typeof HierarchicalNSW>, dimension: number, pa
 export function createVectorIndex(dimension: number, capacity: number, params: HnswParams = DEFAULT_HNSW): VectorIndex {
   const index = new HierarchicalNSW('cosine', dimension);
   index.initIndex(Math.max(capacity, 16), params.M, params.efConstruction, 100);
-  return wrap(index, dimension, params, new Set());
+  return wrap(index, dimension, params);
 }
 
-/** Reads an index written by `write`; `deleted` are the labels marked deleted in it. */
-export function readVectorIndex(path: string, dimension: number, params: HnswParams, deleted: Iterable<number>): VectorIndex {
+/**
+ * Reads an index file off the main thread (hnswlib's own worker). `deleted` are labels to mark
+ * deleted once loaded (those the file still holds but the store no longer does).
+ * Throws when the file is missing, truncated or of another dimension.
+ */
+export async function readVectorIndex(path: string, dimension: number, params: HnswParams): Promise<VectorIndex> {
   const index = new HierarchicalNSW('cosine', dimension);
-  index.readIndexSync(path);
-  return wrap(index, dimension, params, new Set(deleted));
+  await index.readIndex(path);
+  if (index.getNumDimensions() !== dimension) throw new Error(`vector file has dimension ${index.getNumDimensions()}, expected ${dimension}`);
+  return wrap(index, dimension, params);
 }

@@ -73,7 +73,9 @@ export function createIngestService(engine: Pick<Engine, 'reindex' | 'source'>, 
     work().catch((error: unknown) => {
       throw toStorageError(error, folders) ?? error;
     });
-  const reindex = (onProgress?: (p: LiveIngestProgress) => void) => storage(() => engine.reindex((progress) => onProgress?.({ step: 'index', progress })));
+  // `articles`: only the changed article's file is read (plus files that appeared or vanished): the cost follows the change.
+  const reindex = (onProgress?: (p: LiveIngestProgress) => void, articles?: string[]) =>
+    storage(() => engine.reindex((progress) => onProgress?.({ step: 'index', progress }), articles ? { articles } : undefined));
   return {
     async ingest(input, { actor = 'unknown', onProgress } = {}) {
       const result = await storage(() =>
@@ -88,7 +90,7 @@ export function createIngestService(engine: Pick<Engine, 'reindex' | 'source'>, 
         if (engine.source(result.id)) return { ...result, passages: 0, report: null };
         // In the corpus but not in the index (an earlier ingest landed its file, then its index
         // update failed or was killed): index it now rather than answer "already there".
-        const report = await reindex(onProgress);
+        const report = await reindex(onProgress, [result.id]);
         return { ...result, passages: await countPassages(options.corpusDir, result.id), report };
       }
       options.onChange?.({
@@ -102,7 +104,7 @@ export function createIngestService(engine: Pick<Engine, 'reindex' | 'source'>, 
         ...(result.replaced ? { replaced: true } : {}),
       });
       try {
-        const report = await reindex(onProgress);
+        const report = await reindex(onProgress, [result.id]);
         return { ...result, passages: await countPassages(options.corpusDir, result.id), report };
       } catch (error) {
         if (!isReportable(error)) throw error;
@@ -113,7 +115,7 @@ export function createIngestService(engine: Pick<Engine, 'reindex' | 'source'>, 
     async remove(id, { actor = 'unknown', onProgress } = {}) {
       const source = await storage(() => removeArticle(id, { corpusDir: options.corpusDir }));
       options.onChange?.({ action: 'remove', actor, id, title: source.title, status: 'removed', url: source.url });
-      const report = await reindex(onProgress);
+      const report = await reindex(onProgress, [id]);
       return { source, report };
     },
 

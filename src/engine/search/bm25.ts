@@ -70,9 +70,13 @@ export interface LexicalIndex {
   search(query: string, k: number): LexicalHit[];
   /** Adds chunks; a chunk whose id is already indexed is replaced. */
   add(docs: LexicalDoc[]): void;
+  /** Adds one chunk from its analysed body and title (what an index store keeps), replacing one of the same id. */
+  addAnalysed(id: string, terms: string[], words: string[], titleTerms: string[] | null): void;
   /** Removes chunks by id; unknown ids are ignored. */
   remove(ids: Iterable<string>): void;
   has(id: string): boolean;
+  /** The stemmed body terms of an indexed chunk. */
+  termsOf(id: string): readonly string[] | undefined;
   readonly size: number;
   toJSON(): LexicalIndexJSON;
 }
@@ -194,6 +198,10 @@ class BM25Index implements LexicalIndex {
 
   has(id: string): boolean {
     return this.docs.has(id);
+  }
+
+  termsOf(id: string): readonly string[] | undefined {
+    return this.docs.get(id)?.terms;
   }
 
   add(docs: LexicalDoc[]): void {

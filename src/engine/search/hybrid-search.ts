@@ -1,20 +1,14 @@
-import type { IndexedChunk } from '../index/index-store.js';
-import type { VectorIndex } from '../index/vector-index.js';
+import type { StoredPassage, StoreView } from '../index/store.js';
 import type { SearchMode } from '../types.js';
-import type { LexicalIndex } from './bm25.js';
 import { diversify } from './diversify.js';
 import type { FusionWeights } from './fusion-weights.js';
 import { fuse, type RankedList } from './fuse.js';
 
-export interface SearchableIndex {
-  chunks: Map<string, IndexedChunk>;
-  byLabel: Map<number, IndexedChunk>;
-  lexical: LexicalIndex;
-  vectors: VectorIndex | null;
-}
+/** What hybrid search reads of an index store's view. */
+export type SearchableIndex = Pick<StoreView, 'lexical' | 'searchVectors' | 'passages'>;
 
 export interface SearchHit {
-  chunk: IndexedChunk;
+  chunk: StoredPassage;
   articleId: string;
   /** Fused score (reciprocal rank fusion). */
   score: number;
@@ -36,12 +30,15 @@ export interface SearchRequest {
   weights: FusionWeights;
 }
 
+/** Fused hits fetched past `limit`, so diversity has others to move up in place of near-duplicates. */
+const FETCH_MARGIN = 24;
 
 /**
- * Lexical → dense → fuse → diversify. Each side runs only if the mode asks for it and it
- * is available (no vectors: lexical only). Pure apart from reading the indexes.
+ * Lexical → dense → fuse → fetch the leading passages → diversify. Each side runs only if the
+ * mode asks for it and it is available (no vectors: lexical only). Only the passages that can
+ * reach the page are read from the store.
  */
-export function hybridSearch(index: SearchableIndex, req: SearchRequest): SearchHit[] {
+export async function hybridSearch(index: SearchableIndex, req: SearchRequest): Promise<SearchHit[]> {
   const { weights } = req;
   const lists: RankedList[] = [];
   const lexicalScores = new Map<string, number>();
@@ -51,19 +48,20 @@ export function hybridSearch(index: SearchableIndex, req: SearchRequest): Search
     for (const h of hits) lexicalScores.set(h.id, h.score);
     lists.push({ name: 'lexical', weight: weights.lexical, hits });
   }
-  if (req.mode !== 'lexical' && index.vectors && req.vector) {
-    const hits = index.vectors.search(req.vector, req.depth).flatMap((h) => {
-      const chunk = index.byLabel.get(h.label);
-      if (!chunk) return [];
-      similarities.set(chunk.id, h.similarity);
-      return [{ id: chunk.id, score: h.similarity }];
+  if (req.mode !== 'lexical' && req.vector) {
+    const hits = (await index.searchVectors(req.vector, req.depth)).map((h) => {
+      similarities.set(h.id, h.similarity);
+      return { id: h.id, score: h.similarity };
     });
     lists.push({ name: 'dense', weight: weights.dense, hits });
   }
-  const fused = fuse(lists).flatMap((f) => {
-    const chunk = index.chunks.get(f.id);
+  const fused = fuse(lists);
+  const leading = fused.slice(0, req.limit === undefined ? fused.length : req.limit + FETCH_MARGIN);
+  const passages = new Map((await index.passages(leading.map((f) => f.id))).map((p) => [p.id, p]));
+  const hits = leading.flatMap((f) => {
+    const chunk = passages.get(f.id);
     if (!chunk) return [];
     return [{ chunk, articleId: chunk.articleId, score: f.score, lexical: lexicalScores.get(f.id) ?? null, similarity: similarities.get(f.id) ?? null }];
   });
-  return diversify(fused, undefined, req.limit);
+  return diversify(hits, undefined, req.limit);
 }

@@ -1,0 +1,304 @@
+import { join } from 'node:path';
+import { createError, EngineError } from '../../errors.js';
+import { createLexicalIndex, type LexicalIndex } from '../../search/bm25.js';
+import type { TermStats } from '../../search/term-weights.js';
+import type { SourceMeta } from '../../types.js';
+import type { IndexMeta, StoredPassage, StoreReader, StoreView, VectorHit } from '../store.js';
+import type { VectorIndex } from '../vector-index.js';
+import { createLiveTermStats, type LiveTermStats } from './live-term-stats.js';
+import { blobVector, DB_FILE, lastSeq, openSpaceDb, readSetting, splitTerms, type Checkpoint, type SpaceDb } from './space-db.js';
+import { spaceMeta } from './space-writes.js';
+import { liveLabels, loadSpaceVectors, VectorLogGap, yieldNow } from './space-vectors.js';
+
+/** Where a reader finds the live space: the generation folder `current.json` names. */
+export interface SpaceLocator {
+  /** The live generation's folder name, or null when there is none (throws INDEX_CORRUPT / INDEX_STALE). */
+  live(): string | null;
+  dir(generation: string): string;
+}
+
+/** More changed articles than this since the last view: load the new state whole, in the background. */
+const DELTA_LIMIT = 2000;
+const LOAD_BATCH = 2000;
+
+interface PassageRef {
+  id: string;
+  label: number | null;
+}
+
+/** Everything a reader holds of one space; a delta updates it in one synchronous step. */
+interface ReaderState {
+  generation: string;
+  db: SpaceDb;
+  meta: IndexMeta;
+  seq: number;
+  checkpoint: Checkpoint | null;
+  sources: Map<string, SourceMeta>;
+  titles: Map<string, string[]>;
+  byArticle: Map<string, PassageRef[]>;
+  byLabel: Map<number, string>;
+  passageCount: number;
+  lexical: LexicalIndex;
+  stats: LiveTermStats;
+  vectors: VectorIndex | null;
+  /** Set when a delta met a vector the log no longer has: the next refresh loads whole. */
+  stale: boolean;
+  /** Passages read lately (answers keep reading the same few); entries of changed articles leave. */
+  cache: Map<string, StoredPassage>;
+}
+
+const CACHED_PASSAGES = 2000;
+
+interface PassageRow {
+  id: string;
+  article_id: string;
+  terms: string;
+  words: string;
+  label: number | null;
+}
+
+/**
+ * The local backend's reader: loads a space once (in batches, yielding to the event loop; the
+ * HNSW file is read on hnswlib's own thread), then follows the change log, applying only the
+ * articles changed since. A rebuilt space (another generation) is loaded in the background while
+ * the previous view keeps answering, then swapped in whole.
+ */
+export function createLocalReader(locator: SpaceLocator): StoreReader {
+  let state: ReaderState | null = null;
+  let loading: { generation: string; promise: Promise<ReaderState> } | null = null;
+  let closed = false;
+
+  const startLoad = (generation: string): Promise<ReaderState> => {
+    if (loading?.generation === generation) return loading.promise;
+    const mine: { generation: string; promise: Promise<ReaderState> } = {
+      generation,
+      promise: loadState(locator.dir(generation), generation).finally(() => {
+        if (loading === mine) loading = null;
+      }),
+    };
+    loading = mine;
+    return mine.promise;
+  };
+
+  const swap = (next: ReaderState) => {
+    if (closed) return next.db.close();
+    const old = state;
+    state = next;
+    // Asks that started on the old view may still fetch passages from it for a moment.
+    if (old && old !== next) setTimeout(() => old.db.close(), 30_000).unref();
+  };
+
+  return {
+    async refresh(options = {}) {
+      const generation = locator.live();
+      if (!generation) throw createError('INDEX_MISSING', locator.dir('').replace(/\/$/, ''));
+      if (!state || ((state.generation !== generation || state.stale) && options.wait)) {
+        swap(await startLoad(generation));
+        return viewOf(state!);
+      }
+      if (state.generation !== generation || state.stale) {
+        // Answer from the current view while the new one loads; swap when it is ready.
+        void startLoad(generation).then(swap, () => undefined);
+        return viewOf(state);
+      }
+      const seq = lastSeq(state.db);
+      if (seq === state.seq) return viewOf(state);
+      const changed = state.db.prepare('SELECT DISTINCT article_id FROM changes WHERE seq > ? LIMIT ?').pluck().all(state.seq, DELTA_LIMIT + 1) as string[];
+      if (changed.length > DELTA_LIMIT) {
+        state.stale = true;
+        void startLoad(generation).then(swap, () => undefined);
+        return viewOf(state);
+      }
+      applyChanges(state, changed, seq);
+      return viewOf(state);
+    },
+    async close() {
+      closed = true;
+      state?.db.close();
+      state = null;
+    },
+  };
+}
+
+async function loadState(dir: string, generation: string): Promise<ReaderState> {
+  for (let attempt = 0; ; attempt++) {
+    let db: SpaceDb | null = null;
+    try {
+      db = openSpaceDb(join(dir, DB_FILE), { create: false });
+      const state = await loadFrom(db, generation);
+      return state;
+    } catch (err) {
+      db?.close();
+      // A compaction replaced the checkpoint while we read it: read again.
+      if (attempt < 3 && (err instanceof VectorLogGap || (err as NodeJS.ErrnoException).code === 'ENOENT' || /Cannot open|No such file/i.test(String(err)))) continue;
+      if (err instanceof EngineError) throw err;
+      throw createError('INDEX_CORRUPT', describeLoadError(err));
+    }
+  }
+}
+
+function describeLoadError(err: unknown): string {
+  const text = String((err as Error)?.message ?? err).split('\n')[0]!.slice(0, 160);
+  return text || 'unknown error';
+}
+
+async function loadFrom(db: SpaceDb, generation: string): Promise<ReaderState> {
+  const seq = lastSeq(db);
+  const meta = spaceMeta(db);
+  if (!meta) throw createError('INDEX_MISSING', generation);
+  const state: ReaderState = {
+    generation,
+    db,
+    meta,
+    seq,
+    checkpoint: readSetting<Checkpoint>(db, 'checkpoint'),
+    sources: new Map(),
+    titles: new Map(),
+    byArticle: new Map(),
+    byLabel: new Map(),
+    passageCount: 0,
+    lexical: createLexicalIndex(),
+    stats: createLiveTermStats(),
+    vectors: null,
+    stale: false,
+    cache: new Map(),
+  };
+  const articles = db.prepare('SELECT rowid, id, source, title_terms FROM articles WHERE rowid > ? ORDER BY rowid LIMIT ?');
+  for (let after = 0; ; ) {
+    const rows = articles.all(after, LOAD_BATCH) as { rowid: number; id: string; source: string; title_terms: string }[];
+    for (const r of rows) {
+      state.sources.set(r.id, JSON.parse(r.source) as SourceMeta);
+      state.titles.set(r.id, splitTerms(r.title_terms));
+      state.byArticle.set(r.id, []);
+    }
+    if (rows.length < LOAD_BATCH) break;
+    after = rows[rows.length - 1]!.rowid;
+    await yieldNow();
+  }
+  const passages = db.prepare('SELECT rowid, id, article_id, terms, words, label FROM passages WHERE rowid > ? ORDER BY rowid LIMIT ?');
+  for (let after = 0; ; ) {
+    const rows = passages.all(after, LOAD_BATCH) as (PassageRow & { rowid: number })[];
+    for (const r of rows) if (state.byArticle.has(r.article_id)) addPassage(state, r);
+    if (rows.length < LOAD_BATCH) break;
+    after = rows[rows.length - 1]!.rowid;
+    await yieldNow();
+  }
+  const live = new Set(state.byLabel.keys());
+  const loaded = await loadSpaceVectors(dbDir(db), db, live);
+  state.vectors = loaded?.vectors ?? null;
+  // What changed while we read (rows read at different moments) is read again, consistently.
+  const changed = db.prepare('SELECT DISTINCT article_id FROM changes WHERE seq > ?').pluck().all(seq) as string[];
+  applyChanges(state, changed, lastSeq(db));
+  return state;
+}
+
+const dbDir = (db: SpaceDb) => db.name.replace(/[/\\][^/\\]+$/, '');
+
+function addPassage(state: ReaderState, r: PassageRow): void {
+  const terms = splitTerms(r.terms);
+  const title = state.titles.get(r.article_id);
+  state.lexical.addAnalysed(r.id, terms, splitTerms(r.words), title && title.length > 0 ? title : null);
+  state.stats.add(terms);
+  state.byArticle.get(r.article_id)!.push({ id: r.id, label: r.label });
+  if (r.label !== null) state.byLabel.set(r.label, r.id);
+  state.passageCount++;
+}
+
+/**
+ * Replaces what the reader holds of each changed article by what the space holds now: read
+ * first, then applied in one synchronous step, so no ask sees half of it. Vectors the reader
+ * already has are kept; new ones come from the log.
+ */
+function applyChanges(state: ReaderState, articleIds: string[], seq: number): void {
+  const { db } = state;
+  const articleRow = db.prepare('SELECT source, title_terms FROM articles WHERE id = ?');
+  const passageRows = db.prepare('SELECT id, article_id, terms, words, label FROM passages WHERE article_id = ? ORDER BY ordinal');
+  const vectorRow = db.prepare('SELECT vector FROM vector_log WHERE label = ?').pluck();
+  const read = db.transaction(() =>
+    articleIds.map((id) => {
+      const a = articleRow.get(id) as { source: string; title_terms: string } | undefined;
+      const rows = a ? (passageRows.all(id) as PassageRow[]) : [];
+      const fresh = new Map<number, Float32Array>();
+      for (const r of rows) {
+        if (r.label === null || state.vectors?.has(r.label)) continue;
+        const blob = vectorRow.get(r.label) as Buffer | undefined;
+        if (blob) fresh.set(r.label, blobVector(blob));
+      }
+      return { id, article: a, rows, fresh };
+    }),
+  );
+  const changes = read();
+  for (const { id, article, rows, fresh } of changes) {
+    const keep = new Set(rows.flatMap((r) => (r.label === null ? [] : [r.label])));
+    for (const old of state.byArticle.get(id) ?? []) {
+      state.cache.delete(old.id);
+      state.stats.remove(state.lexical.termsOf(old.id) ?? []);
+      state.lexical.remove([old.id]);
+      state.passageCount--;
+      if (old.label !== null) {
+        state.byLabel.delete(old.label);
+        if (!keep.has(old.label)) state.vectors?.remove([old.label]);
+      }
+    }
+    state.byArticle.delete(id);
+    state.sources.delete(id);
+    state.titles.delete(id);
+    if (!article) continue;
+    state.sources.set(id, JSON.parse(article.source) as SourceMeta);
+    state.titles.set(id, splitTerms(article.title_terms));
+    state.byArticle.set(id, []);
+    for (const r of rows) {
+      addPassage(state, r);
+      if (r.label === null || !state.vectors || state.vectors.has(r.label)) continue;
+      const v = fresh.get(r.label);
+      if (v) state.vectors.add([v], [r.label]);
+      else state.stale = true; // folded into a newer checkpoint: the next refresh loads whole
+    }
+  }
+  state.seq = seq;
+}
+
+function viewOf(state: ReaderState): StoreView {
+  const passage = state.db.prepare('SELECT id, article_id, ordinal, body FROM passages WHERE id = ?');
+  return {
+    version: `${state.generation}:${state.seq}`,
+    meta: state.meta,
+    sources: state.sources,
+    passageCount: state.passageCount,
+    vectorCount: state.vectors?.size ?? 0,
+    lexical: state.lexical,
+    termStats: state.stats as TermStats,
+    async searchVectors(vector: Float32Array, k: number): Promise<VectorHit[]> {
+      if (!state.vectors) return [];
+      return state.vectors.search(vector, k).flatMap((h) => {
+        const id = state.byLabel.get(h.label);
+        return id === undefined ? [] : [{ id, similarity: h.similarity }];
+      });
+    },
+    async passageIds() {
+      return [...state.byArticle.values()].flatMap((refs) => refs.map((r) => r.id));
+    },
+    async vectors(ids) {
+      const labels = new Map([...state.byArticle.values()].flatMap((refs) => refs.map((r) => [r.id, r.label] as const)));
+      return ids.map((id) => {
+        const label = labels.get(id);
+        return label === undefined || label === null || !state.vectors?.has(label) ? null : state.vectors.vector(label);
+      });
+    },
+    async passages(ids: readonly string[]): Promise<StoredPassage[]> {
+      const out: StoredPassage[] = [];
+      for (const id of ids) {
+        let p = state.cache.get(id);
+        if (!p) {
+          const r = passage.get(id) as { id: string; article_id: string; ordinal: number; body: string } | undefined;
+          if (!r) continue;
+          p = { id: r.id, articleId: r.article_id, ordinal: r.ordinal, ...(JSON.parse(r.body) as Omit<StoredPassage, 'id' | 'articleId' | 'ordinal'>) };
+          if (state.cache.size >= CACHED_PASSAGES) state.cache.delete(state.cache.keys().next().value!);
+          state.cache.set(id, p);
+        }
+        out.push(p);
+      }
+      return out;
+    },
+  };
+}

@@ -1,0 +1,241 @@
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { createError } from '../../errors.js';
+import { fsyncPath, writeFileAtomic } from '../../fs/atomic-write.js';
+import { LockBusyError, withFileLock } from '../../fs/file-lock.js';
+import type { IndexMeta, IndexStore, RebuildSpace, StoreChange } from '../store.js';
+import { createLocalReader } from './local-reader.js';
+import { DB_FILE, openSpaceDb, type SpaceDb } from './space-db.js';
+import { compactionDue, compactVectors, sweepSpace } from './space-vectors.js';
+import { commitToSpace, spaceArticleIds, spaceArticles, spaceCounts, spaceMeta, spacePending } from './space-writes.js';
+
+/**
+ * The local backend: SQLite (WAL) + hnswlib-node in one folder.
+ *
+ *   INDEX_DIR/current.json   {"generation": "gen-…", "previous": "gen-…"}: the live space
+ *   INDEX_DIR/rebuild.json   the rebuild in progress, resumed by the next rebuild of the same settings
+ *   INDEX_DIR/gen-…/index.db articles, passages + terms, vector log, change log
+ *   INDEX_DIR/gen-…/vectors-N.hnsw  checkpoint of every vector with a label below N
+ *
+ * Updates go into the live space (one transaction each: O(article)); a rebuild fills a new space
+ * and switches `current.json` with an atomic rename once complete.
+ */
+export const POINTER_FILE = 'current.json';
+export const REBUILD_FILE = 'rebuild.json';
+export const WRITE_LOCK = '.write.lock';
+/** Change-log rows kept for readers that fall behind; one further behind loads whole. */
+const CHANGES_KEPT = 50_000;
+
+const GENERATION = /^gen-\d+$/;
+
+interface Pointer {
+  generation: string;
+  previous?: string | null;
+}
+
+function readJson<T>(path: string): T | null {
+  if (!existsSync(path)) return null;
+  return JSON.parse(readFileSync(path, 'utf8')) as T;
+}
+
+/** The live generation, or null when there is none. INDEX_CORRUPT / INDEX_STALE when it cannot be used. */
+export function liveGeneration(indexDir: string): string | null {
+  let pointer: Pointer | null;
+  try {
+    pointer = readJson<Pointer>(join(indexDir, POINTER_FILE));
+    if (pointer && (typeof pointer.generation !== 'string' || !GENERATION.test(pointer.generation))) throw new Error('bad pointer');
+  } catch {
+    throw createError('INDEX_CORRUPT', `${POINTER_FILE} is unreadable`);
+  }
+  if (!pointer) return null;
+  const dir = join(indexDir, pointer.generation);
+  if (!existsSync(join(dir, DB_FILE))) {
+    if (existsSync(join(dir, 'manifest.json'))) throw createError('INDEX_STALE', 'it was written by an older version of Dépêche');
+    throw createError('INDEX_CORRUPT', `${pointer.generation}/${DB_FILE} is missing`);
+  }
+  return pointer.generation;
+}
+
+const newGeneration = () => `gen-${String(Date.now())}${String(process.pid).padStart(7, '0')}`;
+
+/**
+ * Opens the local store in `indexDir` (created on first commit).
+ * @example const store = createLocalStore({ indexDir: 'embeddings' }); await store.commit({ meta, upsert: [article] });
+ */
+export function createLocalStore(options: { indexDir: string }): IndexStore {
+  const { indexDir } = options;
+  const dirOf = (generation: string) => join(indexDir, generation);
+  let open: { generation: string; db: SpaceDb } | null = null;
+
+  /** The writer's connection to the live space; reopened when a rebuild replaced it. */
+  const liveDb = (create: boolean): SpaceDb | null => {
+    const generation = liveGeneration(indexDir);
+    if (open && open.generation === generation) return open.db;
+    open?.db.close();
+    open = null;
+    if (!generation) {
+      if (!create) return null;
+      const created = newGeneration();
+      mkdirSync(dirOf(created), { recursive: true });
+      const db = openSpaceDb(join(dirOf(created), DB_FILE), { create: true });
+      fsyncPath(dirOf(created));
+      writeFileAtomic(join(indexDir, POINTER_FILE), JSON.stringify({ generation: created, previous: null } satisfies Pointer));
+      open = { generation: created, db };
+      return db;
+    }
+    open = { generation, db: openSpaceDb(join(dirOf(generation), DB_FILE), { create: false }) };
+    return open.db;
+  };
+
+  const afterCommit = async (dir: string, db: SpaceDb) => {
+    if (compactionDue(db)) await compactVectors(dir, db);
+    const seq = db.prepare('SELECT COALESCE(MAX(seq), 0) FROM changes').pluck().get() as number;
+    if (seq % 1000 === 0) db.prepare('DELETE FROM changes WHERE seq <= ?').run(seq - CHANGES_KEPT);
+  };
+
+  const openRebuild = (meta: IndexMeta): { generation: string; db: SpaceDb } => {
+    let marker: { generation: string; meta: IndexMeta } | null = null;
+    try {
+      marker = readJson(join(indexDir, REBUILD_FILE));
+    } catch {
+      marker = null;
+    }
+    if (marker && GENERATION.test(marker.generation) && JSON.stringify(marker.meta) === JSON.stringify(meta) && existsSync(join(dirOf(marker.generation), DB_FILE))) {
+      try {
+        const db = openSpaceDb(join(dirOf(marker.generation), DB_FILE), { create: false });
+        const stored = spaceMeta(db);
+        if (!stored || JSON.stringify(stored) === JSON.stringify(meta)) return { generation: marker.generation, db };
+        db.close();
+      } catch {
+        // A damaged unfinished rebuild: start over.
+      }
+    }
+    if (marker && GENERATION.test(marker.generation)) rmSync(dirOf(marker.generation), { recursive: true, force: true });
+    const generation = newGeneration();
+    mkdirSync(dirOf(generation), { recursive: true });
+    const db = openSpaceDb(join(dirOf(generation), DB_FILE), { create: true });
+    fsyncPath(dirOf(generation));
+    writeFileAtomic(join(indexDir, REBUILD_FILE), JSON.stringify({ generation, meta }));
+    return { generation, db };
+  };
+
+  const store: IndexStore = {
+    backend: 'local',
+    async meta() {
+      const db = liveDb(false);
+      return db ? spaceMeta(db) : null;
+    },
+    async articles(ids) {
+      const db = liveDb(false);
+      return db ? spaceArticles(db, ids) : new Map();
+    },
+    async articleIds() {
+      const db = liveDb(false);
+      return db ? spaceArticleIds(db) : new Set();
+    },
+    async counts() {
+      const db = liveDb(false);
+      return db ? spaceCounts(db) : { articles: 0, passages: 0 };
+    },
+    async pendingVectors(limit) {
+      const db = liveDb(false);
+      return db ? spacePending(db, limit) : [];
+    },
+    async commit(change: StoreChange) {
+      mkdirSync(indexDir, { recursive: true });
+      const db = liveDb(true)!;
+      commitToSpace(db, change);
+      await afterCommit(dirOf(open!.generation), db);
+    },
+    async rebuild(meta): Promise<RebuildSpace> {
+      mkdirSync(indexDir, { recursive: true });
+      const { generation, db } = openRebuild(meta);
+      const dir = dirOf(generation);
+      let published = false;
+      const usable = () => {
+        if (published) throw new Error('this rebuild was published already');
+        return db;
+      };
+      return {
+        meta: async () => spaceMeta(usable()),
+        articles: async (ids) => spaceArticles(usable(), ids),
+        articleIds: async () => spaceArticleIds(usable()),
+        counts: async () => spaceCounts(usable()),
+        pendingVectors: async (limit) => spacePending(usable(), limit),
+        commit: async (change) => {
+          commitToSpace(usable(), change.meta || spaceMeta(db) ? change : { ...change, meta });
+          if (compactionDue(db)) await compactVectors(dir, db);
+        },
+        publish: async () => {
+          usable();
+          if (!spaceMeta(db)) commitToSpace(db, { meta });
+          // Readers then read one HNSW file instead of inserting every vector of the log.
+          await compactVectors(dir, db);
+          db.close();
+          published = true;
+          let previous: string | null = null;
+          try {
+            previous = liveGeneration(indexDir);
+          } catch {
+            previous = null;
+          }
+          writeFileAtomic(join(indexDir, POINTER_FILE), JSON.stringify({ generation, previous } satisfies Pointer));
+          rmSync(join(indexDir, REBUILD_FILE), { force: true });
+          removeGenerations(indexDir, new Set([generation, previous ?? '']));
+        },
+      };
+    },
+    async withWriteLock(job, lockOptions = {}) {
+      mkdirSync(indexDir, { recursive: true });
+      try {
+        return await withFileLock(join(indexDir, WRITE_LOCK), job, { purpose: 'index', onWait: lockOptions.onWait });
+      } catch (err) {
+        if (err instanceof LockBusyError) throw createError('INDEX_BUSY', indexDir);
+        throw err;
+      }
+    },
+    reader() {
+      return createLocalReader({ live: () => liveGeneration(indexDir), dir: dirOf });
+    },
+    async sweep() {
+      if (!existsSync(indexDir)) return;
+      let pointer: Pointer | null = null;
+      let rebuilding: string | null = null;
+      try {
+        pointer = readJson<Pointer>(join(indexDir, POINTER_FILE));
+      } catch {
+        pointer = null;
+      }
+      try {
+        rebuilding = readJson<{ generation: string }>(join(indexDir, REBUILD_FILE))?.generation ?? null;
+      } catch {
+        rebuilding = null;
+      }
+      const kept = new Set([pointer?.generation ?? '', pointer?.previous ?? '', rebuilding ?? '']);
+      removeGenerations(indexDir, kept);
+      for (const generation of kept) {
+        if (!generation || !existsSync(dirOf(generation))) continue;
+        for (const name of readdirSync(dirOf(generation))) if (name.includes('.tmp-')) rmSync(join(dirOf(generation), name), { force: true });
+      }
+      let db: SpaceDb | null = null;
+      try {
+        db = liveDb(false);
+      } catch {
+        db = null;
+      }
+      if (db && open) sweepSpace(dirOf(open.generation), db);
+    },
+    async close() {
+      open?.db.close();
+      open = null;
+    },
+  };
+  return store;
+}
+
+/** Removes generation folders not in `keep`, and temporary files of crashed writes. */
+function removeGenerations(indexDir: string, keep: Set<string>): void {
+  for (const name of readdirSync(indexDir)) {
+    if ((GENERATION.test(name) && !keep.has(name)) || name.includes('.tmp-')) rmSync(join(indexDir, name), { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,19 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createStore } from '../src/engine/index/create-store.js';
+import { describeStoreContract } from './store-contract.js';
+
+describeStoreContract('local', async () => {
+  const root = mkdtempSync(join(tmpdir(), 'depeche-store-'));
+  const open = () => createStore({ backend: 'local', indexDir: join(root, 'index') });
+  const store = open();
+  return {
+    store,
+    open,
+    cleanup: async () => {
+      await store.close();
+      rmSync(root, { recursive: true, force: true });
+    },
+  };
+});
