@@ -1,6 +1,7 @@
 import { Client, Events, GatewayIntentBits } from 'discord.js';
 import type { BotContext } from './context.js';
 import { events } from './events/index.js';
+import { fatalCloseMessage } from './gateway-close.js';
 import { NO_MENTIONS } from './reply.js';
 
 /** Only the intents the bot uses; message content only when it answers mentions and thread follow-ups. */
@@ -16,6 +17,11 @@ export interface Bot {
   start(): Promise<void>;
   /** Declines new questions, waits for the ones in flight, then disconnects. */
   stop(): Promise<void>;
+  /**
+   * Called once when Discord closes the gateway for good (bad token, disallowed intents…):
+   * discord.js will not reconnect, so the process must stop. `message` names cause and fix.
+   */
+  onFatal(listener: (message: string, code: number) => void): void;
 }
 
 export function createBot(ctx: BotContext): Bot {
@@ -39,6 +45,11 @@ export function createBot(ctx: BotContext): Bot {
     if (event.once) client.once(event.name, listener);
     else client.on(event.name, listener);
   }
+  const fatalListeners: ((message: string, code: number) => void)[] = [];
+  // discord.js emits ShardDisconnect only for the close codes after which it will not reconnect.
+  client.on(Events.ShardDisconnect, (event) => {
+    for (const listener of fatalListeners.splice(0)) listener(fatalCloseMessage(event.code), event.code);
+  });
   client.on(Events.Error, (error) => ctx.logger.error({ err: error }, 'discord client error'));
   client.on(Events.Warn, (message) => ctx.logger.warn({ message }, 'discord client warning'));
 
@@ -54,6 +65,9 @@ export function createBot(ctx: BotContext): Bot {
       await ctx.queue.drained();
       await Promise.allSettled([...inFlight]);
       await client.destroy();
+    },
+    onFatal(listener) {
+      fatalListeners.push(listener);
     },
   };
 }

@@ -12,12 +12,15 @@ import { translate } from './i18n/index.js';
 import { createAnswerQueue } from './limits/answer-queue.js';
 import { createRateLimiter } from './limits/rate-limiter.js';
 import { startLoopMonitor } from './health/loop-monitor.js';
-import { createLogger } from './logger.js';
+import { createLogger, flushLogs } from './logger.js';
 import { runShardManager } from './sharding/run-shards.js';
 import { runningShards, shardPlan, type ShardPlan } from './sharding/shard-config.js';
 import { openStore } from './store/store.js';
 
 /** `npm start`: configuration, engine, database, then the Discord connection; clean stop on SIGINT/SIGTERM. */
+
+// A closed stdout or stderr (the log reader is gone) must not crash the bot or stop its exit.
+for (const stream of [process.stdout, process.stderr]) stream.on('error', () => undefined);
 
 function fail(message: string): never {
   console.error(`depeche: ${message}`);
@@ -96,14 +99,14 @@ const bot = createBot(ctx);
 /** Longest wait for answers in flight before exiting anyway. */
 const SHUTDOWN_GRACE_MS = 30_000;
 let stopping = false;
-async function shutdown(signal: string): Promise<void> {
+async function shutdown(signal: string, exitCode = 0): Promise<void> {
   // npm and tsx both relay the signal: the same stop request often arrives twice.
   if (stopping) return;
   stopping = true;
   logger.info({ signal }, 'shutting down: finishing answers in flight');
   setTimeout(() => {
     logger.error('answers still running after the grace period: exiting anyway');
-    process.exit(1);
+    void flushLogs().then(() => process.exit(1));
   }, SHUTDOWN_GRACE_MS).unref();
   ctx.loop.stop();
   try {
@@ -112,17 +115,33 @@ async function shutdown(signal: string): Promise<void> {
   } finally {
     await store.close();
     logger.info('stopped');
-    process.exit(0);
+    await flushLogs();
+    process.exit(exitCode);
   }
 }
 process.on('SIGINT', () => void shutdown('SIGINT'));
 process.on('SIGTERM', () => void shutdown('SIGTERM'));
 
+// A gateway closed for good (bad token, disallowed intents) ends the process non-zero with one
+// line naming cause and fix: during start-up through fail(), once connected through a stop.
+let connected = false;
+let fatalClose: string | null = null;
+bot.onFatal((message, code) => {
+  fatalClose = message;
+  if (!connected) return;
+  logger.fatal({ code }, message);
+  void shutdown(`gateway closed (${code})`, 1);
+});
+
 try {
   await bot.start();
+  connected = true;
 } catch (error) {
   await store.close();
   await engine.dispose();
   const code = (error as { code?: unknown }).code;
-  fail(code === 'TokenInvalid' ? 'Discord refused the token in DISCORD_TOKEN.' : `could not connect to Discord: ${(error as Error).message}`);
+  fail(
+    fatalClose ??
+      (code === 'TokenInvalid' ? 'Discord refused the token in DISCORD_TOKEN.' : `could not connect to Discord: ${(error as Error).message}`),
+  );
 }

@@ -63,6 +63,8 @@ export interface FakeDiscord {
   /** Resolves once a connection identified as shard `id` got READY + its GUILD_CREATEs; gives its shard count. */
   shardReady(id: number, timeoutMs?: number): Promise<number>;
   dispatch(event: string, data: unknown): void;
+  /** Closes every gateway connection with this close code, as Discord does (4004 bad token, 4014 disallowed intents…). */
+  closeGateway(code: number, reason: string): void;
   /** Dispatches INTERACTION_CREATE and remembers the interaction so callbacks can be checked. */
   interact(payload: Record<string, any>): Record<string, any>;
   /** Dispatches MESSAGE_CREATE for a member's message. */
@@ -518,6 +520,9 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
       });
     },
     dispatch: (event, data) => dispatch(event, data),
+    closeGateway(code, reason) {
+      for (const ws of sockets) ws.close(code, reason);
+    },
     interact(payload) {
       interactions.set(payload.id, { payload, receivedAt: Date.now(), acknowledged: false, original: null });
       dispatch('INTERACTION_CREATE', payload);
