@@ -177,6 +177,55 @@ describe('/ingest file', () => {
   });
 });
 
+describe('/ingest over an article from another source (issue 14)', () => {
+  const VICTIM_TITLE = 'Le port de Saint-Aubin-des-Grèves rouvre';
+  const victimPage =
+    `<!doctype html><html lang="fr"><head><title>${VICTIM_TITLE}</title><meta property="og:site_name" content="L’Écho des Grèves"></head>` +
+    '<body><article><p>Le port de Saint-Aubin-des-Grèves a rouvert lundi après huit mois de travaux de dragage financés par la région et le département.</p>' +
+    '<p>Les pêcheurs saluent la fin d’un chantier qui les avait obligés à débarquer leurs prises au port voisin.</p></article></body></html>';
+  const claim = (url: string) =>
+    Buffer.from(
+      `---\ntitle: Faux article\nurl: ${url}\n---\n# Faux article\n\nLe maire de Saint-Aubin-des-Grèves a avoué que le dragage du port n’avait jamais eu lieu et que les fonds avaient disparu.\n`,
+    );
+  const replaceOption: CommandOption = { name: 'replace', type: 5, value: true };
+
+  it('refuses an upload claiming the article’s address, naming the article in the member’s language', async () => {
+    pages.pages.set('/port', { body: victimPage });
+    const victimUrl = `http://127.0.0.1:${pages.port}/port`;
+    expect(await replyText(ingestUrl(victimUrl, { ...moderator(), locale: 'en-US' }))).toMatch(/^Added «Le port/);
+    const victim = h.engine.sources().find((s) => s.title === VICTIM_TITLE)!;
+
+    const content = await replyText(ingestFile(h.fake.upload('claim.md', claim(victimUrl))));
+
+    expect(content).toBe(
+      `Article non ajouté. (« ${VICTIM_TITLE} » (${victim.id}) est l’article de ${victimUrl}, et ce texte n’en vient pas. Pour le remplacer volontairement, relancez /ajouter avec remplacer: True.)`,
+    );
+    expect(h.engine.source(victim.id)).toMatchObject({ title: VICTIM_TITLE, publisher: 'L’Écho des Grèves' });
+    expect(h.logs.filter((l) => l.msg === 'ingest refused').at(-1)).toMatchObject({ code: 'NEEDS_REPLACE' });
+  });
+
+  it('replaces it with replace: True, saying what it replaced, and logs before and after', async () => {
+    const victimUrl = `http://127.0.0.1:${pages.port}/port`;
+    const victim = h.engine.sources().find((s) => s.title === VICTIM_TITLE)!;
+    const upload = h.fake.upload('claim.md', claim(victimUrl));
+    const interaction = command('ingest', [{ name: 'file', type: 11, value: upload.id }, replaceOption], {
+      ...moderator(),
+      locale: 'en-US',
+      attachments: [upload],
+    });
+    const content = await replyText(interaction);
+    expect(content).toBe(
+      `Updated «Faux article» — 1 passage.\nIt replaces «${VICTIM_TITLE}» (${victimUrl}).\n-# id: \`${victim.id}\``,
+    );
+    expect(changes().at(-1)).toMatchObject({
+      id: victim.id,
+      replaced: true,
+      before: { title: VICTIM_TITLE, publisher: 'L’Écho des Grèves' },
+      after: { title: 'Faux article', url: victimUrl },
+    });
+  });
+});
+
 describe('/remove', () => {
   it('autocompletes titles (≤ 25 choices, value = article id), removes the picked one, and /ask stops citing it', async () => {
     const id = stargateId()!;

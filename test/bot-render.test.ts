@@ -124,6 +124,15 @@ describe('renderAnswer', () => {
     expect(sourceLine({ ...unknown, publisher: 'Le Monde' })).toBe('Le Monde');
   });
 
+  it('puts the author before the publisher in a passage footer, and on the article card (issue 14)', () => {
+    const byline = { ...known, author: 'Anne Kerjean' };
+    const out = renderAnswer(answer({ passages: [passage('Texte.', byline)] }), fr);
+    expect(out.embeds[0]!.footer!.text).toBe(`Anne Kerjean · ${known.publisher} · ${known.date}`);
+    const card = renderSourceCard(byline, translate('fr'));
+    expect(card.fields!.find((f) => f.name === 'Auteur')!.value).toBe('Anne Kerjean');
+    expect(renderSourceCard(byline, translate('en-US')).fields!.find((f) => f.name === 'Author')!.value).toBe('Anne Kerjean');
+  });
+
   it('stays within every Discord limit with ten huge passages, long titles and many disagreements', () => {
     const hugeSource: SourceMeta = { ...known, title: words(200), publisher: words(300) };
     const huge = `${words(3000)} Réponse. ${words(3000)}`;

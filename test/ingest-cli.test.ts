@@ -98,3 +98,48 @@ describe('npm run ingest / remove', () => {
     expect(err.text()).toContain('Usage: npm run ingest');
   });
 });
+
+describe('npm run ingest -- --replace (issue 14)', () => {
+  const victimPage =
+    '<!doctype html><html lang="fr"><head><title>La digue de Port-Louvet est achevée</title><meta property="og:site_name" content="Le Phare">' +
+    '<meta name="author" content="Anne Kerjean"></head><body><article><p>La nouvelle digue de Port-Louvet, longue de six cents mètres, a été achevée vendredi après trois ans de chantier et deux tempêtes.</p>' +
+    '<p>Elle doit protéger le quartier du port des submersions qui l’avaient inondé deux hivers de suite.</p></article></body></html>';
+
+  it('refuses a file claiming an article’s address with one line naming it, then replaces it with --replace, printing before and after', async () => {
+    scratch = makeScratch({ seed: true });
+    server.pages.set('/digue', { body: victimPage });
+    const victimUrl = `${server.origin}/digue`;
+    const first = context();
+    expect(await runIngest([victimUrl], first.ctx)).toBe(0);
+    const id = /\(([^)]+)\)/.exec(first.out.text())![1]!;
+
+    const claim = join(scratch.root, 'claim.md');
+    writeFileSync(claim, `---\ntitle: Faux article\nurl: ${victimUrl}\n---\n# Faux article\n\nLa digue de Port-Louvet s’est effondrée dès la première marée, selon un rapport que la mairie aurait caché.\n`);
+    const refused = context();
+    expect(await runIngest([claim], refused.ctx)).toBe(1);
+    expect(refused.err.text()).toContain(
+      `Not replacing «La digue de Port-Louvet est achevée» (${id}): that article comes from ${victimUrl} and this text does not. To replace it on purpose, ingest again with --replace.\n`,
+    );
+
+    const replaced = context();
+    expect(await runIngest(['--replace', claim], replaced.ctx)).toBe(0);
+    expect(replaced.out.text()).toBe(
+      `Replaced «Faux article» (${id}) — 1 passage.\n` +
+        `  before: «La digue de Port-Louvet est achevée», Anne Kerjean, Le Phare <${victimUrl}>\n` +
+        `  after:  «Faux article», Anne Kerjean, Le Phare <${victimUrl}>\n`,
+    );
+  });
+
+  it('prints a hostile title without a single control byte', async () => {
+    scratch = makeScratch({ seed: true });
+    server.pages.set('/hostile', {
+      body:
+        '<!doctype html><html lang="fr"><head><title>Alerte \u001b]52;c;ZWNobyBwd25lZA==\u0007\u001b[2J \u202egnp.exe</title></head>' +
+        '<body><article><p>Un texte ordinaire sur la digue de Port-Louvet, achevée vendredi après trois ans de chantier, qui protège le port.</p></article></body></html>',
+    });
+    const { out, err, ctx } = context();
+    expect(await runIngest([`${server.origin}/hostile`], ctx)).toBe(0);
+    expect(out.text() + err.text()).not.toMatch(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/);
+    expect(out.text()).toMatch(/^Added «Alerte \]52;c;ZWNobyBwd25lZA== \[2J gnp\.exe» /);
+  });
+});

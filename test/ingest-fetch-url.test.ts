@@ -188,6 +188,25 @@ describe('fetchUrl', () => {
     expect(error.message).toBe('Could not find the site "nowhere.example": no address is known for this name.');
   });
 
+  it('names a host with trailing dots in quotes, not run into the sentence (localhost..)', async () => {
+    const resolve = () => Promise.reject(Object.assign(new Error('getaddrinfo ENOTFOUND'), { code: 'ENOTFOUND' }));
+    const error = await refusal(fetchUrl('http://localhost../', { resolve }));
+    expect(error.message).toBe('Could not find the site "localhost..": no address is known for this name.');
+    expect(error.params).toEqual({ host: 'localhost..' });
+  });
+
+  it('words a refused scheme plainly (data:, not "data://")', async () => {
+    const error = await refusal(fetchUrl('data:text/html,<p>Bonjour</p>'));
+    expect(error.message).toBe('Refused a "data:" address: only web pages (http and https) are fetched.');
+    expect(error.params).toEqual({ scheme: 'data:' });
+  });
+
+  it('carries each refusal’s parameters for the bot to translate, with plain kinds instead of range names', async () => {
+    const error = await refusal(fetchUrl('http://[2002:7f00:1::]/', { timeoutMs: 1000 }));
+    expect(error.params).toMatchObject({ kind: 'reserved', host: '2002:7f00:1::' });
+    expect(error.message).not.toMatch(/6to4|deprecatedSiteLocal|unspecified|a unspecified/);
+  });
+
   it('gives up on a server that never answers', async () => {
     const error = await refusal(fetchUrl(`${server.origin}/stall`, { ...testOnly, timeoutMs: 300 }));
     expect(error.code).toBe('TIMEOUT');
