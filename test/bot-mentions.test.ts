@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { limitViolations } from '../src/bot/render/limits.js';
 import { startBotHarness, type BotHarness } from './fake-discord/bot-harness.js';
 import type { RecordedRequest } from './fake-discord/server.js';
-import { commandInteraction, userMessage, type MessageOptions } from './fake-discord/world.js';
+import { commandInteraction, PERMISSIONS, userMessage, type MessageOptions } from './fake-discord/world.js';
 
 let h: BotHarness;
 
@@ -108,5 +108,46 @@ describe('mentions', () => {
       const messageId = r.path.split('/')[4]!;
       expect(h.fake.messages.get(messageId)?.author.bot).not.toBe(true);
     }
+  });
+});
+
+describe('channels where the bot lacks permissions', () => {
+  it('refuses /channels allow and names the permissions the bot lacks there', async () => {
+    const other = h.fake.world.otherChannelId;
+    h.fake.denyBotIn(other, PERMISSIONS.createPublicThreads | PERMISSIONS.embedLinks);
+    await new Promise((r) => setTimeout(r, 200));
+    const reply = await setChannel('allow', other);
+    expect(reply.body.data).toMatchObject({
+      content: `Je ne peux pas répondre dans <#${other}> : il me manque Créer des fils publics, Intégrer des liens. Accordez ces permissions à mon rôle dans ce salon, puis réessayez.`,
+      flags: 64,
+    });
+    expect(await h.ctx.store.isChannelAllowed(h.fake.world.guildId, other)).toBe(false);
+  });
+
+  it('answers a mention in the channel, as a reply, when Discord refuses the thread (403)', async () => {
+    const other = h.fake.world.otherChannelId;
+    h.fake.denyBotIn(other, 0n);
+    await new Promise((r) => setTimeout(r, 200));
+    expect((await setChannel('allow', other)).body.data.content).toBe(`Je répondrai aux mentions dans <#${other}>.`);
+    // A permission the check cannot see (e.g. a category overwrite changed since): the thread is refused.
+    h.fake.refuseThreadsIn(other);
+    const start = Date.now();
+    const msg = say(mention('Qui est Masayoshi Son ?'), { mentionsBot: true, channelId: other });
+    const refused = await h.fake.waitForRequest((r) => r.method === 'POST' && r.path === `/channels/${other}/messages/${msg.id}/threads`);
+    expect(refused.status).toBe(403);
+    const answer = await botPostIn(other, start, 30_000);
+    expect(answer).not.toBeNull();
+    expect(answer!.body.message_reference).toMatchObject({ message_id: msg.id });
+    expect(answer!.body.embeds.length).toBeGreaterThan(0);
+    expect(answer!.body.allowed_mentions).toEqual({ parse: [], replied_user: false });
+    expect(h.logs.some((l) => l.msg === 'cannot create threads in this channel: answering in the channel')).toBe(true);
+  });
+
+  it('answers a mention in the language of the question, not the server\'s', async () => {
+    const other = h.fake.world.otherChannelId;
+    const start = Date.now();
+    const msg = say(mention('How much did SoftBank promise to invest in the United States?'), { mentionsBot: true, channelId: other });
+    const answer = await h.fake.waitForRequest((r) => r.method === 'POST' && r.path === `/channels/${other}/messages` && r.body?.message_reference?.message_id === msg.id && r.at >= start, 30_000);
+    expect(answer.body.content).toMatch(/^(\*\*Answer:\*\*|I found nothing)/);
   });
 });

@@ -76,6 +76,13 @@ export interface FakeDiscord {
    * `resolved.attachments`. `statedSize` lets a test claim another size than the real one.
    */
   upload(filename: string, data: Buffer, options?: { statedSize?: number }): FakeAttachment;
+  /** From now on, creating a thread in this channel fails with 403 Missing Permissions (code 50013). */
+  refuseThreadsIn(channelId: string): void;
+  /**
+   * Denies the bot these permission bits in a channel (a member overwrite), as a moderator
+   * editing the channel does; dispatches CHANNEL_UPDATE.
+   */
+  denyBotIn(channelId: string, deny: bigint): void;
   /** Requests made for one interaction (callback and webhook routes using its token). */
   requestsFor(interaction: Record<string, any>): RecordedRequest[];
   close(): Promise<void>;
@@ -220,9 +227,11 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
     return msg;
   }
 
+  const threadsRefused = new Set<string>();
   function createThread(parentId: string, body: any, fromMessage: string | null): { status: number; json?: unknown } {
     const parent = world.channels.get(parentId);
     if (!parent) return unknownChannel();
+    if (threadsRefused.has(parentId)) return { status: 403, json: { message: 'Missing Permissions', code: 50013 } };
     const thread = {
       id: fromMessage ?? snowflake(),
       type: 11,
@@ -550,6 +559,15 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
         }, timeoutMs);
         requestWaiters.add(waiter);
       });
+    },
+    refuseThreadsIn(channelId) {
+      threadsRefused.add(channelId);
+    },
+    denyBotIn(channelId, deny) {
+      const channel = world.channels.get(channelId);
+      if (!channel) throw new Error(`fake Discord: no channel ${channelId}`);
+      channel.permission_overwrites = [{ id: world.bot.id, type: 1, allow: '0', deny: deny.toString() }];
+      dispatch('CHANNEL_UPDATE', channel);
     },
     upload(filename, data, options = {}) {
       const id = snowflake();

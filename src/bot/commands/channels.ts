@@ -1,6 +1,7 @@
 import {
   ChannelType,
   channelMention,
+  PermissionFlagsBits,
   type ChatInputCommandInteraction,
 } from 'discord.js';
 import type { BotContext } from '../context.js';
@@ -11,6 +12,16 @@ import { ephemeral } from '../reply.js';
 export const moderatorOnly = true;
 
 const TEXT_CHANNELS = [ChannelType.GuildText, ChannelType.GuildAnnouncement] as const;
+
+/** What the bot needs in a channel to answer a mention there, in a thread, with embeds. */
+export const ANSWER_PERMISSIONS = {
+  viewChannel: PermissionFlagsBits.ViewChannel,
+  sendMessages: PermissionFlagsBits.SendMessages,
+  createPublicThreads: PermissionFlagsBits.CreatePublicThreads,
+  sendMessagesInThreads: PermissionFlagsBits.SendMessagesInThreads,
+  embedLinks: PermissionFlagsBits.EmbedLinks,
+} as const;
+export type AnswerPermission = keyof typeof ANSWER_PERMISSIONS;
 
 export const data = moderatorCommand({ name: 'channels', fr: 'salons' }, {
   en: 'Channels where the bot answers mentions (moderators)',
@@ -63,7 +74,24 @@ export async function execute(interaction: ChatInputCommandInteraction, ctx: Bot
     return;
   }
   const allow = sub === 'allow';
+  if (allow) {
+    const missing = missingPermissions(interaction, channel.id);
+    if (missing.length > 0) {
+      ctx.logger.info({ guildId, channelId: channel.id, missing }, 'channel not allowed: the bot lacks permissions there');
+      await interaction.reply(ephemeral(m.channelMissingPermissions(channelMention(channel.id), missing.map((p) => m.permissionNames[p]).join(', '))));
+      return;
+    }
+  }
   await ctx.store.setChannelAllowed(guildId, channel.id, allow);
   ctx.logger.info({ guildId, channelId: channel.id, allow }, 'channel setting changed');
   await interaction.reply(ephemeral(allow ? m.channelAllowed(channelMention(channel.id)) : m.channelDenied(channelMention(channel.id))));
+}
+
+/** The answer permissions the bot lacks in a channel (none when Discord's data is not cached: allowed as before). */
+function missingPermissions(interaction: ChatInputCommandInteraction, channelId: string): AnswerPermission[] {
+  const channel = interaction.guild?.channels.cache.get(channelId);
+  const me = interaction.guild?.members.me;
+  const granted = channel && me ? channel.permissionsFor(me) : null;
+  if (!granted) return [];
+  return (Object.keys(ANSWER_PERMISSIONS) as AnswerPermission[]).filter((p) => !granted.has(ANSWER_PERMISSIONS[p]));
 }

@@ -1,4 +1,5 @@
-import { ChannelType, ThreadAutoArchiveDuration, type Message } from 'discord.js';
+import { ChannelType, DiscordAPIError, RESTJSONErrorCodes, ThreadAutoArchiveDuration, type Message, type MessageCreateOptions } from 'discord.js';
+import { looksEnglish } from '../../engine/text/cross-lingual.js';
 import { admit } from '../ask-question.js';
 import type { BotContext } from '../context.js';
 import { DISCORD_LIMITS } from '../render/limits.js';
@@ -26,9 +27,10 @@ export async function handleMessage(message: Message, ctx: BotContext): Promise<
     return;
   }
 
-  const locale = message.guild.preferredLocale;
-  const m = ctx.t(locale);
   const question = message.content.replace(/<@!?\d+>/g, ' ').replace(/\s+/g, ' ').trim();
+  // A message carries no locale: answer in the question's language, the server's when there is none.
+  const locale = question ? (looksEnglish(question) ? 'en-US' : 'fr') : message.guild.preferredLocale;
+  const m = ctx.t(locale);
   if (!question) {
     await message.reply({ content: m.emptyMention, allowedMentions: NO_MENTIONS });
     return;
@@ -44,18 +46,26 @@ export async function handleMessage(message: Message, ctx: BotContext): Promise<
   // A thread cannot hold another thread: mentions inside someone else's thread are answered in place.
   const inPlace = inOurThread || channel.isThread() || channel.type === ChannelType.GuildVoice;
   if (!inPlace) void channel.sendTyping().catch(() => undefined);
-  let target: typeof channel | Awaited<ReturnType<typeof message.startThread>>;
-  try {
-    target = inPlace
-      ? channel
-      : await message.startThread({
-          name: truncateWords(question, DISCORD_LIMITS.threadName),
-          autoArchiveDuration: ThreadAutoArchiveDuration.OneDay,
-        });
-  } catch (error) {
-    admission.release();
-    throw error;
+  let target: typeof channel | Awaited<ReturnType<typeof message.startThread>> = channel;
+  // Answering in the channel, as a reply to the question, when no thread could be made there.
+  let replyTo: Message | null = null;
+  if (!inPlace) {
+    try {
+      target = await message.startThread({
+        name: truncateWords(question, DISCORD_LIMITS.threadName),
+        autoArchiveDuration: ThreadAutoArchiveDuration.OneDay,
+      });
+    } catch (error) {
+      if (!isPermissionRefusal(error)) {
+        admission.release();
+        throw error;
+      }
+      ctx.logger.warn({ channelId: channel.id, code: error.code }, 'cannot create threads in this channel: answering in the channel');
+      replyTo = message;
+    }
   }
+  const send = (payload: MessageCreateOptions) =>
+    replyTo ? replyTo.reply({ ...payload, allowedMentions: NO_MENTIONS }) : target.send({ ...payload, allowedMentions: NO_MENTIONS });
   const via: AskVia = inOurThread ? 'thread' : 'mention';
   try {
     await target.sendTyping().catch(() => undefined);
@@ -71,9 +81,17 @@ export async function handleMessage(message: Message, ctx: BotContext): Promise<
       locale,
     });
     if (target.isThread()) await ctx.store.rememberThread(target.id, message.guildId, question);
-    await target.send({ ...reply, allowedMentions: NO_MENTIONS });
+    await send(reply);
   } catch (error) {
     const content = describeError(error, ctx, locale, { message: message.id });
-    await target.send({ content, allowedMentions: NO_MENTIONS });
+    await send({ content });
   }
+}
+
+/** Discord refused for lack of a permission (403: Missing Permissions or Missing Access). */
+function isPermissionRefusal(error: unknown): error is DiscordAPIError {
+  return (
+    error instanceof DiscordAPIError &&
+    (error.status === 403 || error.code === RESTJSONErrorCodes.MissingPermissions || error.code === RESTJSONErrorCodes.MissingAccess)
+  );
 }

@@ -1,4 +1,5 @@
 import type { QuestionProblem } from '../../engine/errors.js';
+import type { AnswerPermission } from '../commands/channels.js';
 import type { FolderRole, StorageErrorCode } from '../../engine/fs/storage-error.js';
 import { ingestErrorsEn } from './ingest-errors.js';
 
@@ -63,6 +64,15 @@ export const en = {
   channelsList: (channels: string) => `I answer mentions in: ${channels}`,
   channelsNone: 'I answer mentions in no channel yet. Use /channels allow.',
   channelNotText: 'Pick a text channel.',
+  channelMissingPermissions: (channel: string, missing: string) =>
+    `I cannot answer in ${channel}: I lack ${missing} there. Grant them to my role in that channel, then try again.`,
+  permissionNames: {
+    viewChannel: 'View Channel',
+    sendMessages: 'Send Messages',
+    createPublicThreads: 'Create Public Threads',
+    sendMessagesInThreads: 'Send Messages in Threads',
+    embedLinks: 'Embed Links',
+  } satisfies Record<AnswerPermission, string>,
   ingestOneInput: 'Give exactly one of `url` or `file`.',
   ingestAdded: (title: string, passages: number) => `Added «${title}» — ${passages} passage${passages === 1 ? '' : 's'}.`,
   ingestUpdated: (title: string, passages: number) => `Updated «${title}» — ${passages} passage${passages === 1 ? '' : 's'}.`,

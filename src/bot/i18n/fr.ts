@@ -58,8 +58,17 @@ export const fr: Messages = {
   channelAllowed: (channel) => `Je répondrai aux mentions dans ${channel}.`,
   channelDenied: (channel) => `Je ne répondrai plus aux mentions dans ${channel}.`,
   channelsList: (channels) => `Je réponds aux mentions dans : ${channels}`,
-  channelsNone: 'Je ne réponds encore aux mentions dans aucun salon. Utilisez /channels allow.',
+  channelsNone: 'Je ne réponds encore aux mentions dans aucun salon. Utilisez /salons autoriser.',
   channelNotText: 'Choisissez un salon textuel.',
+  channelMissingPermissions: (channel, missing) =>
+    `Je ne peux pas répondre dans ${channel} : il me manque ${missing}. Accordez ces permissions à mon rôle dans ce salon, puis réessayez.`,
+  permissionNames: {
+    viewChannel: 'Voir le salon',
+    sendMessages: 'Envoyer des messages',
+    createPublicThreads: 'Créer des fils publics',
+    sendMessagesInThreads: 'Envoyer des messages dans les fils',
+    embedLinks: 'Intégrer des liens',
+  },
   ingestOneInput: 'Donnez soit `url`, soit `fichier` : exactement un des deux.',
   ingestAdded: (title, passages) => `Ajouté : « ${title} » — ${passages} passage${passages > 1 ? 's' : ''}.`,
   ingestUpdated: (title, passages) => `Mis à jour : « ${title} » — ${passages} passage${passages > 1 ? 's' : ''}.`,
