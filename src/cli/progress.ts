@@ -1,36 +1,48 @@
 import cliProgress from 'cli-progress';
 import type { IndexProgress } from '../engine/types.js';
 
-/** Progress bars on stderr (stdout stays clean for --json); silent when stderr is not a terminal. */
+/** Progress bars on stderr (stdout stays clean for --json) with passages/s and time left; off a terminal, a line every 10 s. */
 export function createIndexProgress(stream: NodeJS.WriteStream = process.stderr): { update: (p: IndexProgress) => void; stop: () => void } {
   const waiting = waitNotice(stream);
   if (!stream.isTTY) {
     let announced = false;
+    let since = 0;
+    let lastLine = 0;
     return {
       update: (p) => {
         waiting(p);
         if (p.phase === 'embed' && !announced && p.total > 0) {
           stream.write(`Embedding ${p.total} passages…\n`);
           announced = true;
+          since = lastLine = Date.now();
+        }
+        // Off a terminal (a log, CI): a line every 10 s with the rate and the time left.
+        if (p.phase === 'embed' && announced && p.done > 0 && p.done < p.total && Date.now() - lastLine >= 10_000) {
+          lastLine = Date.now();
+          const rate = p.done / ((lastLine - since) / 1000);
+          stream.write(`  ${p.done}/${p.total} passages, ${rate.toFixed(1)} passages/s, about ${Math.ceil((p.total - p.done) / rate)} s left\n`);
         }
       },
       stop: () => undefined,
     };
   }
   const bar = new cliProgress.SingleBar(
-    { stream, format: 'Indexing {phase} [{bar}] {value}/{total} passages | {eta_formatted} left', hideCursor: true, clearOnComplete: true },
+    { stream, format: 'Indexing {phase} [{bar}] {value}/{total} passages | {rate} passages/s | {eta_formatted} left', hideCursor: true, clearOnComplete: true, etaBuffer: 50 },
     cliProgress.Presets.shades_classic,
   );
   let started = false;
+  let since = 0;
   return {
     update: (p) => {
       waiting(p);
       if (p.phase !== 'embed' || p.total === 0) return;
       if (!started) {
-        bar.start(p.total, 0, { phase: 'embed' });
+        bar.start(p.total, 0, { phase: 'embed', rate: '–' });
         started = true;
+        since = Date.now();
       }
-      bar.update(p.done, { phase: p.phase });
+      const seconds = (Date.now() - since) / 1000;
+      bar.update(p.done, { phase: p.phase, rate: seconds > 0 && p.done > 0 ? (p.done / seconds).toFixed(1) : '–' });
     },
     stop: () => {
       if (started) bar.stop();

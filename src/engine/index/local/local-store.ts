@@ -1,6 +1,6 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { createError } from '../../errors.js';
+import { createError, EngineError } from '../../errors.js';
 import { fsyncPath, writeFileAtomic } from '../../fs/atomic-write.js';
 import { LockBusyError, withFileLock } from '../../fs/file-lock.js';
 import type { IndexMeta, IndexStore, RebuildSpace, StoreChange } from '../store.js';
@@ -119,24 +119,25 @@ export function createLocalStore(options: { indexDir: string }): IndexStore {
     return { generation, db };
   };
 
+  /** Reads the live space; anything it cannot read (not a database, a damaged row) is "index unreadable". */
+  const reading = <T>(read: (db: SpaceDb) => T, empty: T): Promise<T> => {
+    try {
+      const db = liveDb(false);
+      return Promise.resolve(db ? read(db) : empty);
+    } catch (err) {
+      if (err instanceof EngineError) return Promise.reject(err);
+      open?.db.close();
+      open = null;
+      return Promise.reject(createError('INDEX_CORRUPT', `${DB_FILE}: ${String((err as Error).message ?? err).split('\n')[0]!.slice(0, 120)}`));
+    }
+  };
+
   const store: IndexStore = {
     backend: 'local',
-    async meta() {
-      const db = liveDb(false);
-      return db ? spaceMeta(db) : null;
-    },
-    async articles(ids) {
-      const db = liveDb(false);
-      return db ? spaceArticles(db, ids) : new Map();
-    },
-    async articleIds() {
-      const db = liveDb(false);
-      return db ? spaceArticleIds(db) : new Set();
-    },
-    async counts() {
-      const db = liveDb(false);
-      return db ? spaceCounts(db) : { articles: 0, passages: 0 };
-    },
+    meta: () => reading(spaceMeta, null),
+    articles: (ids) => reading((db) => spaceArticles(db, ids), new Map()),
+    articleIds: () => reading(spaceArticleIds, new Set<string>()),
+    counts: () => reading(spaceCounts, { articles: 0, passages: 0 }),
     async pendingVectors(limit) {
       const db = liveDb(false);
       return db ? spacePending(db, limit) : [];

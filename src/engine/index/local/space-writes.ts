@@ -5,7 +5,15 @@ import { joinTerms, readSetting, vectorBlob, writeSetting, type SpaceDb } from '
 
 /** What a space was built with, or null before its first commit. */
 export function spaceMeta(db: SpaceDb): IndexMeta | null {
-  return readSetting<IndexMeta>(db, 'meta');
+  const meta = readSetting<IndexMeta>(db, 'meta');
+  if (meta !== null && !isMeta(meta)) throw new Error('its settings are not those of an index');
+  return meta;
+}
+
+function isMeta(m: unknown): m is IndexMeta {
+  const v = m as IndexMeta | null;
+  if (!v || typeof v !== 'object' || !Number.isInteger(v.chunkerVersion) || !Number.isInteger(v.analyzerVersion)) return false;
+  return v.model === null || (typeof v.model === 'object' && typeof v.model.id === 'string' && Number.isInteger(v.model.dimension) && v.model.dimension > 0);
 }
 
 export function spaceHnsw(db: SpaceDb): HnswParams {
