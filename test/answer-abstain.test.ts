@@ -1,7 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LEXICAL_THRESHOLD, shouldAbstain, thresholdsFor } from '../src/engine/answer/abstain.js';
 import { composeAnswer } from '../src/engine/answer/compose-answer.js';
-import { evidenceTerms, lexicalEvidence, questionTerms } from '../src/engine/answer/evidence.js';
+import { evidenceTerms, lexicalEvidence } from '../src/engine/answer/evidence.js';
+import { analyseSentence } from '../src/engine/answer/sentence-terms.js';
+import { analyseQuestion } from '../src/engine/text/question-analysis.js';
 import { analyze } from '../src/engine/text/analyze.js';
 import { createEngine } from '../src/engine/engine.js';
 import { createTermStats } from '../src/engine/search/term-weights.js';
@@ -23,6 +25,12 @@ describe('shouldAbstain', () => {
     expect(shouldAbstain({ coverage: 0.1, unknownNames: [], similarity: 0.99 }, t)).toBe(true);
   });
 
+  it('needs more coverage when the question uses a word the coverage never does', () => {
+    const mid = (t.coverage + t.unknownWordCoverage) / 2;
+    expect(shouldAbstain({ coverage: mid, unknownNames: [], unknownWords: [], similarity: null }, t)).toBe(false);
+    expect(shouldAbstain({ coverage: mid, unknownNames: [], unknownWords: ['dividend'], similarity: null }, t)).toBe(true);
+  });
+
   it('needs more coverage when the question names something the coverage never mentions', () => {
     const mid = (t.coverage + t.unknownNameCoverage) / 2;
     expect(shouldAbstain({ coverage: mid, unknownNames: [], similarity: null }, t)).toBe(false);
@@ -37,7 +45,9 @@ describe('shouldAbstain', () => {
 });
 
 describe('lexical evidence', () => {
-  const stats = createTermStats(['La coopérative du Vercors affine le bleu.', 'Le tramway de Brest rejoint le port.', 'Le PDG de la coopérative parle.']);
+  const stats = createTermStats(['La coopérative du Vercors affine le bleu.', 'Le tramway de Brest rejoint le port.', 'Le PDG de la coopérative parle.', 'Le client a perdu sa capitale.']);
+  const questionTerms = (q: string) => evidenceTerms(analyseQuestion(q), stats);
+  const passage = (text: string) => text.split('\n').map(analyseSentence);
 
   it('leaves question and answer-type words out, and marks names', () => {
     const terms = questionTerms('Quel est le nom du PDG de Samsung ?');
@@ -46,33 +56,55 @@ describe('lexical evidence', () => {
   });
 
   it('measures the best weighted share of question terms one passage holds, title included', () => {
-    const ev = lexicalEvidence(questionTerms('Où le tramway de Brest va-t-il ?'), ['Brest\nLe tramway rejoint le port.', 'Rien à voir.'], stats);
+    const ev = lexicalEvidence(questionTerms('Où le tramway de Brest va-t-il ?'), [passage('Brest\nLe tramway rejoint le port.'), passage('Rien à voir.')], stats);
     expect(ev.coverage).toBe(1);
     expect(ev.unknownNames).toEqual([]);
   });
 
-  it('lists names unknown to the coverage, forgiving one typo', () => {
-    expect(lexicalEvidence(questionTerms('Qui dirige Samsung à Brest ?'), ['Le tramway de Brest.'], stats).unknownNames).toEqual(['samsung']);
-    expect(lexicalEvidence(questionTerms('Qui dirige la cooperativ du Vercor ?'), [], stats).unknownNames).toEqual([]);
+  it('lists names unknown to the coverage, forgiving one typo in a long name only', () => {
+    expect(lexicalEvidence(questionTerms('Qui dirige Samsung à Brest ?'), [passage('Le tramway de Brest.')], stats).unknownNames).toEqual(['samsung']);
+    expect(lexicalEvidence(questionTerms('Qui dirige la coopérative du Vercorz ?'), [], stats).unknownNames).toEqual([]);
+    // "Pérou" is one typo from "perdu": a short unknown name is not taken for a known word.
+    expect(lexicalEvidence(questionTerms('Quelle est la capitale du Pérou ?'), [], stats).unknownNames).toEqual(['perou']);
+  });
+
+  it('lists other words the coverage never uses, forgiving one typo and a longer word they start', () => {
+    expect(lexicalEvidence(questionTerms('Quel dividende verse la coopérative ?'), [], stats).unknownWords).toContain('dividend');
+    expect(lexicalEvidence(questionTerms('Le tram affine-t-il le bleuu ?'), [], stats).unknownWords).toEqual([]);
+  });
+
+  it('counts a shared stem alone for less than the word itself', () => {
+    const terms = questionTerms('Quelle capitale a perdu le client ?');
+    const word = lexicalEvidence(terms, [passage('Le client a perdu sa capitale.')], stats).coverage;
+    const stem = lexicalEvidence(terms, [passage('Le client a perdu ses capitaux.')], stats).coverage;
+    expect(word).toBe(1);
+    expect(stem).toBeLessThan(1);
+    expect(stem).toBeGreaterThan(0.5);
   });
 
   it('takes a capitalised English word it can translate for a word, not an unknown name', () => {
     const english = 'What did the Vercors cooperative say at the World Fair?';
-    const names = lexicalEvidence(evidenceTerms(english, stats), ['La coopérative du Vercors affine le bleu.'], stats).unknownNames;
+    const names = lexicalEvidence(questionTerms(english), [passage('La coopérative du Vercors affine le bleu.')], stats).unknownNames;
     expect(names).not.toContain(analyze('World')[0]);
     // A real name the coverage never mentions still counts against the answer.
-    expect(lexicalEvidence(evidenceTerms('What did Samsung say at the World Fair?', stats), [], stats).unknownNames).toContain('samsung');
+    expect(lexicalEvidence(questionTerms('What did Samsung say at the World Fair?'), [], stats).unknownNames).toContain('samsung');
+  });
+
+  it('keeps an English word the lexicon cannot render as evidence against ("mayor"), and renders the others', () => {
+    const terms = questionTerms('Who is the mayor of Brest?').map((t) => t.term);
+    expect(terms).toContain('mayor');
+    expect(lexicalEvidence(questionTerms('Who is the mayor of Brest?'), [passage('Le tramway de Brest rejoint le port.')], stats).unknownWords).toEqual(['mayor']);
   });
 
   it('gives zero coverage for a question without content words', () => {
-    expect(lexicalEvidence(questionTerms('Qui est-ce ?'), ['Le tramway de Brest.'], stats).coverage).toBe(0);
+    expect(lexicalEvidence(questionTerms('Qui est-ce ?'), [passage('Le tramway de Brest.')], stats).coverage).toBe(0);
   });
 });
 
 describe('composeAnswer', () => {
   it('abstains on no hits, with no passages and no suggestions', () => {
     const answer = composeAnswer({
-      question: 'Qui ?', searchText: 'Qui ?', mode: 'lexical', hits: [], sources: new Map(), k: 3, offset: 0, thresholds: LEXICAL_THRESHOLD, warnings: [],
+      analysis: analyseQuestion('Qui ?'), mode: 'lexical', hits: [], sources: new Map(), k: 3, offset: 0, thresholds: LEXICAL_THRESHOLD, warnings: [],
     });
     expect(answer).toMatchObject({ abstained: true, passages: [], suggestions: [], directAnswer: null, disagreements: [], hasMore: false });
   });

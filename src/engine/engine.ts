@@ -10,6 +10,7 @@ import { fusionWeightsFor } from './search/fusion-weights.js';
 import { hybridSearch } from './search/hybrid-search.js';
 import { ANALYZER_VERSION } from './text/analyze.js';
 import { CHUNKER_VERSION } from './text/chunk.js';
+import { analyseQuestion } from './text/question-analysis.js';
 import type { AskOptions, Engine, EngineConfig, IndexProgress, IndexReport, SearchMode } from './types.js';
 
 export const MAX_K = 20;
@@ -184,10 +185,10 @@ export async function createEngine(config: EngineConfig, hooks: EngineHooks = {}
         }
       }
       const modelId = snap.meta.model?.id ?? null;
-      const hits = await hybridSearch(snap, { text: searchText, vector: vector ?? null, mode, depth: SEARCH_DEPTH, limit: offset + k + DIVERSITY_MARGIN, weights: fusionWeightsFor(modelId) });
+      const analysis = analyseQuestion(q, context);
+      const hits = await hybridSearch(snap, { text: analysis, vector: vector ?? null, mode, depth: SEARCH_DEPTH, limit: offset + k + DIVERSITY_MARGIN, weights: fusionWeightsFor(modelId) });
       return composeAnswer({
-        question: q,
-        searchText,
+        analysis,
         mode,
         hits,
         sources: snap.sources,

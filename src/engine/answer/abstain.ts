@@ -14,6 +14,8 @@ import type { SearchMode } from '../types.js';
 export interface AbstainThresholds {
   coverage: number;
   unknownNameCoverage: number;
+  /** When the question uses a word the coverage never does ("dividende", "mayor"), the coverage must reach this bar. */
+  unknownWordCoverage: number;
   similarity: number | null;
 }
 
@@ -23,7 +25,7 @@ export interface AbstainThresholds {
  * the gap (nearer the unanswerable side: each point costs PIAF answers), and on PIAF it
  * abstains on 7 of 295 answerable questions (at 0.35: 14).
  */
-export const LEXICAL_THRESHOLD: AbstainThresholds = { coverage: 0.3, unknownNameCoverage: 0.6, similarity: null };
+export const LEXICAL_THRESHOLD: AbstainThresholds = { coverage: 0.25, unknownNameCoverage: 0.7, unknownWordCoverage: 0.4, similarity: null };
 
 const BY_MODEL: Record<string, AbstainThresholds> = {
   // Not calibrated on these machines (the model cannot be downloaded here): a prior from
@@ -43,6 +45,8 @@ export interface Evidence {
   coverage: number;
   /** Names of the question the coverage never mentions. */
   unknownNames: string[];
+  /** Other words of the question the coverage never uses. */
+  unknownWords?: string[];
   similarity: number | null;
 }
 
@@ -54,6 +58,7 @@ export interface Evidence {
 export function shouldAbstain(best: Evidence | null, t: AbstainThresholds): boolean {
   if (!best) return true;
   if (best.unknownNames.length > 0 && best.coverage < t.unknownNameCoverage) return true;
+  if ((best.unknownWords?.length ?? 0) > 0 && best.coverage < t.unknownWordCoverage) return true;
   if (best.coverage >= t.coverage) return false;
   if (t.similarity !== null && best.similarity !== null && best.similarity >= t.similarity) return false;
   return true;

@@ -1,17 +1,19 @@
 import type { StoredPassage as IndexedChunk } from '../index/store.js';
 import type { SearchHit } from '../search/hybrid-search.js';
 import { createTermStats, type TermStats } from '../search/term-weights.js';
+import type { AnalysedQuestion } from '../text/question-analysis.js';
 import type { Answer, Passage, SearchMode, SourceMeta } from '../types.js';
 import { shouldAbstain, type AbstainThresholds } from './abstain.js';
+import { pickAnswer } from './pick-answer.js';
 import { textFragmentLink } from './deep-link.js';
 import { findDisagreements, type ClaimSentence } from './disagreement.js';
 import { evidenceTerms, lexicalEvidence } from './evidence.js';
 import { pickHighlights, scoreSentences, type SentenceScore } from './highlight.js';
+import { sentencesOf, titleTerms, type SentenceTerms } from './sentence-terms.js';
 
 export interface ComposeInput {
-  question: string;
-  /** The question as searched (with conversation context), for highlighting. */
-  searchText: string;
+  /** The question analysed once (with its conversation context), as search saw it. */
+  analysis: AnalysedQuestion;
   mode: SearchMode;
   hits: SearchHit[];
   sources: ReadonlyMap<string, SourceMeta>;
@@ -27,23 +29,30 @@ const CLAIM_DEPTH = 8;
 /** Hits whose evidence counts for answering: the answer is often one or two ranks down. */
 const EVIDENCE_DEPTH = 3;
 
-const sentenceTexts = (c: IndexedChunk) => c.sentences.map((s) => c.text.slice(s.local.start, s.local.end));
+/** Link text as the page writes it (’ not '), or text fragments would not match. */
+function linkTo(chunk: IndexedChunk, sentence: number, source: SourceMeta): string | null {
+  const s = chunk.sentences[sentence];
+  const original = s ? chunk.original.slice(s.start - chunk.range.start, s.end - chunk.range.start).replace(/\s+/g, ' ') : '';
+  return textFragmentLink(source.url, original);
+}
 
 /** Builds the answer from ranked hits: passages with highlights and links, direct answer, abstention, disagreements. Pure. */
 export function composeAnswer(input: ComposeInput): Answer {
-  const { hits, k, offset } = input;
+  const { hits, k, offset, analysis } = input;
   const stats = input.termStats ?? createTermStats(hits.map((h) => h.chunk.text));
-  const termWeight = stats.weight;
+  const titleOf = (h: SearchHit) => titleTerms(input.sources.get(h.articleId)?.title ?? '');
   const leading = hits.slice(0, EVIDENCE_DEPTH);
+  // For an English question, its English words the coverage never uses are left out of both.
+  const terms = evidenceTerms(analysis, stats);
   const evidence = lexicalEvidence(
-    evidenceTerms(input.searchText, stats),
-    leading.map((h) => `${input.sources.get(h.articleId)?.title ?? ''}\n${h.chunk.text}`),
+    terms,
+    leading.map((h) => [titleOf(h), ...sentencesOf(h.chunk)]),
     stats,
   );
   const similarities = leading.flatMap((h) => (h.similarity === null ? [] : [h.similarity]));
   const similarity = similarities.length ? Math.max(...similarities) : null;
   const abstained = shouldAbstain(leading.length ? { ...evidence, similarity } : null, input.thresholds);
-  const base = { question: input.question, mode: input.mode, warnings: input.warnings };
+  const base = { question: analysis.question, mode: input.mode, warnings: input.warnings };
   if (abstained) {
     const suggestions: SourceMeta[] = [];
     for (const h of hits) {
@@ -54,46 +63,41 @@ export function composeAnswer(input: ComposeInput): Answer {
     return { ...base, abstained: true, directAnswer: null, passages: [], suggestions, disagreements: [], hasMore: false };
   }
 
-  // Each hit's sentences are scored once: for highlights on the page and for disagreements
-  // (which only ask whether a sentence is on topic, score > 0, the same with or without the title).
-  const scored = new Map<string, { texts: string[]; scores: SentenceScore[] }>();
-  const scoresOf = (chunk: IndexedChunk, source: SourceMeta) => {
-    let entry = scored.get(chunk.id);
+  // Each hit's sentences are scored once: for the answer line, highlights and disagreements.
+  const scored = new Map<string, { sentences: readonly SentenceTerms[]; scores: SentenceScore[] }>();
+  const scoresOf = (hit: SearchHit) => {
+    let entry = scored.get(hit.chunk.id);
     if (!entry) {
-      const texts = sentenceTexts(chunk);
-      entry = { texts, scores: scoreSentences(input.searchText, texts, termWeight, { title: source.title }) };
-      scored.set(chunk.id, entry);
+      const sentences = sentencesOf(hit.chunk);
+      entry = { sentences, scores: scoreSentences(analysis, sentences, stats.weight, titleOf(hit).terms, terms) };
+      scored.set(hit.chunk.id, entry);
     }
     return entry;
   };
-  const passages: Passage[] = [];
-  const claims: ClaimSentence[] = [];
+  const page = hits.slice(offset, offset + k).filter((h) => input.sources.has(h.articleId));
+  const passages: Passage[] = page.map((hit) => {
+    const source = input.sources.get(hit.articleId)!;
+    const { best, highlights } = pickHighlights(scoresOf(hit).scores, hit.chunk.sentences.map((s) => s.local));
+    return { chunkId: hit.chunk.id, text: hit.chunk.text, score: hit.score, source, link: linkTo(hit.chunk, best, source), highlights };
+  });
+  const picked = pickAnswer(page.map((hit) => scoresOf(hit).scores));
   let direct: Answer['directAnswer'] = null;
-  for (const hit of hits.slice(offset, offset + k)) {
-    const { chunk } = hit;
-    const source = input.sources.get(chunk.articleId);
-    if (!source) continue;
-    const { texts, scores } = scoresOf(chunk, source);
-    const { best: bestIdx, highlights } = pickHighlights(scores, chunk.sentences.map((s) => s.local));
-    const bestSentence = chunk.sentences[bestIdx];
-    // Link text as the page writes it (’ not '), or text fragments would not match.
-    const original = bestSentence
-      ? chunk.original.slice(bestSentence.start - chunk.range.start, bestSentence.end - chunk.range.start).replace(/\s+/g, ' ')
-      : '';
-    const link = textFragmentLink(source.url, original);
-    passages.push({ chunkId: chunk.id, text: chunk.text, score: hit.score, source, link, highlights });
-    if (!direct && bestIdx >= 0) direct = { text: texts[bestIdx]!, chunkId: chunk.id, source, link };
+  if (picked) {
+    const hit = page[picked.passage]!;
+    const source = input.sources.get(hit.articleId)!;
+    direct = { text: scoresOf(hit).sentences[picked.sentence]!.text, chunkId: hit.chunk.id, source, link: linkTo(hit.chunk, picked.sentence, source) };
   }
   // Disagreements are looked for among the leading hits, not only the page shown, so a
   // conflicting figure one rank further down is still reported.
+  const claims: ClaimSentence[] = [];
   for (const hit of hits.slice(0, Math.max(offset + k, CLAIM_DEPTH))) {
     const source = input.sources.get(hit.articleId);
     if (!source) continue;
-    const { texts, scores } = scoresOf(hit.chunk, source);
+    const { sentences, scores } = scoresOf(hit);
     // A sentence continuing the previous one ("Il prévoit…") is about the same thing.
-    const onTopic = (i: number) => (scores[i]?.score ?? 0) > 0 || (i > 0 && (scores[i - 1]?.score ?? 0) > 0);
-    texts.forEach((text, i) => {
-      if (onTopic(i)) claims.push({ text, chunkId: hit.chunk.id, source });
+    const onTopic = (i: number) => (scores[i]?.share ?? 0) > 0 || (i > 0 && (scores[i - 1]?.share ?? 0) > 0);
+    sentences.forEach((s, i) => {
+      if (onTopic(i)) claims.push({ text: s.text, chunkId: hit.chunk.id, source });
     });
   }
   return {

@@ -1,57 +1,96 @@
-import { analyze } from '../text/analyze.js';
+import { askedWords, fitsKind } from '../text/answer-kind.js';
+import type { AnalysedQuestion, QuestionTerm } from '../text/question-analysis.js';
 import type { Range } from '../types.js';
+import { prefixesOf, type SentenceTerms } from './sentence-terms.js';
 
 /** Weight of a query term; rarer terms say more (the lexical index's idf, or 1). */
 export type TermWeight = (term: string) => number;
 
 export interface SentenceScore {
   index: number;
+  /** What ranks sentences: `share` plus the bonuses below. 0 for a sentence off topic. */
   score: number;
+  /** Weighted share of the question's content terms the sentence holds, 0–1. */
+  share: number;
+  /** Whether it holds the kind of answer asked for (a figure, a date, a name…) that the question does not already say. */
+  fits: boolean;
 }
 
-/** What kind of answer the question asks for, where its wording says so. */
-export type AnswerKind = 'figure' | 'date' | null;
-
-const FIGURE_QUESTION = /\b(?:combien|how (?:many|much)|quel(?:le)?s? (?:montant|nombre|prix|somme|part|pourcentage|taux|budget)|what (?:amount|number|share|percentage|price))\b/i;
-const DATE_QUESTION = /\b(?:quand|when|en quelle année|(?:à|a) quelle date|depuis quand|what (?:year|date)|which year)\b/i;
-const MONTHS = 'janvier|février|fevrier|mars|avril|mai|juin|juillet|août|aout|septembre|octobre|novembre|décembre|decembre|january|february|march|april|may|june|july|august|september|october|november|december';
-const DATE_TEXT = new RegExp(String.raw`\b(?:1[5-9]\d{2}|20\d{2})\b|\b(?:${MONTHS})\b`, 'i');
-const FIGURE_TEXT = /\d|\b(?:un|une|deux|trois|quatre|cinq|six|sept|huit|neuf|dix|cent|mille|million|milliard|one|two|three|four|five|ten|hundred|thousand|million|billion)s?\b/i;
+/**
+ * How sentences are weighed to find the one that answers. Measured on the dev sets (PIAF dev
+ * and the seed questions) with scripts/tune-answer.ts; docs/quality.md ("Answers") gives the figures.
+ * Only that script changes them, to measure.
+ */
+export const SENTENCE_WEIGHTS = {
+  /** Terms the passage's title already gives are its topic: they say less about which sentence answers. */
+  topic: 0.5,
+  /** Added to a sentence on topic that holds the kind of answer asked for. */
+  kind: 0.05,
+  /** Times the share of the question's word prefixes the sentence holds ("reprend" / "reprise", which stems miss). */
+  prefix: 0.25,
+  /** Times the share of the question's words the sentence holds as written ("investir", not only "investi"). */
+  exact: 0.1,
+  /** Times the share of the question's adjacent term pairs found adjacent in the sentence ("fondation Son"). */
+  pair: 0,
+  /** Times the previous sentence's share: an answer often continues the sentence that names its subject. */
+  previous: 0.1,
+  /** Times the next sentence's share: or introduces what the next one says about it. */
+  next: 0.1,
+};
 
 /**
- * The kind of answer a question's wording asks for.
- * @example expectedAnswer('Combien de meules ?') // 'figure'
+ * Scores each sentence of a passage by the weighted share of the question's content terms it
+ * holds (terms of the article's title count less), plus bonuses for holding the kind of answer
+ * asked for, for the question's word pairs, and for following a sentence on the subject. Pure.
+ * @example scoreSentences(analyseQuestion('Combien de meules ?'), [analyseSentence('Il fait beau.'), analyseSentence('Elle accueille 12 000 meules.')])
+ *   // [{ index: 0, score: 0, … }, { index: 1, score: 1.25, share: 1, fits: true }]
  */
-export function expectedAnswer(question: string): AnswerKind {
-  if (DATE_QUESTION.test(question)) return 'date';
-  if (FIGURE_QUESTION.test(question)) return 'figure';
-  return null;
-}
-
-/** Terms the passage's title already gives are its topic: they say little about which sentence answers. */
-const TOPIC_DISCOUNT = 0.5;
-/** Added to a sentence on the question's topic that holds the kind of answer asked for (a figure, a date). */
-const ANSWER_KIND_BONUS = 0.15;
-
-/**
- * Scores each sentence of a passage by the weighted share of the question's terms it holds,
- * terms of the passage's title counting half, plus a bonus when the sentence holds the kind
- * of answer asked for. Pure. Returns scores in sentence order; 0 for a sentence off topic.
- * @example scoreSentences('Son a promis 100 milliards', ['Il fait beau.', 'Son a promis 100 milliards.']) // [{index:0,score:0},{index:1,score:1}]
- */
-export function scoreSentences(question: string, sentences: string[], weight: TermWeight = () => 1, context: { title?: string } = {}): SentenceScore[] {
-  const terms = [...new Set(analyze(question))];
-  const topic = new Set(context.title ? analyze(context.title) : []);
-  const w = (t: string) => weight(t) * (topic.has(t) ? TOPIC_DISCOUNT : 1);
+export function scoreSentences(
+  q: AnalysedQuestion,
+  sentences: readonly SentenceTerms[],
+  weight: TermWeight = () => 1,
+  title: ReadonlySet<string> = new Set(),
+  terms: readonly QuestionTerm[] = q.content,
+): SentenceScore[] {
+  const W = SENTENCE_WEIGHTS;
+  const w = (t: { term: string; weight: number }) => weight(t.term) * t.weight * (title.has(t.term) ? W.topic : 1);
   const total = terms.reduce((n, t) => n + w(t), 0);
-  const kind = expectedAnswer(question);
+  const words = new Set(q.words);
+  const pairs = pairsOf(q.terms);
+  const asked = askedWords(q.context ? `${q.context} ${q.question}` : q.question);
+  const asks = prefixesOf(q.words);
+  const shares = sentences.map((s) => (total === 0 ? 0 : terms.reduce((n, t) => n + (s.terms.has(t.term) ? w(t) : 0), 0) / total));
   return sentences.map((s, index) => {
-    if (total === 0) return { index, score: 0 };
-    const have = new Set(analyze(s));
-    const share = terms.reduce((n, t) => n + (have.has(t) ? w(t) : 0), 0) / total;
-    const fits = kind === 'date' ? DATE_TEXT.test(s) : kind === 'figure' ? FIGURE_TEXT.test(s) : false;
-    return { index, score: share > 0 && fits ? share + ANSWER_KIND_BONUS : share };
+    const share = shares[index]!;
+    if (share === 0) return { index, score: 0, share, fits: false };
+    const fits = q.kind !== null && fitsKind(s.tokens, s.text, q.kind, asked);
+    const pairShare = pairs.size ? countPairs(s.order, pairs) / pairs.size : 0;
+    const prefixShare = asks.size ? countIn(asks, s.prefixes) / asks.size : 0;
+    const exactShare = words.size ? countIn(words, s.words) / words.size : 0;
+    const score = share + (fits ? W.kind : 0) + W.prefix * prefixShare + W.exact * exactShare + W.pair * pairShare + W.previous * (shares[index - 1] ?? 0) + W.next * (shares[index + 1] ?? 0);
+    return { index, score, share, fits };
   });
+}
+
+function countIn(wanted: ReadonlySet<string>, have: ReadonlySet<string>): number {
+  let n = 0;
+  for (const x of wanted) if (have.has(x)) n++;
+  return n;
+}
+
+function pairsOf(terms: readonly string[]): Set<string> {
+  const out = new Set<string>();
+  for (let i = 1; i < terms.length; i++) out.add(`${terms[i - 1]} ${terms[i]}`);
+  return out;
+}
+
+function countPairs(order: readonly string[], pairs: ReadonlySet<string>): number {
+  const seen = new Set<string>();
+  for (let i = 1; i < order.length; i++) {
+    const p = `${order[i - 1]} ${order[i]}`;
+    if (pairs.has(p)) seen.add(p);
+  }
+  return seen.size;
 }
 
 /**

@@ -1,5 +1,6 @@
 import { ANALYZER_VERSION, analyze, analyzeBoth, analyzeWords } from '../text/analyze.js';
 import { expandQuery as expandAcrossLanguages } from '../text/cross-lingual.js';
+import type { LexicalQuery } from '../text/question-analysis.js';
 
 /**
  * Lexical search over chunks. BM25F over the chunk body and its article's title,
@@ -66,8 +67,11 @@ export const DEFAULT_LEXICAL_OPTIONS: Readonly<ScoringOptions> = Object.freeze({
 });
 
 export interface LexicalIndex {
-  /** Best `k` chunks for `query`, best first, ties by id; only chunks scoring above 0. */
-  search(query: string, k: number): LexicalHit[];
+  /**
+   * Best `k` chunks for `query`, best first, ties by id; only chunks scoring above 0. The query
+   * is a text, or a question analysed once for the whole ask (`analyseQuestion`).
+   */
+  search(query: string | LexicalQuery, k: number): LexicalHit[];
   /** Adds chunks; a chunk whose id is already indexed is replaced. */
   add(docs: LexicalDoc[]): void;
   /** Adds one chunk from its analysed body and title (what an index store keeps), replacing one of the same id. */
@@ -252,10 +256,14 @@ class BM25Index implements LexicalIndex {
     }
   }
 
-  search(query: string, k: number): LexicalHit[] {
+  search(query: string | LexicalQuery, k: number): LexicalHit[] {
     const n = this.docs.size;
-    if (n === 0 || k <= 0 || query.trim() === '') return [];
-    const queryTerms = mergeWeights(this.expandQuery(query));
+    if (n === 0 || k <= 0) return [];
+    if (typeof query === 'string') {
+      if (query.trim() === '') return [];
+      query = { weighted: this.expandQuery(query), words: analyzeWords(query), terms: analyze(query) };
+    }
+    const queryTerms = mergeWeights(query.weighted);
     if (queryTerms.size === 0) return [];
 
     const o = this.options;
@@ -269,11 +277,11 @@ class BM25Index implements LexicalIndex {
       }
     }
     if (o.exactWeight > 0) {
-      for (const w of new Set(analyzeWords(query))) this.scoreKey(this.wordPostings, (d) => d.wordTf, w, o.exactWeight, scores, avgdl);
+      for (const w of new Set(query.words)) this.scoreKey(this.wordPostings, (d) => d.wordTf, w, o.exactWeight, scores, avgdl);
     }
     if (o.bigramWeight > 0) {
       // Bigrams of the question's own terms only, not of its translations.
-      for (const bg of new Set(bigramsOf(analyze(query)))) {
+      for (const bg of new Set(bigramsOf(query.terms))) {
         this.scoreKey(this.bigramPostings, (d) => d.bigrams, bg, o.bigramWeight, scores, avgdl);
       }
     }

@@ -1,5 +1,6 @@
 import type { StoredPassage, StoreView } from '../index/store.js';
 import type { SearchMode } from '../types.js';
+import type { LexicalQuery } from '../text/question-analysis.js';
 import { diversify } from './diversify.js';
 import type { FusionWeights } from './fusion-weights.js';
 import { fuse, type RankedList } from './fuse.js';
@@ -19,7 +20,8 @@ export interface SearchHit {
 }
 
 export interface SearchRequest {
-  text: string;
+  /** The question as lexical search reads it: a text, or analysed once for the whole ask. */
+  text: string | LexicalQuery;
   vector: Float32Array | null;
   mode: SearchMode;
   /** How many candidates each side contributes before fusion. */

@@ -8,6 +8,14 @@ export interface TermStats {
   weight: TermWeight;
   /** Whether the coverage uses the term, or a word one typo away from it (five letters or more). */
   known: (term: string) => boolean;
+  /** Whether the coverage uses a term that starts with this one (four letters or more): "pizz" in "pizzaiol". */
+  extended: (term: string) => boolean;
+  /**
+   * For a name: whether the coverage uses it, or — for a name of seven letters or more — a
+   * term one typo away ("Maharashi" / "Maharishi"). A shorter name one typo from a word is
+   * another word ("Pérou" / "perdu"), not a misspelling.
+   */
+  knownName: (term: string) => boolean;
 }
 
 /**
@@ -19,6 +27,56 @@ export function createTermStats(texts: string[]): TermStats {
   return createTermStatsFromTerms(texts.map((t) => analyze(t)));
 }
 
+/** Shortest name that typo tolerance applies to. */
+const NAME_TYPO_LENGTH = 7;
+
+/** The lookups of `TermStats` other than weights, over live document frequencies; `clear()` after they change. */
+export function createTermLookups(df: ReadonlyMap<string, number>): Pick<TermStats, 'known' | 'extended' | 'knownName'> & { clear(): void } {
+  const knownCache = new Map<string, boolean>();
+  const extendedCache = new Map<string, boolean>();
+  const remember = (cache: Map<string, boolean>, term: string, value: boolean) => {
+    if (cache.size > 10_000) cache.clear();
+    cache.set(term, value);
+    return value;
+  };
+  const known = (term: string): boolean => {
+    if (df.has(term)) return true;
+    const k = knownCache.get(term);
+    if (k !== undefined) return k;
+    let near = false;
+    if (term.length >= 5 && !/^\d/.test(term)) {
+      for (const c of df.keys()) {
+        if (Math.abs(c.length - term.length) <= 1 && withinOneEdit(term, c)) {
+          near = true;
+          break;
+        }
+      }
+    }
+    return remember(knownCache, term, near);
+  };
+  return {
+    known,
+    knownName: (term) => df.has(term) || (term.length >= NAME_TYPO_LENGTH && known(term)),
+    extended: (term) => {
+      if (term.length < 4) return false;
+      const e = extendedCache.get(term);
+      if (e !== undefined) return e;
+      let found = false;
+      for (const c of df.keys()) {
+        if (c.length > term.length && c.startsWith(term)) {
+          found = true;
+          break;
+        }
+      }
+      return remember(extendedCache, term, found);
+    },
+    clear: () => {
+      knownCache.clear();
+      extendedCache.clear();
+    },
+  };
+}
+
 /** The same, from texts already analysed (a persisted lexical index holds their terms). */
 export function createTermStatsFromTerms(termLists: Iterable<readonly string[]>): TermStats {
   const df = new Map<string, number>();
@@ -28,21 +86,14 @@ export function createTermStatsFromTerms(termLists: Iterable<readonly string[]>)
     for (const term of new Set(terms)) df.set(term, (df.get(term) ?? 0) + 1);
   }
   const unseen = idf(0.5, Math.max(n, 1));
-  const knownCache = new Map<string, boolean>();
+  const { known, knownName, extended } = createTermLookups(df);
   return {
     weight: (term) => {
       const d = df.get(term);
       return d ? idf(d, n) : unseen;
     },
-    known: (term) => {
-      if (df.has(term)) return true;
-      let k = knownCache.get(term);
-      if (k === undefined) {
-        k = term.length >= 5 && !/^\d/.test(term) && [...df.keys()].some((c) => Math.abs(c.length - term.length) <= 1 && withinOneEdit(term, c));
-        if (knownCache.size > 10_000) knownCache.clear();
-        knownCache.set(term, k);
-      }
-      return k;
-    },
+    known,
+    knownName,
+    extended,
   };
 }

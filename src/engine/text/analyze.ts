@@ -226,6 +226,16 @@ function analyzeWith(text: string, norm: (w: string) => string): string[] {
   return termsOf(tokenize(text), norm);
 }
 
+/** Stemmed terms of tokens already split by `tokenize` (so a caller that needs both tokenizes once). */
+export function termsOfTokens(tokens: readonly Token[]): string[] {
+  return termsOf(tokens, stem);
+}
+
+/** Unstemmed, accent-folded words of tokens already split by `tokenize`. */
+export function wordsOfTokens(tokens: readonly Token[]): string[] {
+  return termsOf(tokens, foldAccents);
+}
+
 function termsOf(tokens: readonly Token[], norm: (w: string) => string): string[] {
   const out: string[] = [];
   for (const token of tokens) {

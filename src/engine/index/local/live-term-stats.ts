@@ -1,5 +1,5 @@
-import { idf, withinOneEdit } from '../../search/bm25.js';
-import type { TermStats } from '../../search/term-weights.js';
+import { idf } from '../../search/bm25.js';
+import { createTermLookups, type TermStats } from '../../search/term-weights.js';
 
 /** Term statistics kept level with a changing set of passages: add and remove one passage's terms. */
 export interface LiveTermStats extends TermStats {
@@ -14,12 +14,12 @@ export interface LiveTermStats extends TermStats {
 export function createLiveTermStats(): LiveTermStats {
   const df = new Map<string, number>();
   let n = 0;
-  const knownCache = new Map<string, boolean>();
+  const lookups = createTermLookups(df);
   return {
     add(terms) {
       n++;
       for (const t of new Set(terms)) df.set(t, (df.get(t) ?? 0) + 1);
-      knownCache.clear();
+      lookups.clear();
     },
     remove(terms) {
       n--;
@@ -28,29 +28,14 @@ export function createLiveTermStats(): LiveTermStats {
         if (d > 0) df.set(t, d);
         else df.delete(t);
       }
-      knownCache.clear();
+      lookups.clear();
     },
     weight(term) {
       const d = df.get(term);
       return d ? idf(d, Math.max(n, 1)) : idf(0.5, Math.max(n, 1));
     },
-    known(term) {
-      if (df.has(term)) return true;
-      let k = knownCache.get(term);
-      if (k === undefined) {
-        k = false;
-        if (term.length >= 5 && !/^\d/.test(term)) {
-          for (const c of df.keys()) {
-            if (Math.abs(c.length - term.length) <= 1 && withinOneEdit(term, c)) {
-              k = true;
-              break;
-            }
-          }
-        }
-        if (knownCache.size > 10_000) knownCache.clear();
-        knownCache.set(term, k);
-      }
-      return k;
-    },
+    known: lookups.known,
+    knownName: lookups.knownName,
+    extended: lookups.extended,
   };
 }

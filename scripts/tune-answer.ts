@@ -1,0 +1,78 @@
+/**
+ * Measures how the answer line and abstention respond to their weights, on dev sets only
+ * (never on tests): every question is asked in lexical mode through the real engine, once per
+ * setting, and answer@1, abstentions and off-topic abstentions are printed per setting.
+ * Usage: npx tsx scripts/tune-answer.ts --set eval/seed-questions.jsonl:corpus --set PIAF_QUESTIONS:PIAF_CORPUS
+ *          [--param rankPenalty=0,0.05,0.1,0.2] …
+ * A param is one of SENTENCE_WEIGHTS, ANSWER_WEIGHTS, coverage / unknownNameCoverage (lexical
+ * abstention bars) or stemOnly; each is varied alone around the current values.
+ */
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { LEXICAL_THRESHOLD } from '../src/engine/answer/abstain.js';
+import { SENTENCE_WEIGHTS } from '../src/engine/answer/highlight.js';
+import { ANSWER_WEIGHTS } from '../src/engine/answer/pick-answer.js';
+import { evalIndexDir } from '../src/cli/commands/eval.js';
+import { createEngine } from '../src/engine/engine.js';
+import { parseEvalQuestions } from '../src/engine/eval/questions.js';
+import { gradeAnswer } from '../src/engine/eval/run-eval.js';
+import type { Engine } from '../src/engine/types.js';
+import * as evidence from '../src/engine/answer/evidence.js';
+
+const { values } = parseArgs({ options: { set: { type: 'string', multiple: true }, param: { type: 'string', multiple: true } } });
+
+const sets: { name: string; engine: Engine; questions: ReturnType<typeof parseEvalQuestions> }[] = [];
+for (const spec of values.set ?? []) {
+  const [file, corpus] = spec.split(':') as [string, string];
+  const corpusDir = resolve(corpus);
+  const engine = await createEngine({ corpusDir, indexDir: evalIndexDir(corpusDir, 'lexical-tune'), model: 'none', modelDir: null, cacheDir: null, mode: 'lexical', k: 5 });
+  await engine.reindex();
+  sets.push({ name: file.split('/').slice(-2).join('/'), engine, questions: parseEvalQuestions(readFileSync(file, 'utf8')) });
+}
+
+const targets: Record<string, Record<string, number>> = {
+  ...Object.fromEntries(Object.keys(SENTENCE_WEIGHTS).map((k) => [k, SENTENCE_WEIGHTS as Record<string, number>])),
+  ...Object.fromEntries(Object.keys(ANSWER_WEIGHTS).map((k) => [k, ANSWER_WEIGHTS as Record<string, number>])),
+  coverage: LEXICAL_THRESHOLD as unknown as Record<string, number>,
+  unknownNameCoverage: LEXICAL_THRESHOLD as unknown as Record<string, number>,
+  unknownWordCoverage: LEXICAL_THRESHOLD as unknown as Record<string, number>,
+};
+
+async function measure(): Promise<string> {
+  const cells: string[] = [];
+  for (const s of sets) {
+    let right = 0, answerable = 0, falseAbst = 0, offTopic = 0, offTopicAbst = 0;
+    for (const q of s.questions) {
+      const a = await s.engine.ask(q.question, { k: 5, ...(q.context ? { context: q.context } : {}) });
+      const o = gradeAnswer(q, a, 0);
+      if (q.abstain) {
+        offTopic++;
+        if (a.abstained) offTopicAbst++;
+      } else {
+        answerable++;
+        if (o.answerRight) right++;
+        if (a.abstained) falseAbst++;
+      }
+    }
+    cells.push(answerable ? `${s.name}: a@1 ${(right / answerable).toFixed(3)} abst ${falseAbst}` : `${s.name}: off-topic abstained ${offTopicAbst}/${offTopic}`);
+    if (answerable && offTopic) cells.push(`off-topic ${offTopicAbst}/${offTopic}`);
+  }
+  return cells.join(' | ');
+}
+
+console.log(`current: ${await measure()}`);
+for (const spec of values.param ?? []) {
+  const [name, list] = spec.split('=') as [string, string];
+  const target = targets[name];
+  if (!target && name !== 'stemOnly') throw new Error(`unknown param ${name}`);
+  const before = name === 'stemOnly' ? evidence.STEM_ONLY_SHARE : target![name]!;
+  for (const v of list.split(',').map(Number)) {
+    if (name === 'stemOnly') (evidence as unknown as { setStemOnlyShare(v: number): void }).setStemOnlyShare(v);
+    else target![name] = v;
+    console.log(`${name}=${v}: ${await measure()}`);
+  }
+  if (name === 'stemOnly') (evidence as unknown as { setStemOnlyShare(v: number): void }).setStemOnlyShare(before);
+  else target![name] = before;
+}
+for (const s of sets) await s.engine.dispose();

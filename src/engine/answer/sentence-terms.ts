@@ -1,0 +1,76 @@
+import { termsOfTokens, tokenize, wordsOfTokens, type Token } from '../text/analyze.js';
+import type { Range } from '../types.js';
+
+/** A sentence of a passage with its analysis, computed once per passage and reused by every ask. */
+export interface SentenceTerms {
+  text: string;
+  tokens: Token[];
+  /** Stemmed terms, in order. */
+  order: string[];
+  terms: ReadonlySet<string>;
+  /** Unstemmed, accent-folded words: a shared stem is not always a shared word ("capitale" / "capitaux"). */
+  words: ReadonlySet<string>;
+  /** First letters of its longer words: "reprise" and "reprendre" share more than their stems say. */
+  prefixes: ReadonlySet<string>;
+}
+
+/** Letters a word prefix keeps, and the shortest word that has one. */
+export const PREFIX_LENGTH = 5;
+const MIN_PREFIX_WORD = 4;
+
+/** Prefixes of words, as sentences keep them. */
+export function prefixesOf(words: Iterable<string>): Set<string> {
+  const out = new Set<string>();
+  for (const w of words) if (w.length >= MIN_PREFIX_WORD && !/^\d/.test(w)) out.add(w.slice(0, PREFIX_LENGTH));
+  return out;
+}
+
+/** The shape of a passage this module reads. */
+export interface PassageText {
+  id: string;
+  text: string;
+  sentences: { local: Range }[];
+}
+
+/** Passages kept analysed; past it the oldest are dropped (a coverage's hot passages stay). */
+const CACHE_SIZE = 20_000;
+const cache = new Map<string, { text: string; sentences: SentenceTerms[] }>();
+
+/**
+ * The passage's sentences, analysed. Remembered by passage id (and checked against its text,
+ * so a replaced passage is analysed again): answering the same passages again costs nothing.
+ * @example sentencesOf({ id: 'a#0', text: 'Son a promis. Il part.', sentences: [...] })[0].terms // Set { 'son', 'promis' }
+ */
+export function sentencesOf(passage: PassageText): SentenceTerms[] {
+  const hit = cache.get(passage.id);
+  if (hit && hit.text === passage.text) {
+    // Refresh its place so the hot passages are the last to go.
+    cache.delete(passage.id);
+    cache.set(passage.id, hit);
+    return hit.sentences;
+  }
+  const sentences = passage.sentences.map(({ local }) => analyseSentence(passage.text.slice(local.start, local.end)));
+  cache.set(passage.id, { text: passage.text, sentences });
+  if (cache.size > CACHE_SIZE) cache.delete(cache.keys().next().value!);
+  return sentences;
+}
+
+export function analyseSentence(text: string): SentenceTerms {
+  const tokens = tokenize(text);
+  const order = termsOfTokens(tokens);
+  const words = new Set(wordsOfTokens(tokens));
+  return { text, tokens, order, terms: new Set(order), words, prefixes: prefixesOf(words) };
+}
+
+const titles = new Map<string, SentenceTerms>();
+
+/** An article title, analysed and remembered (few titles, asked again and again). */
+export function titleTerms(title: string): SentenceTerms {
+  let t = titles.get(title);
+  if (!t) {
+    t = analyseSentence(title);
+    if (titles.size > CACHE_SIZE) titles.clear();
+    titles.set(title, t);
+  }
+  return t;
+}

@@ -1,0 +1,64 @@
+import { tokenize, type Token } from './analyze.js';
+
+/**
+ * What kind of answer a question asks for, from its wording: an amount or count, a date, a
+ * person or organisation, a place, a cause, a manner. null when the wording does not say.
+ */
+export type AnswerKind = 'figure' | 'date' | 'person' | 'place' | 'reason' | 'manner' | null;
+
+// Order matters: "combien de temps" is a duration (a figure), "depuis quand" a date, "comment s'appelle" a name.
+const KINDS: [Exclude<AnswerKind, null>, RegExp][] = [
+  ['date', /(?<!\p{L})(?:quand|when|en quelle ann[ée]e|(?:à|a|en|de) quelle (?:date|époque|epoque|période|periode)|quel jour|quel siècle|what (?:year|date|day)|which (?:year|day)|how long ago)(?!\p{L})/iu],
+  ['figure', /(?<!\p{L})(?:combien|how (?:many|much|long|far|old|big|tall|large)|quel(?:le)?s? (?:est |sont |était |etait )?(?:l[ea] |les )?(?:montant|nombre|prix|somme|part|pourcentage|taux|budget|coût|cout|valeur|chiffre|superficie|population|taille|hauteur|longueur|âge|age|durée|duree|altitude|distance|vitesse|poids|capacité|capacite)|what (?:is the )?(?:amount|number|share|percentage|price|cost|size|value|budget|population|rate))(?!\p{L})/iu],
+  ['person', /(?<!ce )(?<![\p{L}'’])(?:qui|who|whom|whose)(?!\p{L})(?!\s*(?:est-ce|est ce))|(?<!\p{L})(?:quel(?:le)?s? (?:est |sont )?(?:l[ea] |les )?(?:personne|homme|femme|président|president|roi|reine|auteur|fondateur|dirigeant|patron|entreprise|société|societe|groupe|club|équipe|equipe|joueur|artiste|chef)|which (?:company|person|firm|group|team|player|man|woman)|comment s['’]appel|quel(?:le)? est (?:le|son|sa) (?:nom|prénom|prenom)|what is (?:the|his|her|its) name)/iu],
+  ['place', /(?<!\p{L})(?:où|ou se|d['’]où|where|dans quel(?:le)?s? (?:ville|pays|région|region|lieu|endroit|continent|quartier|département|departement)|quel(?:le)? (?:ville|pays|région|region|lieu|endroit)|in (?:which|what) (?:city|country|place|region|state))(?!\p{L})/iu],
+  ['reason', /(?<!\p{L})(?:pourquoi|why|pour quelle raison|for what reason)(?!\p{L})/iu],
+  ['manner', /(?<!\p{L})(?:comment|how)(?!\p{L})/iu],
+];
+
+/**
+ * The kind of answer a question's wording asks for.
+ * @example answerKindOf('Combien de meules ?') // 'figure'
+ * @example answerKindOf('Qui finance la fondation ?') // 'person'
+ */
+export function answerKindOf(question: string): AnswerKind {
+  for (const [kind, re] of KINDS) if (re.test(question)) return kind;
+  return null;
+}
+
+const MONTHS = 'janvier|février|fevrier|mars|avril|mai|juin|juillet|août|aout|septembre|octobre|novembre|décembre|decembre|january|february|march|april|may|june|july|august|september|october|november|december';
+const DAYS = 'lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche|monday|tuesday|wednesday|thursday|friday|saturday|sunday';
+const DATE_WORD = new RegExp(String.raw`^(?:1[0-9]\d{2}|20\d{2}|${MONTHS}|${DAYS}|siècle|siecle|siècles|century|hier|yesterday|demain|an|ans|années|years)$`, 'i');
+const FIGURE_WORD = /^(?:un|une|deux|trois|quatre|cinq|six|sept|huit|neuf|dix|onze|douze|quinze|vingt|trente|quarante|cinquante|soixante|cent|cents|mille|million|millions|milliard|milliards|one|two|three|four|five|six|seven|eight|nine|ten|twenty|hundred|thousand|million|billion|dizaine|douzaine|centaine|moitié|moitie|quart|tiers)$/i;
+const REASON_TEXT = /(?<!\p{L})(?:parce qu|car\b|afin d|afin qu|en raison|à cause|a cause|grâce|grace|pour (?:que|l[ae']|les|des|son|sa|ses|un|une|[a-zé]+er\b)|because|due to|so that|in order to|owing to|since|raison|cause|motif|objectif|but de|vise à|vise a|permet)/iu;
+const MANNER_TEXT = /(?<!\p{L})(?:en |par |grâce|grace|avec |using|by |through|via|méthode|methode|manière|maniere|façon|facon)/iu;
+const PLACE_TEXT = /(?<!\p{L})(?:à|a|au|aux|en|dans|sur|près de|pres de|in|at|near)\s+(?:l['’]|la |le |les )?\p{Lu}/u;
+
+/**
+ * Whether a sentence holds the kind of answer asked for, beyond what the question already
+ * says: a figure or a name it does not repeat. `asked` are the question's own words, folded.
+ * @example fitsKind(tokenize('Elle peut accueillir 12 000 meules.'), 'Elle peut accueillir 12 000 meules.', 'figure', new Set()) // true
+ */
+export function fitsKind(tokens: readonly Token[], text: string, kind: AnswerKind, asked: ReadonlySet<string>): boolean {
+  switch (kind) {
+    case 'figure':
+      return tokens.some((t) => !asked.has(t.text) && (t.kind === 'number' || FIGURE_WORD.test(t.text)));
+    case 'date':
+      return tokens.some((t) => !asked.has(t.text) && DATE_WORD.test(t.text));
+    case 'person':
+      return tokens.some((t) => t.proper && !asked.has(t.text));
+    case 'place':
+      return PLACE_TEXT.test(text) && tokens.some((t) => t.proper && !asked.has(t.text));
+    case 'reason':
+      return REASON_TEXT.test(text);
+    case 'manner':
+      return MANNER_TEXT.test(text);
+    default:
+      return false;
+  }
+}
+
+/** The question's own words as `fitsKind` compares them (lowercased tokens). */
+export function askedWords(question: string): Set<string> {
+  return new Set(tokenize(question).map((t) => t.text));
+}
