@@ -65,7 +65,7 @@ try {
 } catch (error) {
   if (error instanceof EngineError) fail(error.message);
   // A full disk, a read-only or forbidden folder: one line naming it and the fix.
-  const storage = toStorageError(error, engineFolders(engineConfig));
+  const storage = toStorageError(error, engineFolders(engineConfig, 'index'));
   if (storage) fail(storage.message);
   throw error;
 }

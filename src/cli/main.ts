@@ -46,7 +46,7 @@ export async function runMain(argv: string[], io: { stdout: CliContext['stdout']
   const download = createDownloadProgress();
   try {
     const config = loadEngineConfig(io.env ?? process.env);
-    folders = engineFolders(config);
+    folders = engineFolders(config, name === 'index' ? 'index' : 'corpus');
     const index = createIndexProgress();
     const ctx: Context = {
       config,

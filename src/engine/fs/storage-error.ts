@@ -130,9 +130,12 @@ function currentUser(): string {
   }
 }
 
-/** The engine's folders, as the settings name them. */
-export function engineFolders(config: { corpusDir: string; indexDir?: string }): KnownFolder[] {
+/**
+ * The engine's folders, as the settings name them; `first` is the one named for errors that
+ * carry no path (a failed `write` has none): the folder the failing work was writing.
+ */
+export function engineFolders(config: { corpusDir: string; indexDir?: string }, first: 'corpus' | 'index' = 'corpus'): KnownFolder[] {
   const folders: KnownFolder[] = [{ path: config.corpusDir, role: 'corpus', setting: 'CORPUS_DIR' }];
   if (config.indexDir) folders.push({ path: config.indexDir, role: 'index', setting: 'INDEX_DIR' });
-  return folders;
+  return first === 'index' ? folders.reverse() : folders;
 }

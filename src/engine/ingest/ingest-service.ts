@@ -67,18 +67,18 @@ export interface IngestService {
  *   await service.ingest({ url }, { actor: 'mod#1234' }) // { id, title, status: 'added', passages: 14, … }
  */
 export function createIngestService(engine: Pick<Engine, 'reindex' | 'source'>, options: IngestServiceOptions): IngestService {
-  const folders = engineFolders(options);
-  // A refusal of the file system becomes one line naming the folder (StorageError).
-  const storage = <T>(work: () => Promise<T>): Promise<T> =>
+  // A refusal of the file system becomes one line naming the folder (StorageError); errors
+  // without a path name the folder the work was writing.
+  const storage = <T>(writing: 'corpus' | 'index', work: () => Promise<T>): Promise<T> =>
     work().catch((error: unknown) => {
-      throw toStorageError(error, folders) ?? error;
+      throw toStorageError(error, engineFolders(options, writing)) ?? error;
     });
   // `articles`: only the changed article's file is read (plus files that appeared or vanished): the cost follows the change.
   const reindex = (onProgress?: (p: LiveIngestProgress) => void, articles?: string[]) =>
-    storage(() => engine.reindex((progress) => onProgress?.({ step: 'index', progress }), articles ? { articles } : undefined));
+    storage('index', () => engine.reindex((progress) => onProgress?.({ step: 'index', progress }), articles ? { articles } : undefined));
   return {
     async ingest(input, { actor = 'unknown', onProgress } = {}) {
-      const result = await storage(() =>
+      const result = await storage('corpus', () =>
         ingest(input, {
           corpusDir: options.corpusDir,
           fetch: options.fetch,
@@ -113,7 +113,7 @@ export function createIngestService(engine: Pick<Engine, 'reindex' | 'source'>, 
     },
 
     async remove(id, { actor = 'unknown', onProgress } = {}) {
-      const source = await storage(() => removeArticle(id, { corpusDir: options.corpusDir }));
+      const source = await storage('corpus', () => removeArticle(id, { corpusDir: options.corpusDir }));
       options.onChange?.({ action: 'remove', actor, id, title: source.title, status: 'removed', url: source.url });
       const report = await reindex(onProgress, [id]);
       return { source, report };
