@@ -110,7 +110,8 @@ describe('renderAnswer', () => {
     });
     const out = renderAnswer(a, fr);
     expect(out.content.split('\n')[0]).toBe('**Réponse :** SoftBank promet 100 milliards de dollars.');
-    expect(out.content).toContain('-# ⚠️ model unavailable');
+    // Operator warnings go to the log and /stats, never to members.
+    expect(out.content).not.toContain('model unavailable');
     expect(out.embeds).toHaveLength(2);
     expect(out.embeds[0]).toMatchObject({ title: known.title, url: known.url, footer: { text: 'Nikkei · 2024-12' } });
     expect(out.embeds[0]!.description).toContain('**SoftBank promet 100 milliards de dollars.**');

@@ -78,6 +78,20 @@ describe('engine.ask', () => {
 });
 
 describe('engine without its model', () => {
+  it('warns at warm-up, before any question, when the index has no vectors', async () => {
+    const s = makeScratch({ seed: true });
+    try {
+      const lexicalOnly = await createEngine(s.config({ modelDir: s.root }));
+      await lexicalOnly.reindex();
+      await lexicalOnly.dispose();
+      const withModel = await createEngine(s.config());
+      expect(await withModel.warmUp()).toMatch(/built without the model; run "npm run index".*lexical search only\.$/s);
+      await withModel.dispose();
+    } finally {
+      s.cleanup();
+    }
+  });
+
   it('answers with lexical search and says why when the model cannot be loaded', async () => {
     const s = makeScratch({ seed: true });
     try {

@@ -71,6 +71,7 @@ export async function admit(ctx: BotContext, userId: string, locale: string | nu
 }
 
 async function finish(ctx: BotContext, req: AskRequest, answer: Answer, latencyMs: number): Promise<AskOutcome> {
+  for (const warning of answer.warnings) ctx.warnings.note(warning, 'answer');
   const questionId =
     req.questionId ??
     (await ctx.store.logQuestion({

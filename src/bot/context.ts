@@ -6,6 +6,7 @@ import type { LoopMonitor } from './health/loop-monitor.js';
 import type { AnswerQueue } from './limits/answer-queue.js';
 import type { RateLimiter } from './limits/rate-limiter.js';
 import type { Logger } from './logger.js';
+import type { OperatorWarnings } from './operator-warnings.js';
 import type { Store } from './store/store.js';
 
 /** Everything a handler needs, passed in explicitly: the bot has no module-level state. */
@@ -21,6 +22,8 @@ export interface BotContext {
   queue: AnswerQueue;
   /** Event-loop delay of this process, for logs and /stats. */
   loop: LoopMonitor;
+  /** Warnings for the operator (log + /stats), kept out of members' answers. */
+  warnings: OperatorWarnings;
   state: {
     /** Set on SIGINT/SIGTERM: new questions are declined, running ones finish. */
     shuttingDown: boolean;

@@ -13,6 +13,7 @@ import { createAnswerQueue } from './limits/answer-queue.js';
 import { createRateLimiter } from './limits/rate-limiter.js';
 import { startLoopMonitor } from './health/loop-monitor.js';
 import { createLogger, flushLogs } from './logger.js';
+import { createOperatorWarnings } from './operator-warnings.js';
 import { runShardManager } from './sharding/run-shards.js';
 import { runningShards, shardPlan, type ShardPlan } from './sharding/shard-config.js';
 import { openStore } from './store/store.js';
@@ -51,6 +52,7 @@ if (plan) {
   );
 }
 
+const warnings = createOperatorWarnings(logger);
 let engine: Awaited<ReturnType<typeof createEngine>>;
 try {
   engine = await createEngine(engineConfig, {
@@ -60,8 +62,9 @@ try {
   // mid-ingest) — only changed articles are embedded — then load the model before members ask.
   const report = await engine.reindex();
   logger.info({ articles: report.articles, chunks: report.chunks, embedded: report.embedded.length, warning: report.warning }, 'index ready');
+  if (report.warning) warnings.note(report.warning, 'start-up index');
   const warning = await engine.warmUp();
-  if (warning) logger.warn({ warning }, 'model unavailable');
+  if (warning) warnings.note(warning, 'start-up model');
 } catch (error) {
   if (error instanceof EngineError) fail(error.message);
   // A full disk, a read-only or forbidden folder: one line naming it and the fix.
@@ -92,6 +95,7 @@ const ctx: BotContext = {
     windowMs: botConfig.healthWindowSeconds * 1000,
     context: () => ({ answers: { running: queue.running, waiting: queue.waiting } }),
   }),
+  warnings,
   state: { shuttingDown: false, reindexing: false },
 };
 const bot = createBot(ctx);

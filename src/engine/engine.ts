@@ -215,7 +215,9 @@ export async function createEngine(config: EngineConfig, hooks: EngineHooks = {}
 
     async warmUp() {
       const snap = await ensureView();
-      if (config.mode === 'lexical' || snap.vectorCount === 0) return null;
+      if (config.mode === 'lexical') return null;
+      // An index without vectors answers lexically: say so at start, not only on the first answer.
+      if (snap.vectorCount === 0) return noVectorsWarning();
       try {
         await (await loadEmbedder()).embedQueries(['warm-up']);
         return null;

@@ -9,6 +9,7 @@ import { createAnswerQueue } from '../../src/bot/limits/answer-queue.js';
 import { createRateLimiter } from '../../src/bot/limits/rate-limiter.js';
 import { startLoopMonitor } from '../../src/bot/health/loop-monitor.js';
 import { createLogger } from '../../src/bot/logger.js';
+import { createOperatorWarnings } from '../../src/bot/operator-warnings.js';
 import { openStore } from '../../src/bot/store/store.js';
 import { createEngine } from '../../src/engine/engine.js';
 import type { Engine, EngineConfig } from '../../src/engine/types.js';
@@ -78,6 +79,7 @@ export async function startBotHarness(options: HarnessOptions = {}): Promise<Bot
     limiter: createRateLimiter(store, config.rateLimit),
     queue: createAnswerQueue({ concurrency: config.maxConcurrentAnswers, maxQueued: config.maxQueuedAnswers }),
     loop: startLoopMonitor({ logger, windowMs: config.healthWindowSeconds * 1000 }),
+    warnings: createOperatorWarnings(logger),
     state: { shuttingDown: false, reindexing: false },
   };
   const bot = createBot(ctx);

@@ -32,7 +32,10 @@ export async function execute(interaction: ChatInputCommandInteraction, ctx: Bot
     }
     ctx.logger.info({ articles: report.articles, chunks: report.chunks, embedded: report.embedded.length, removed: report.removed.length }, 'reindexed');
     const lines = [m.reindexDone(report.articles, report.chunks, report.embedded.length, report.removed.length, report.skipped.length)];
-    if (report.warning) lines.push(`-# ⚠️ ${report.warning}`);
+    if (report.warning) {
+      ctx.warnings.note(report.warning, 'reindex');
+      lines.push(`-# ⚠️ ${m.operatorWarningsNote}`);
+    }
     await interaction.editReply({ content: lines.join('\n').slice(0, 2000), allowedMentions: NO_MENTIONS });
   } finally {
     ctx.state.reindexing = false;

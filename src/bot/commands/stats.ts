@@ -13,7 +13,7 @@ export const data = moderatorCommand({ name: 'stats' }, {
 
 export async function execute(interaction: ChatInputCommandInteraction, ctx: BotContext): Promise<void> {
   const stats = await ctx.store.stats(interaction.guildId);
-  const health = { loop: ctx.loop.recent(), running: ctx.queue.running, waiting: ctx.queue.waiting };
+  const health = { loop: ctx.loop.recent(), running: ctx.queue.running, waiting: ctx.queue.waiting, warnings: ctx.warnings.list() };
   await interaction.reply({
     embeds: [renderStats(stats, ctx.t(interaction.locale), interaction.locale, health)],
     flags: MessageFlags.Ephemeral,

@@ -55,6 +55,8 @@ export const en = {
   statsMostAsked: 'Most asked',
   statsUnanswered: 'Unanswered (coverage gaps)',
   statsHealth: 'Health',
+  statsOperatorWarnings: 'Warnings for the operator (also in the log)',
+  operatorWarningsNote: 'The index was built with a warning for the operator: see the log or /stats.',
   statsLoop: (p99: string, max: string, seconds: number) => `Event loop delay over the last ${seconds} s: p99 ${p99} ms, longest ${max} ms`,
   statsLoopPending: 'Event loop delay: measured after the first few seconds',
   statsQueue: (running: number, waiting: number) => `Answers running: ${running}, waiting: ${waiting}`,

@@ -51,6 +51,8 @@ export const fr: Messages = {
   statsMostAsked: 'Les plus posées',
   statsUnanswered: 'Sans réponse (manques de la couverture)',
   statsHealth: 'État',
+  statsOperatorWarnings: 'Avertissements pour l’exploitant (aussi dans le journal)',
+  operatorWarningsNote: 'L’index a été construit avec un avertissement pour l’exploitant : voir le journal ou /stats.',
   statsLoop: (p99, max, seconds) => `Retard de la boucle d’événements sur les ${seconds} dernières s : p99 ${p99} ms, au plus ${max} ms`,
   statsLoopPending: 'Retard de la boucle d’événements : mesuré après les premières secondes',
   statsQueue: (running, waiting) => `Réponses en cours : ${running}, en attente : ${waiting}`,

@@ -21,14 +21,12 @@ const PASSAGE_COLOR = 0x2b6cb0;
 const DISAGREE_COLOR = 0xd69e2e;
 /** The disagreement embed may use at most this share of the 6000-char total. */
 const DISAGREEMENT_BUDGET = 1500;
-const WARNING_MAX = 300;
-const WARNINGS_SHOWN = 3;
 const FOOTER_MAX = 200;
 
 export function renderAnswer(answer: Answer, m: Messages): RenderedMessage {
-  const warnings = answer.warnings.slice(0, WARNINGS_SHOWN).map((w) => `-# ⚠️ ${truncateWords(escapeMarkdown(w), WARNING_MAX)}`);
+  // answer.warnings are the operator's (model unavailable…): logged and shown in /stats, never to members.
   if (answer.abstained || answer.passages.length === 0) {
-    return { content: fitContent(abstention(answer.suggestions, m), warnings), embeds: [] };
+    return { content: fitContent(abstention(answer.suggestions, m)), embeds: [] };
   }
 
   const direct = answer.directAnswer;
@@ -54,7 +52,7 @@ export function renderAnswer(answer: Answer, m: Messages): RenderedMessage {
     embeds[i]!.description = quotePassage(p.text, p.highlights, perQuote);
   });
   if (disagreement) embeds.push(disagreement);
-  return { content: fitContent(head, warnings), embeds };
+  return { content: fitContent(head), embeds };
 }
 
 /** "Author · Publisher · date": only what the source states; unknown parts are left out, never guessed. */
@@ -105,10 +103,7 @@ function fitLines(lines: string[], max: number): string {
   return out || '…';
 }
 
-/** Head lines cut to fit 2000 chars together with the (already short) warning lines. */
-function fitContent(head: string[], warnings: string[]): string {
-  const tail = warnings.join('\n');
-  const room = L.content - (tail ? tail.length + 1 : 0);
-  const body = head.length > 0 ? fitLines(head, Math.max(0, room)) : '';
-  return [body, tail].filter(Boolean).join('\n').slice(0, L.content);
+/** Head lines cut to fit Discord's 2000 chars. */
+function fitContent(head: string[]): string {
+  return head.length > 0 ? fitLines(head, L.content).slice(0, L.content) : '';
 }

@@ -10,6 +10,8 @@ export interface BotHealth {
   loop: LoopDelay | null;
   running: number;
   waiting: number;
+  /** Operator warnings seen since start (English, as logged). */
+  warnings?: string[];
 }
 
 /** The moderators' view of the question log, and of the bot's health when given. Pure. */
@@ -25,6 +27,9 @@ export function renderStats(s: Stats, m: Messages, locale: string | null, health
       { name: m.statsMostAsked, value: list(s.mostAsked) },
       { name: m.statsUnanswered, value: list(s.unanswered) },
       ...(health ? [{ name: m.statsHealth, value: healthLine(health, m, locale) }] : []),
+      ...(health?.warnings?.length
+        ? [{ name: m.statsOperatorWarnings, value: truncateWords(health.warnings.map((w) => `⚠️ ${escapeMarkdown(w)}`).join('\n'), L.fieldValue) }]
+        : []),
     ],
   };
 }
