@@ -34,7 +34,7 @@ const contract = expect.objectContaining({
     expect.objectContaining({
       text: expect.any(String),
       score: expect.any(Number),
-      source: { id: expect.any(String), title: expect.any(String), publisher: expect.toBeOneOf([expect.any(String), null]), url: expect.toBeOneOf([expect.any(String), null]), date: expect.toBeOneOf([expect.any(String), null]) },
+      source: { id: expect.any(String), title: expect.any(String), publisher: expect.toBeOneOf([expect.any(String), null]), author: expect.toBeOneOf([expect.any(String), null]), url: expect.toBeOneOf([expect.any(String), null]), date: expect.toBeOneOf([expect.any(String), null]) },
       link: expect.toBeOneOf([expect.any(String), null]),
     }),
   ]),

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { formatAnswer, PLAIN } from '../src/cli/format-answer.js';
-import { terminalText } from '../src/cli/terminal-text.js';
+import { jsonLine, terminalText } from '../src/cli/terminal-text.js';
 import type { Answer, SourceMeta } from '../src/engine/types.js';
 
 // Issue 14, findings 3 and 7: a file placed in the corpus by hand has not been cleaned by
@@ -21,6 +21,15 @@ const hostile: SourceMeta = {
 describe('terminalText', () => {
   it('shows control characters and bidi overrides as visible escapes, keeping line feeds and tabs', () => {
     expect(terminalText('a\u001b[2Jb\u0007c\u202ed\n\te')).toBe('a\\x1B[2Jb\\x07c\\u202Ed\n\te');
+  });
+});
+
+describe('jsonLine', () => {
+  it('writes every control and bidi character as a \\u escape that parses back to the same value', () => {
+    const value = { title: hostile.title, publisher: hostile.publisher, author: hostile.author };
+    const line = jsonLine(value);
+    expect(line).not.toMatch(CONTROL);
+    expect(JSON.parse(line)).toEqual(value);
   });
 });
 

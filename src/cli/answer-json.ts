@@ -2,11 +2,18 @@ import type { Answer } from '../engine/types.js';
 
 /**
  * The `--json` contract, one object per question (stable: add fields, never rename):
- * `{ id?, question, abstained, passages: [{ text, score, source: { id, title, publisher, url, date }, link, highlights }],
+ * `{ id?, question, abstained, passages: [{ text, score, source: { id, title, publisher, author, url, date }, link, highlights }],
  *    directAnswer, disagreements, suggestions, warnings, mode }`.
  */
 export function answerToJson(answer: Answer, id?: unknown) {
-  const source = (s: Answer['passages'][number]['source']) => ({ id: s.id, title: s.title, publisher: s.publisher, url: s.url, date: s.date });
+  const source = (s: Answer['passages'][number]['source']) => ({
+    id: s.id,
+    title: s.title,
+    publisher: s.publisher,
+    author: s.author ?? null,
+    url: s.url,
+    date: s.date,
+  });
   return {
     ...(id !== undefined ? { id } : {}),
     question: answer.question,

@@ -15,3 +15,14 @@ export function terminalText(text: string): string {
 }
 
 const UNSAFE = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g;
+
+/**
+ * `JSON.stringify` for a line printed to a terminal: JSON escapes C0 controls itself but lets
+ * DEL, C1 controls (U+009B is an 8-bit CSI) and bidi overrides through raw; here they are
+ * written as `\uXXXX` escapes, which parse back to the same value.
+ *
+ * @example jsonLine({ t: 'a\u202eb' }) // '{"t":"a\\u202eb"}'
+ */
+export function jsonLine(value: unknown): string {
+  return JSON.stringify(value).replace(/[\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g, (ch) => `\\u${(ch.codePointAt(0) ?? 0).toString(16).padStart(4, '0')}`);
+}

@@ -6,6 +6,7 @@ import type { Engine, SearchMode } from '../../engine/types.js';
 import { answerToJson } from '../answer-json.js';
 import { CliError } from '../cli-error.js';
 import { ANSI, PLAIN, formatAnswer } from '../format-answer.js';
+import { jsonLine } from '../terminal-text.js';
 
 export const usage = `Usage: npm run ask -- [--k N] [--json] [--mode hybrid|lexical|dense] "question"
        npm run ask -- --batch FILE|-   (JSONL lines {"id": ..., "question": ...}; JSONL out)`;
@@ -69,16 +70,16 @@ export async function runAsk(argv: string[], ctx: CliContext): Promise<number> {
         item = JSON.parse(text) as typeof item;
       } catch {
         failed++;
-        ctx.stdout.write(`${JSON.stringify({ line, error: 'not valid JSON' })}\n`);
+        ctx.stdout.write(`${jsonLine({ line, error: 'not valid JSON' })}\n`);
         continue;
       }
       try {
         const answer = await engine.ask(item.question as string, options);
-        ctx.stdout.write(`${JSON.stringify(answerToJson(answer, item.id))}\n`);
+        ctx.stdout.write(`${jsonLine(answerToJson(answer, item.id))}\n`);
       } catch (err) {
         if (!(err instanceof EngineError)) throw err;
         failed++;
-        ctx.stdout.write(`${JSON.stringify({ ...(item.id !== undefined ? { id: item.id } : {}), question: item.question ?? null, error: err.message })}\n`);
+        ctx.stdout.write(`${jsonLine({ ...(item.id !== undefined ? { id: item.id } : {}), question: item.question ?? null, error: err.message })}\n`);
       }
     }
     return failed ? 1 : 0;
@@ -88,7 +89,7 @@ export async function runAsk(argv: string[], ctx: CliContext): Promise<number> {
   if (!question.trim()) throw new CliError(`No question given.\n${usage}`, 2);
   const engine = await ctx.engine();
   const answer = await engine.ask(question, options);
-  if (values.json) ctx.stdout.write(`${JSON.stringify(answerToJson(answer))}\n`);
+  if (values.json) ctx.stdout.write(`${jsonLine(answerToJson(answer))}\n`);
   else ctx.stdout.write(`${formatAnswer(answer, ctx.stdout.isTTY ? ANSI : PLAIN)}\n`);
   return 0;
 }
