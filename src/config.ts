@@ -23,6 +23,7 @@ const engineSchema = z.object({
   MODEL_CACHE_DIR: optionalPath,
   EMBED_RUNTIME: z.enum(EMBED_RUNTIMES).default('xenova'),
   EMBED_WORKERS: z.coerce.number().int().min(1).max(16).optional(),
+  MODEL_LOAD_TIMEOUT_SECONDS: z.coerce.number().positive().max(3600).optional(),
   SEARCH_MODE: z.enum(['hybrid', 'lexical', 'dense']).default('hybrid'),
   ANSWER_PASSAGES: z.coerce.number().int().min(1).max(20).default(3),
 });
@@ -53,6 +54,7 @@ export function loadEngineConfig(env: NodeJS.ProcessEnv = process.env): Readonly
     cacheDir: e.MODEL_CACHE_DIR ? resolve(e.MODEL_CACHE_DIR) : null,
     embedRuntime: e.EMBED_RUNTIME,
     ...(e.EMBED_WORKERS ? { embedWorkers: e.EMBED_WORKERS } : {}),
+    ...(e.MODEL_LOAD_TIMEOUT_SECONDS ? { modelLoadTimeoutMs: e.MODEL_LOAD_TIMEOUT_SECONDS * 1000 } : {}),
     mode: e.SEARCH_MODE,
     k: e.ANSWER_PASSAGES,
   });

@@ -51,6 +51,7 @@ export async function createEngine(config: EngineConfig, hooks: EngineHooks = {}
         cacheDir: config.cacheDir,
         runtime: config.embedRuntime,
         workers: config.embedWorkers,
+        ...(config.modelLoadTimeoutMs ? { loadTimeoutMs: config.modelLoadTimeoutMs } : {}),
         onDownloadProgress: hooks.onDownloadProgress,
       });
       embedderPromise = loading;

@@ -132,6 +132,8 @@ export interface EngineConfig {
   embedRuntime?: 'xenova' | 'huggingface';
   /** Worker threads holding the model; default one per two cores, at most four. */
   embedWorkers?: number;
+  /** A model load with no progress for this long fails (then answers are lexical, with a warning). Default 60 s. */
+  modelLoadTimeoutMs?: number;
   /** Default search mode. `lexical` needs no model. */
   mode: SearchMode;
   /** Default number of passages per answer. */

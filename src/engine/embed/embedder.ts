@@ -1,5 +1,7 @@
 import { createEmbedPool } from './embed-pool.js';
+import { withStallTimeout } from './load-timeout.js';
 import { createLruCache } from './lru-cache.js';
+import { ModelUnavailableError } from './model-errors.js';
 import { prefixesFor } from './prefixes.js';
 import type { DownloadProgress, EmbedRuntimeName } from './runtime.js';
 
@@ -40,6 +42,11 @@ export interface EmbedderOptions {
   workers?: number;
   /** Passages per worker job; a question waits behind at most one such job. Default 4. */
   passageJobSize?: number;
+  /**
+   * A load that neither finishes nor reports download progress for this long fails with
+   * ModelUnavailableError (a stalled download must not hang start-up or `ask`). Default 60 s.
+   */
+  loadTimeoutMs?: number;
   /** Repeated questions are answered from a cache of this many query vectors. Default 256. */
   queryCacheSize?: number;
   onDownloadProgress?: (info: DownloadProgress) => void;
@@ -54,7 +61,10 @@ export interface EmbedderOptions {
  *          const [v] = await e.embedQueries(['Qui a promis 100 milliards ?']); // v.length === e.dimension
  */
 export async function createEmbedder(opts: EmbedderOptions): Promise<Embedder> {
-  const pool = await createEmbedPool({
+  const timeoutMs = opts.loadTimeoutMs ?? DEFAULT_LOAD_TIMEOUT_MS;
+  const pool = await withStallTimeout(
+    (progress) =>
+      createEmbedPool({
     model: {
       model: opts.model,
       modelDir: opts.modelDir,
@@ -65,8 +75,14 @@ export async function createEmbedder(opts: EmbedderOptions): Promise<Embedder> {
       batchSize: Math.max(1, opts.batchSize ?? 1),
     },
     workers: opts.workers,
-    onDownloadProgress: opts.onDownloadProgress,
-  });
+    onDownloadProgress: (info) => {
+      progress();
+      opts.onDownloadProgress?.(info);
+    },
+  }),
+    timeoutMs,
+    () => new ModelUnavailableError(opts.model, `loading made no progress for ${timeoutMs / 1000} s (MODEL_LOAD_TIMEOUT_SECONDS)`),
+  );
   const prefixes = prefixesFor(opts.model);
   const queryCache = createLruCache<string, Float32Array>(opts.queryCacheSize ?? 256);
   const jobSize = Math.max(1, opts.passageJobSize ?? PASSAGE_JOB_SIZE);
@@ -98,6 +114,9 @@ export async function createEmbedder(opts: EmbedderOptions): Promise<Embedder> {
     dispose: () => pool.dispose(),
   };
 }
+
+/** Default of `loadTimeoutMs` (MODEL_LOAD_TIMEOUT_SECONDS). */
+export const DEFAULT_LOAD_TIMEOUT_MS = 60_000;
 
 /** Passages per worker job: with e5-small on 2 cores, ≈ 4 × 33 ms that a question may wait. */
 const PASSAGE_JOB_SIZE = 4;
