@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { analyseQuestion } from '../src/engine/text/question-analysis.js';
 import {
   bm25,
   createLexicalIndex,
@@ -183,5 +184,20 @@ describe('withinOneEdit', () => {
     expect(withinOneEdit('dexu', 'deux')).toBe(true);
     expect(withinOneEdit('abcd', 'badc')).toBe(false);
     expect(withinOneEdit('abcd', 'ab')).toBe(false);
+  });
+});
+
+describe('an analysed question asked again', () => {
+  it('gets the same hits, and sees passages added or removed since', () => {
+    const index = createLexicalIndex([{ id: 'a#0', text: 'La cave du Vercors accueille des meules.' }]);
+    const question = analyseQuestion('Combien de meules la cave accueille-t-elle ?');
+    expect(index.search(question, 5).map((h) => h.id)).toEqual(['a#0']);
+    expect(index.search(question, 5).map((h) => h.id)).toEqual(['a#0']);
+    index.add([{ id: 'b#0', text: 'Une autre cave accueille mille meules de bleu.' }]);
+    expect(index.search(question, 5).map((h) => h.id).sort()).toEqual(['a#0', 'b#0']);
+    index.remove(['a#0']);
+    expect(index.search(question, 5).map((h) => h.id)).toEqual(['b#0']);
+    // The same question as text reads the same.
+    expect(index.search('Combien de meules la cave accueille-t-elle ?', 5).map((h) => h.id)).toEqual(['b#0']);
   });
 });

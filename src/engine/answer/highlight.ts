@@ -1,4 +1,4 @@
-import { askedWords, fitsKind } from '../text/answer-kind.js';
+import { fitsKind } from '../text/answer-kind.js';
 import type { AnalysedQuestion, QuestionTerm } from '../text/question-analysis.js';
 import type { Range } from '../types.js';
 import { prefixesOf, type SentenceTerms } from './sentence-terms.js';
@@ -57,14 +57,13 @@ export function scoreSentences(
   const total = terms.reduce((n, t) => n + w(t), 0);
   const words = new Set(q.words);
   const pairs = pairsOf(q.terms);
-  const asked = askedWords(q.context ? `${q.context} ${q.question}` : q.question);
   const asks = prefixesOf(q.words);
   const shares = sentences.map((s) => (total === 0 ? 0 : terms.reduce((n, t) => n + (s.terms.has(t.term) ? w(t) : 0), 0) / total));
   return sentences.map((s, index) => {
     const share = shares[index]!;
     if (share === 0) return { index, score: 0, share, fits: false };
-    const fits = q.kind !== null && fitsKind(s.tokens, s.text, q.kind, asked);
-    const pairShare = pairs.size ? countPairs(s.order, pairs) / pairs.size : 0;
+    const fits = q.kind !== null && fitsKind(s.tokens, s.text, q.kind, q.asked);
+    const pairShare = W.pair && pairs.size ? countPairs(s.order, pairs) / pairs.size : 0;
     const prefixShare = asks.size ? countIn(asks, s.prefixes) / asks.size : 0;
     const exactShare = words.size ? countIn(words, s.words) / words.size : 0;
     const score = share + (fits ? W.kind : 0) + W.prefix * prefixShare + W.exact * exactShare + W.pair * pairShare + W.previous * (shares[index - 1] ?? 0) + W.next * (shares[index + 1] ?? 0);

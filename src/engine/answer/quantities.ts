@@ -39,6 +39,18 @@ function toNumber(raw: string): number {
  * @example findQuantities('500 milliards de dollars sur quatre ans') // [{value:500,unit:'billions',…},{value:4,unit:'years',…}]
  */
 export function findQuantities(sentence: string): Quantity[] {
+  let out = found.get(sentence);
+  if (out) return out;
+  out = scan(sentence);
+  if (found.size > 20_000) found.clear();
+  found.set(sentence, out);
+  return out;
+}
+
+// The same sentences come back ask after ask: their figures are read once.
+const found = new Map<string, Quantity[]>();
+
+function scan(sentence: string): Quantity[] {
   const out: Quantity[] = [];
   for (const m of sentence.matchAll(QUANTITY)) {
     const unit = UNITS[m[2]!.toLowerCase()];

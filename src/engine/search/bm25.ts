@@ -189,6 +189,10 @@ class BM25Index implements LexicalIndex {
   private readonly titles: TitleEntry[] = [];
   private readonly titleSlots = new Map<string, number>();
   private totalLength = 0;
+  /** Indexed terms one edit from a query term the index lacks; cleared on every change. */
+  private readonly near = new Map<string, string[]>();
+  /** Hits of analysed questions asked again (analyses are memoized, so the same object); forgotten on every change. */
+  private repeated = new WeakMap<LexicalQuery, { k: number; hits: LexicalHit[] }>();
   private totalTitleLength = 0;
 
   constructor(
@@ -222,6 +226,8 @@ class BM25Index implements LexicalIndex {
   }
 
   addAnalysed(id: string, terms: string[], words: string[], titleTerms: string[] | null): void {
+    this.near.clear();
+    this.repeated = new WeakMap();
     if (this.docs.has(id)) this.remove([id]);
     const entry: DocEntry = {
       id,
@@ -243,6 +249,8 @@ class BM25Index implements LexicalIndex {
   }
 
   remove(ids: Iterable<string>): void {
+    this.near.clear();
+    this.repeated = new WeakMap();
     for (const id of ids) {
       const entry = this.docs.get(id);
       if (!entry) continue;
@@ -261,8 +269,17 @@ class BM25Index implements LexicalIndex {
     if (n === 0 || k <= 0) return [];
     if (typeof query === 'string') {
       if (query.trim() === '') return [];
-      query = { weighted: this.expandQuery(query), words: analyzeWords(query), terms: analyze(query) };
+      return this.searchQuery({ weighted: this.expandQuery(query), words: analyzeWords(query), terms: analyze(query) }, k);
     }
+    const known = this.repeated.get(query);
+    if (known && known.k >= k) return known.hits.slice(0, k);
+    const hits = this.searchQuery(query, k);
+    this.repeated.set(query, { k, hits });
+    return hits.slice();
+  }
+
+  private searchQuery(query: LexicalQuery, k: number): LexicalHit[] {
+    const n = this.docs.size;
     const queryTerms = mergeWeights(query.weighted);
     if (queryTerms.size === 0) return [];
 
@@ -384,10 +401,15 @@ class BM25Index implements LexicalIndex {
   /** Indexed terms one edit away, for words of five letters or more (shorter ones have too many neighbours). */
   private nearTerms(term: string): string[] {
     if (term.length < 5 || /^\d/.test(term)) return [];
-    const out: string[] = [];
+    let out = this.near.get(term);
+    if (out) return out;
+    out = [];
     for (const candidate of this.postings.keys()) {
       if (withinOneEdit(term, candidate)) out.push(candidate);
     }
+    // A question's unknown words come back (the same typo, the same name): the scan is remembered until the index changes.
+    if (this.near.size > 10_000) this.near.clear();
+    this.near.set(term, out);
     return out;
   }
 }

@@ -14,21 +14,32 @@ export interface DiversifyOptions {
  */
 export const DEFAULT_DIVERSIFY: DiversifyOptions = { perArticle: 3, maxOverlap: 0.8 };
 
-// Word sets by chunk object: built once per passage, not on every query.
-const wordSets = new WeakMap<object, Set<string>>();
-function wordsOf(chunk: { text: string }): Set<string> {
-  let words = wordSets.get(chunk);
-  if (!words) {
-    words = new Set(chunk.text.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? []);
-    wordSets.set(chunk, words);
-  }
+// Word sets by passage id (a store hands out new passage objects on every read): built once
+// per passage, not on every query; checked against the text, so a replaced passage is redone.
+const WORD_SETS = 20_000;
+const wordSets = new Map<string, { text: string; words: Set<string> }>();
+function wordsOf(chunk: { id?: string; text: string }): Set<string> {
+  const key = chunk.id ?? chunk.text;
+  const hit = wordSets.get(key);
+  if (hit && hit.text === chunk.text) return hit.words;
+  const words = new Set(chunk.text.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? []);
+  wordSets.set(key, { text: chunk.text, words });
+  if (wordSets.size > WORD_SETS) wordSets.delete(wordSets.keys().next().value!);
   return words;
 }
 
-function overlap(a: Set<string>, b: Set<string>): number {
-  let shared = 0;
-  for (const w of a) if (b.has(w)) shared++;
-  return shared / Math.max(1, Math.min(a.size, b.size));
+/**
+ * Whether the smaller set shares more than `max` of its words with the other. Stops at the
+ * first miss too many: most pairs of passages share few words, so this reads a few of them.
+ */
+function overlapsMore(a: Set<string>, b: Set<string>, max: number): boolean {
+  const [small, large] = a.size <= b.size ? [a, b] : [b, a];
+  if (small.size === 0) return false;
+  // shared / size > max  ⟺  misses < size × (1 − max)
+  const allowed = small.size * (1 - max);
+  let misses = 0;
+  for (const w of small) if (!large.has(w) && ++misses >= allowed) return false;
+  return true;
 }
 
 /**
@@ -38,7 +49,7 @@ function overlap(a: Set<string>, b: Set<string>): number {
  * nothing is dropped, only moved down.
  * @example diversify([a#1, a#2, a#3, a#4, b#1]) // a#1, a#2, a#3, b#1, a#4
  */
-export function diversify<T extends { articleId: string; chunk: { text: string } }>(
+export function diversify<T extends { articleId: string; chunk: { id?: string; text: string } }>(
   hits: T[],
   options: DiversifyOptions = DEFAULT_DIVERSIFY,
   /** Hits that need ordering (the page asked for and a little more); the rest keep their order. */
@@ -52,7 +63,7 @@ export function diversify<T extends { articleId: string; chunk: { text: string }
     if (kept.length >= limit) return [...kept, ...deferred, ...hits.slice(i)];
     const words = wordsOf(hit.chunk);
     const seen = perArticle.get(hit.articleId) ?? 0;
-    if (seen >= options.perArticle || keptWords.some((w) => overlap(words, w) > options.maxOverlap)) {
+    if (seen >= options.perArticle || keptWords.some((w) => overlapsMore(words, w, options.maxOverlap))) {
       deferred.push(hit);
       continue;
     }

@@ -57,8 +57,3 @@ export function fitsKind(tokens: readonly Token[], text: string, kind: AnswerKin
       return false;
   }
 }
-
-/** The question's own words as `fitsKind` compares them (lowercased tokens). */
-export function askedWords(question: string): Set<string> {
-  return new Set(tokenize(question).map((t) => t.text));
-}

@@ -37,6 +37,8 @@ export interface AnalysedQuestion extends LexicalQuery {
    * `specific` marks names (capitalised inside the sentence) and figures.
    */
   content: QuestionTerm[];
+  /** The words of the question and its context as tokens give them (lowercased): what a sentence must add to answer. */
+  asked: ReadonlySet<string>;
 }
 
 /** A content term of a question, and whether it was written as a name (capitalised inside the sentence). */
@@ -119,6 +121,20 @@ function mergeWeighted(lists: WeightedTerm[][]): WeightedTerm[] {
  *   // { kind: 'person', content: [{ term: 'softbank', weight: 0.5, … }, { term: 'invest', weight: 0.5, … }, …], … }
  */
 export function analyseQuestion(question: string, context: string | null = null): AnalysedQuestion {
+  // A question asked again (a repeated /ask, "more passages", the eval) is not analysed again.
+  const key = `${context ?? ''}\u0000${question}`;
+  const known = memo.get(key);
+  if (known) return known;
+  const analysed = analyse(question, context);
+  if (memo.size >= MEMO_SIZE) memo.delete(memo.keys().next().value!);
+  memo.set(key, analysed);
+  return analysed;
+}
+
+const MEMO_SIZE = 512;
+const memo = new Map<string, AnalysedQuestion>();
+
+function analyse(question: string, context: string | null): AnalysedQuestion {
   const own = ownTerms(question);
   const english = looksEnglish(question) || (own.length === 0 && context !== null && looksEnglish(context));
   const ownKind = answerKindOf(question);
@@ -151,5 +167,6 @@ export function analyseQuestion(question: string, context: string | null = null)
     weighted,
     words: [...new Set([...analyzeWords(asked), ...(context ? analyzeWords(context) : [])])],
     terms: analyze(question),
+    asked: new Set(tokenize(context ? `${context} ${question}` : question).map((t) => t.text)),
   };
 }
