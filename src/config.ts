@@ -24,6 +24,7 @@ const engineSchema = z.object({
   EMBED_RUNTIME: z.enum(EMBED_RUNTIMES).default('xenova'),
   EMBED_WORKERS: z.coerce.number().int().min(1).max(16).optional(),
   MODEL_LOAD_TIMEOUT_SECONDS: z.coerce.number().positive().max(3600).optional(),
+  MAX_PASSAGES_PER_ARTICLE: z.coerce.number().int().min(1).optional(),
   SEARCH_MODE: z.enum(['hybrid', 'lexical', 'dense']).default('hybrid'),
   ANSWER_PASSAGES: z.coerce.number().int().min(1).max(20).default(3),
 });
@@ -55,6 +56,7 @@ export function loadEngineConfig(env: NodeJS.ProcessEnv = process.env): Readonly
     embedRuntime: e.EMBED_RUNTIME,
     ...(e.EMBED_WORKERS ? { embedWorkers: e.EMBED_WORKERS } : {}),
     ...(e.MODEL_LOAD_TIMEOUT_SECONDS ? { modelLoadTimeoutMs: e.MODEL_LOAD_TIMEOUT_SECONDS * 1000 } : {}),
+    ...(e.MAX_PASSAGES_PER_ARTICLE ? { maxPassagesPerArticle: e.MAX_PASSAGES_PER_ARTICLE } : {}),
     mode: e.SEARCH_MODE,
     k: e.ANSWER_PASSAGES,
   });

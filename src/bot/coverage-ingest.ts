@@ -9,6 +9,8 @@ export interface CoverageIngestOptions {
   /** TESTS ONLY: hosts exempt from the address policy (`INGEST_ALLOW_HOSTS`). */
   allowHosts: readonly string[];
   logger: Logger;
+  /** Passage cap per ingested article (`MAX_PASSAGES_PER_ARTICLE`); the default when absent. */
+  maxPassages?: number;
 }
 
 /**
@@ -25,6 +27,7 @@ export function createCoverageIngest(engine: Pick<Engine, 'reindex' | 'source'>,
     corpusDir: options.corpusDir,
     indexDir: options.indexDir,
     fetch: { allowHosts: options.allowHosts },
+    ...(options.maxPassages ? { budget: { maxPassages: options.maxPassages } } : {}),
     onChange: (change) => options.logger.info({ ...change }, 'coverage changed'),
   });
 }

@@ -83,7 +83,7 @@ try {
 const queue = createAnswerQueue({ concurrency: botConfig.maxConcurrentAnswers, maxQueued: botConfig.maxQueuedAnswers });
 const ctx: BotContext = {
   engine,
-  ingest: createCoverageIngest(engine, { corpusDir: engineConfig.corpusDir, indexDir: engineConfig.indexDir, allowHosts: botConfig.ingestAllowHosts, logger }),
+  ingest: createCoverageIngest(engine, { corpusDir: engineConfig.corpusDir, indexDir: engineConfig.indexDir, allowHosts: botConfig.ingestAllowHosts, logger, maxPassages: engineConfig.maxPassagesPerArticle }),
   store,
   config: botConfig,
   t: translate,

@@ -134,6 +134,8 @@ export interface EngineConfig {
   embedWorkers?: number;
   /** A model load with no progress for this long fails (then answers are lexical, with a warning). Default 60 s. */
   modelLoadTimeoutMs?: number;
+  /** An ingested article that would become more passages than this is refused. Default 400. */
+  maxPassagesPerArticle?: number;
   /** Default search mode. `lexical` needs no model. */
   mode: SearchMode;
   /** Default number of passages per answer. */

@@ -1,4 +1,4 @@
-import type { AddressKind, FetchFailure, IngestErrorCode, IngestErrorParams, Subject } from '../../engine/ingest/ingest-error.js';
+import type { AddressKind, ComplexityMeasure, FetchFailure, IngestErrorCode, IngestErrorParams, Subject } from '../../engine/ingest/ingest-error.js';
 
 /**
  * Ingest refusals in the moderator's language, from each error's code and parameters (the
@@ -23,6 +23,15 @@ const enFailure: Record<FetchFailure, string> = {
 };
 const enSubject = (p: Partial<Subject>) => (p.file !== undefined ? `file "${p.file}"` : (p.url ?? 'the page'));
 const enVia = (p: { from?: string }) => (p.from ? ` (redirected from ${p.from})` : '');
+
+const enNumber = (n: number) => n.toLocaleString('en');
+const mb = (bytes: number) => Math.round(bytes / 1024 / 1024);
+const enComplexity: { [M in ComplexityMeasure]: (limit: number) => string } = {
+  elements: (limit) => `The page is too complex to extract: more than ${enNumber(limit)} elements.`,
+  depth: (limit) => `The page is too complex to extract: elements nested more than ${enNumber(limit)} deep.`,
+  'pdf-pages': (limit) => `The PDF is too long to extract: more than ${enNumber(limit)} pages.`,
+  'pdf-inflated-bytes': (limit) => `The PDF is too complex to extract: its compressed content expands past ${enNumber(mb(limit))} MB.`,
+};
 
 export const ingestErrorsEn: IngestErrorMessages = {
   NO_INPUT: () => 'Give exactly one of `url` or `file`.',
@@ -50,6 +59,13 @@ export const ingestErrorsEn: IngestErrorMessages = {
   NEEDS_REPLACE: (p) =>
     `«${p.title}» (${p.id}) is the article from ${p.url}, and this text does not come from there. To replace it on purpose, run /ingest again with replace: True.`,
   LOCKED: () => 'Another ingest or removal is writing the corpus; try again in a moment.',
+  TOO_COMPLEX: (p) => enComplexity[p.measure](p.limit),
+  EXTRACT_TIMEOUT: (p) => `Extracting its text took longer than ${enNumber(p.seconds)} s, so it was stopped.`,
+  EXTRACT_MEMORY: (p) => `Extracting its text needed more than ${enNumber(p.megabytes)} MB of memory, so it was stopped.`,
+  TOO_MANY_PASSAGES: (p) =>
+    'words' in p
+      ? `The article is too long: ${enNumber(p.words)} words, the limit is ${enNumber(p.limit)} passages (${enNumber(p.wordLimit)} words) per article.`
+      : `The article is too long: ${enNumber(p.passages)} passages, the limit is ${enNumber(p.limit)} per article.`,
 };
 
 const frKind: Record<AddressKind, string> = {
@@ -68,6 +84,15 @@ const frFailure: Record<FetchFailure, string> = {
 };
 const frSubject = (p: Partial<Subject>) => (p.file !== undefined ? `le fichier « ${p.file} »` : (p.url ?? 'la page'));
 const frVia = (p: { from?: string }) => (p.from ? ` (redirigé depuis ${p.from})` : '');
+
+// French groups thousands with a narrow no-break space: "20 000".
+const frNumber = (n: number) => n.toLocaleString('fr');
+const frComplexity: { [M in ComplexityMeasure]: (limit: number) => string } = {
+  elements: (limit) => `La page est trop complexe à extraire : plus de ${frNumber(limit)} éléments.`,
+  depth: (limit) => `La page est trop complexe à extraire : des éléments imbriqués sur plus de ${frNumber(limit)} niveaux.`,
+  'pdf-pages': (limit) => `Le PDF est trop long à extraire : plus de ${frNumber(limit)} pages.`,
+  'pdf-inflated-bytes': (limit) => `Le PDF est trop complexe à extraire : son contenu compressé dépasse ${frNumber(mb(limit))} Mo une fois décompressé.`,
+};
 
 export const ingestErrorsFr: IngestErrorMessages = {
   NO_INPUT: () => 'Donnez soit `url`, soit `fichier` : exactement un des deux.',
@@ -96,4 +121,11 @@ export const ingestErrorsFr: IngestErrorMessages = {
   NEEDS_REPLACE: (p) =>
     `« ${p.title} » (${p.id}) est l’article de ${p.url}, et ce texte n’en vient pas. Pour le remplacer volontairement, relancez /ajouter avec remplacer: True.`,
   LOCKED: () => 'Un autre ajout ou retrait est en train d’écrire la couverture ; réessayez dans un instant.',
+  TOO_COMPLEX: (p) => frComplexity[p.measure](p.limit),
+  EXTRACT_TIMEOUT: (p) => `L’extraction de son texte a pris plus de ${frNumber(p.seconds)} s ; elle a été arrêtée.`,
+  EXTRACT_MEMORY: (p) => `L’extraction de son texte demandait plus de ${frNumber(p.megabytes)} Mo de mémoire ; elle a été arrêtée.`,
+  TOO_MANY_PASSAGES: (p) =>
+    'words' in p
+      ? `L’article est trop long : ${frNumber(p.words)} mots, la limite est de ${frNumber(p.limit)} passages (${frNumber(p.wordLimit)} mots) par article.`
+      : `L’article est trop long : ${frNumber(p.passages)} passages, la limite est de ${frNumber(p.limit)} par article.`,
 };

@@ -37,7 +37,7 @@ export async function runIngest(argv: string[], ctx: IngestCliContext): Promise<
   const stderr = ctx.stderr ?? process.stderr;
   const tty = (stderr as NodeJS.WriteStream).isTTY === true;
   const engine = await ctx.engine();
-  const service = createIngestService(engine, { corpusDir: ctx.config.corpusDir, indexDir: ctx.config.indexDir, fetch: { allowHosts: allowHostsFromEnv(ctx.env ?? process.env) } });
+  const service = createIngestService(engine, { corpusDir: ctx.config.corpusDir, indexDir: ctx.config.indexDir, fetch: { allowHosts: allowHostsFromEnv(ctx.env ?? process.env) }, ...(ctx.config.maxPassagesPerArticle ? { budget: { maxPassages: ctx.config.maxPassagesPerArticle } } : {}) });
   const actor = cliActor();
   return changeEach(positionals, { stdout: ctx.stdout, stderr }, async (target, onIndexProgress) => {
     const input = isUrl(target) ? { url: target, replace } : { file: await readAttachment(target), replace };

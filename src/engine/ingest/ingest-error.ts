@@ -36,7 +36,23 @@ export interface IngestErrorParams {
   /** Replacing an article whose text came from elsewhere needs the replace option. */
   NEEDS_REPLACE: { id: string; title: string; url: string };
   LOCKED: Record<string, never>;
+  /** Extraction bounds (document-budget.ts): the document passed one before or while being extracted. */
+  TOO_COMPLEX: { measure: ComplexityMeasure; limit: number };
+  EXTRACT_TIMEOUT: { seconds: number };
+  EXTRACT_MEMORY: { megabytes: number };
+  /** Counted exactly (`passages`), or refused on its word count before cutting (`words`, `wordLimit`). */
+  TOO_MANY_PASSAGES: { passages: number; limit: number } | { words: number; wordLimit: number; limit: number };
 }
+
+/** Which shape bound a document passed: start tags, nesting, PDF pages, bytes its PDF streams inflate to. */
+export type ComplexityMeasure = 'elements' | 'depth' | 'pdf-pages' | 'pdf-inflated-bytes';
+
+const COMPLEXITY_WORDS: { [M in ComplexityMeasure]: (limit: number) => string } = {
+  elements: (limit) => `the page is too complex to extract: more than ${limit} elements`,
+  depth: (limit) => `the page is too complex to extract: elements nested more than ${limit} deep`,
+  'pdf-pages': (limit) => `the PDF is too long to extract: more than ${limit} pages`,
+  'pdf-inflated-bytes': (limit) => `the PDF is too complex to extract: its compressed content expands past ${formatBytes(limit)}`,
+};
 
 export type IngestErrorCode = keyof IngestErrorParams;
 
@@ -87,6 +103,13 @@ export const INGEST_MESSAGES: { [C in IngestErrorCode]: (p: IngestErrorParams[C]
   NEEDS_REPLACE: (p) =>
     `Not replacing «${p.title}» (${p.id}): that article comes from ${p.url} and this text does not. To replace it on purpose, ingest again with --replace.`,
   LOCKED: () => 'Another ingest or removal is writing the corpus; try again in a moment.',
+  TOO_COMPLEX: (p) => `Refused: ${COMPLEXITY_WORDS[p.measure](p.limit)}.`,
+  EXTRACT_TIMEOUT: (p) => `Refused: extracting the text took longer than ${p.seconds} s, so it was stopped.`,
+  EXTRACT_MEMORY: (p) => `Refused: extracting the text needed more than ${p.megabytes} MB of memory, so it was stopped.`,
+  TOO_MANY_PASSAGES: (p) =>
+    'words' in p
+      ? `Refused: the article is too long (${p.words} words; the limit is ${p.limit} passages, ${p.wordLimit} words, per article).`
+      : `Refused: the article is too long (${p.passages} passages; the limit is ${p.limit} per article).`,
 };
 
 export class IngestError extends Error {

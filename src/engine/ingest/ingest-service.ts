@@ -7,6 +7,7 @@ import { EngineError } from '../errors.js';
 import { engineFolders, StorageError, toStorageError } from '../fs/storage-error.js';
 import type { Engine, IndexProgress, IndexReport, SourceMeta } from '../types.js';
 import { ingest, removeArticle, type IngestInput, type IngestResult, type IngestStep } from './ingest.js';
+import type { ExtractBudget } from './document-budget.js';
 import type { FetchUrlOptions } from './fetch-url.js';
 
 export type LiveIngestProgress = { step: IngestStep } | { step: 'index'; progress: IndexProgress };
@@ -44,6 +45,8 @@ export interface IngestServiceOptions {
   indexDir?: string;
   fetch?: FetchUrlOptions;
   maxFileBytes?: number;
+  /** Extraction bounds (time, memory, shape, passages per article); defaults in document-budget.ts. */
+  budget?: Partial<ExtractBudget>;
   /** Called after every change that landed (not for duplicates or refusals). */
   onChange?: (change: CoverageChange) => void;
 }
@@ -83,6 +86,7 @@ export function createIngestService(engine: Pick<Engine, 'reindex' | 'source'>, 
           corpusDir: options.corpusDir,
           fetch: options.fetch,
           maxFileBytes: options.maxFileBytes,
+          budget: options.budget,
           onProgress: (step) => onProgress?.({ step }),
         }),
       );

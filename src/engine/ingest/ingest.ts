@@ -8,7 +8,9 @@ import type { SourceMeta } from '../types.js';
 import { articleId } from './article-id.js';
 import { readCatalog, textHash, urlKey, type CatalogEntry } from './corpus-catalog.js';
 import { sweepStaleTemps, withCorpusLock } from './corpus-lock.js';
-import { extractArticle, MAX_DOCUMENT_BYTES, type ExtractedArticle } from './extract-article.js';
+import type { ExtractBudget } from './document-budget.js';
+import { MAX_DOCUMENT_BYTES, type ExtractedArticle } from './extract-article.js';
+import { extractInWorker } from './extract-in-worker.js';
 import { fetchUrl, type FetchUrlOptions } from './fetch-url.js';
 import { ingestError } from './ingest-error.js';
 import { sameSite } from './same-site.js';
@@ -31,6 +33,8 @@ export interface IngestDeps {
   fetch?: FetchUrlOptions;
   /** Attachment size cap. Default 5 MB. */
   maxFileBytes?: number;
+  /** Extraction bounds (time, memory, shape, passages); defaults in document-budget.ts. */
+  budget?: Partial<ExtractBudget>;
   onProgress?: (step: IngestStep) => void;
 }
 
@@ -144,18 +148,18 @@ export async function removeArticle(id: string, deps: { corpusDir: string }): Pr
 async function extract(input: IngestInput, deps: IngestDeps): Promise<{ article: ExtractedArticle; fetchedUrl: string | null }> {
   if (input.file) {
     deps.onProgress?.('extract');
-    const article = await extractArticle(
+    const article = await extractInWorker(
       { data: input.file.data, name: input.file.name },
-      { maxBytes: deps.maxFileBytes ?? MAX_DOCUMENT_BYTES },
+      { maxBytes: deps.maxFileBytes ?? MAX_DOCUMENT_BYTES, budget: deps.budget },
     );
     return { article, fetchedUrl: null };
   }
   deps.onProgress?.('fetch');
   const fetched = await fetchUrl(input.url ?? '', deps.fetch);
   deps.onProgress?.('extract');
-  const article = await extractArticle(
+  const article = await extractInWorker(
     { data: fetched.body, mime: fetched.mime, charset: fetched.charset, url: fetched.url },
-    { maxBytes: Number.POSITIVE_INFINITY },
+    { maxBytes: Number.POSITIVE_INFINITY, budget: deps.budget },
   );
   return { article, fetchedUrl: fetched.url };
 }

@@ -1,0 +1,74 @@
+import { startModuleWorker } from '../workers/module-worker.js';
+import { DEFAULT_EXTRACT_BUDGET, type ExtractBudget } from './document-budget.js';
+import type { ExtractedArticle, RawDocument } from './extract-article.js';
+import type { ExtractReply, ExtractRequest } from './extract-worker.js';
+import { IngestError, ingestError, type IngestErrorCode } from './ingest-error.js';
+
+export interface BudgetedArticle extends ExtractedArticle {
+  /** Passages the article will be cut into (within `budget.maxPassages`). */
+  passages: number;
+}
+
+/** Extractions running at once in this process; more wait (each may use `heapMb`). */
+const MAX_RUNNING = 2;
+let running = 0;
+const waiting: (() => void)[] = [];
+
+/**
+ * `extractArticle` in a worker thread of its own, under `budget`: shape checks first (elements,
+ * nesting, PDF pages and inflated streams), then the parse with a heap limit and a wall-time
+ * limit (the worker is stopped when it passes either), then the passage cap. The calling thread
+ * (a bot's event loop) only waits. Every overrun is an IngestError whose code and params say which
+ * bound: TOO_COMPLEX, EXTRACT_TIMEOUT, EXTRACT_MEMORY, TOO_MANY_PASSAGES.
+ *
+ * @example await extractInWorker({ data, mime: 'text/html', url }, { maxBytes: Infinity })
+ *   // { title: 'Stargate…', text: '…', kind: 'html', passages: 14, … }
+ */
+export async function extractInWorker(
+  doc: RawDocument,
+  options: { maxBytes: number; budget?: Partial<ExtractBudget> },
+): Promise<BudgetedArticle> {
+  const budget: ExtractBudget = { ...DEFAULT_EXTRACT_BUDGET, ...options.budget };
+  if (running >= MAX_RUNNING) await new Promise<void>((go) => waiting.push(go));
+  running++;
+  try {
+    return await runWorker({ doc, maxBytes: options.maxBytes, budget });
+  } finally {
+    running--;
+    waiting.shift()?.();
+  }
+}
+
+function runWorker(request: ExtractRequest): Promise<BudgetedArticle> {
+  const { budget } = request;
+  return new Promise((resolve, reject) => {
+    const worker = startModuleWorker(import.meta.url, './extract-worker', {
+      workerData: request,
+      resourceLimits: { maxOldGenerationSizeMb: budget.heapMb, maxYoungGenerationSizeMb: 64, stackSizeMb: 4 },
+    });
+    let settled = false;
+    const settle = (outcome: () => void) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      void worker.terminate();
+      outcome();
+    };
+    const timer = setTimeout(() => settle(() => reject(ingestError('EXTRACT_TIMEOUT', { seconds: budget.wallMs / 1000 }))), budget.wallMs);
+    worker.once('message', (reply: ExtractReply) =>
+      settle(() => {
+        if (reply.ok) resolve({ ...reply.article, passages: reply.passages });
+        else if ('refusal' in reply) reject(new IngestError(reply.refusal.code as IngestErrorCode, reply.refusal.message, { params: reply.refusal.params }));
+        else reject(new Error(`extraction failed: ${reply.crash}`));
+      }),
+    );
+    worker.once('error', (error: Error & { code?: string }) =>
+      settle(() => {
+        if (error.code === 'ERR_WORKER_OUT_OF_MEMORY') {
+          reject(ingestError('EXTRACT_MEMORY', { megabytes: budget.heapMb }));
+        } else reject(error);
+      }),
+    );
+    worker.once('exit', (code) => settle(() => reject(new Error(`the extraction worker stopped (exit code ${code})`))));
+  });
+}
