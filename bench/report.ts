@@ -4,6 +4,7 @@ import { ratio } from './lib/stats.js';
 import type { ColdStartResult } from './sections/cold-start.js';
 import { VARIANTS, type EmbedRuntimeResult, type VariantName } from './sections/embed-runtime.js';
 import type { IndexScaleResult } from './sections/index-scale.js';
+import type { StoreScaleResult } from './sections/store-scale.js';
 import { P50_TARGET_MS, RECALL_TARGET } from './sections/index-scale.js';
 import type { SideBySideResult } from './sections/side-by-side.js';
 
@@ -17,6 +18,7 @@ export interface BenchResults {
   cold?: ColdStartResult;
   runtime?: EmbedRuntimeResult;
   scale?: IndexScaleResult;
+  store?: StoreScaleResult;
   errors: { section: string; message: string }[];
 }
 
@@ -222,6 +224,35 @@ function renderScale(s: IndexScaleResult): string {
   ].join('\n');
 }
 
+function renderStore(s: StoreScaleResult): string {
+  const cell = (v: number | undefined, digits: number) => (v === undefined ? '–' : fixed(v, digits));
+  const rows = s.rows.map((r) => [
+    r.passages,
+    r.articles,
+    fixed(r.passagesPerS, 0),
+    fixed(r.peakRssMb, 0),
+    fixed(r.diskMb, 0),
+    cell(r.coldStartMs === undefined ? undefined : r.coldStartMs / 1000, 1),
+    cell(r.servingRssMb, 0),
+    cell(r.lexicalP50Ms, 2),
+    cell(r.askMinusModelP50Ms, 2),
+    cell(r.ingestMs, 0),
+    cell(r.removeMs, 0),
+    r.ingestStallMs === undefined ? '–' : `${fixed(r.ingestStallMs, 0)} / ${fixed(r.removeStallMs ?? 0, 0)}`,
+    r.reloadMs === undefined ? '–' : `${fixed(r.reloadMs / 1000, 1)} s / ${fixed(r.reloadStallMs ?? 0, 0)} ms`,
+  ]);
+  const failed = s.rows.filter((r) => r.error).map((r) => `- ${r.passages} passages, serving: ${r.error}`);
+  return [
+    `### Index store at scale (backend ${s.backend}; synthetic coverage written through the seam: recombined seed sentences, clustered ${s.dim}-d vectors; ${s.questions} questions)`,
+    '',
+    table(
+      ['passages', 'articles', 'build passages/s', 'build peak RSS MB', 'disk MB', 'cold start → first answer s', 'serving RSS MB', 'lexical ask p50 ms', 'ask − model p50 ms', 'ingest 1 article ms', 'remove ms', 'longest stall ingest / remove ms', 'reload / longest stall'],
+      rows,
+    ),
+    ...(failed.length ? ['', ...failed] : []),
+  ].join('\n');
+}
+
 /** The Markdown printed at the end of a run and pasted into the README. */
 export function renderReport(r: BenchResults): string {
   const parts = [
@@ -236,6 +267,7 @@ export function renderReport(r: BenchResults): string {
   if (r.cold) parts.push('', renderCold(r.cold));
   if (r.runtime) parts.push('', renderRuntime(r.runtime));
   if (r.scale) parts.push('', renderScale(r.scale));
+  if (r.store) parts.push('', renderStore(r.store));
   if (r.errors.length) parts.push('', '### Sections that failed', '', ...r.errors.map((e) => `- ${e.section}: ${e.message}`));
   return parts.join('\n');
 }

@@ -11,6 +11,7 @@ import { modelLabel, renderReport, type BenchResults } from './report.js';
 import { runColdStart } from './sections/cold-start.js';
 import { runEmbedRuntime } from './sections/embed-runtime.js';
 import { runIndexScale } from './sections/index-scale.js';
+import { runStoreScale } from './sections/store-scale.js';
 import { makeWorkDir, runSideBySide } from './sections/side-by-side.js';
 
 async function runSection(results: BenchResults, section: Section, options: BenchOptions, workDir: string): Promise<void> {
@@ -56,6 +57,9 @@ async function runSection(results: BenchResults, section: Section, options: Benc
         verbose,
       });
       return;
+    case 'store':
+      results.store = await runStoreScale({ sizes: options.storeSizes, dim: 384, seedCorpus: options.corpus, questions: 50, workDir, verbose });
+      break;
     case 'scale':
       results.scale = await runIndexScale({
         sizes: options.sizes,

@@ -5,7 +5,7 @@ import type { HnswSetting } from '../sections/index-scale.js';
 import type { VectorDistribution } from './vectors.js';
 import type { ModelChoice } from './model-choice.js';
 
-export const SECTIONS = ['compare', 'cold', 'runtime', 'scale'] as const;
+export const SECTIONS = ['compare', 'cold', 'runtime', 'scale', 'store'] as const;
 export type Section = (typeof SECTIONS)[number];
 
 export interface BenchOptions extends ModelChoice {
@@ -30,6 +30,8 @@ export interface BenchOptions extends ModelChoice {
   threads: number[];
   /** Cold start runs per side. */
   coldRuns: number;
+  /** Passages of the synthetic coverages of the store section. */
+  storeSizes: number[];
   k: number;
   out: string;
   quiet: boolean;
@@ -39,7 +41,7 @@ const USAGE = `usage: npm run bench -- [--sections compare,cold,runtime,scale] [
   [--index-settings 8:100,16:100,16:200] [--ef 16,32,64,128,256] [--vectors clustered|uniform]
   [--index-queries 200] [--model ID] [--model-dir DIR] [--cache-dir DIR] [--corpus DIR]
   [--synthetic-articles 60] [--repeat 3] [--k 5] [--batch-sizes 1,4,16] [--rounds 2] [--threads 1,2]
-  [--cold-runs 3] [--out bench/results/latest.json] [--quiet]
+  [--cold-runs 3] [--store-sizes 10000,100000] [--out bench/results/latest.json] [--quiet]
        npm run bench -- --render bench/results/latest.json   (print a saved run's table)`;
 
 export class BenchUsageError extends Error {
@@ -81,6 +83,7 @@ export function parseBenchOptions(argv: string[], root: string): BenchOptions {
         rounds: { type: 'string' },
         threads: { type: 'string' },
         'cold-runs': { type: 'string' },
+        'store-sizes': { type: 'string' },
         k: { type: 'string' },
         out: { type: 'string' },
         quiet: { type: 'boolean' },
@@ -127,6 +130,7 @@ export function parseBenchOptions(argv: string[], root: string): BenchOptions {
     rounds: intList('rounds', values.rounds ?? '2')[0]!,
     threads: values.threads === '0' ? [] : intList('threads', values.threads ?? '1,2'),
     coldRuns: intList('cold-runs', values['cold-runs'] ?? '3')[0]!,
+    storeSizes: intList('store-sizes', values['store-sizes'] ?? '10000,100000'),
     k: intList('k', values.k ?? '5')[0]!,
     out: path.resolve(root, values.out ?? 'bench/results/latest.json'),
     quiet: values.quiet ?? false,

@@ -19,7 +19,9 @@ export interface SpaceLocator {
 
 /** More changed articles than this since the last view: load the new state whole, in the background. */
 const DELTA_LIMIT = 2000;
-const LOAD_BATCH = 2000;
+const LOAD_BATCH = 500;
+/** Longest stretch a background load holds the event loop. */
+const SLICE_MS = 15;
 
 interface PassageRef {
   id: string;
@@ -176,12 +178,21 @@ async function loadFrom(db: SpaceDb, generation: string): Promise<ReaderState> {
     await yieldNow();
   }
   const passages = db.prepare('SELECT rowid, id, article_id, terms, words, label FROM passages WHERE rowid > ? ORDER BY rowid LIMIT ?');
+  // Time-sliced: the event loop gets a turn every SLICE_MS however slow a passage is to index.
+  let slice = performance.now();
   for (let after = 0; ; ) {
     const rows = passages.all(after, LOAD_BATCH) as (PassageRow & { rowid: number })[];
-    for (const r of rows) if (state.byArticle.has(r.article_id)) addPassage(state, r);
+    for (const r of rows) {
+      if (state.byArticle.has(r.article_id)) addPassage(state, r);
+      if (performance.now() - slice > SLICE_MS) {
+        await yieldNow();
+        slice = performance.now();
+      }
+    }
     if (rows.length < LOAD_BATCH) break;
     after = rows[rows.length - 1]!.rowid;
     await yieldNow();
+    slice = performance.now();
   }
   const live = new Set(state.byLabel.keys());
   const loaded = await loadSpaceVectors(dbDir(db), db, live);

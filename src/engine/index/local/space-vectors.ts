@@ -8,7 +8,8 @@ import { spaceHnsw, spaceMeta } from './space-writes.js';
 /** Yields to the event loop, so a long load never holds it for long. */
 export const yieldNow = () => new Promise<void>((r) => setImmediate(r));
 
-const ADD_BATCH = 256;
+const ADD_BATCH = 8;
+const SLICE_MS = 15;
 
 /** Live labels of a space: those of its stored passages. */
 export function liveLabels(db: SpaceDb): Set<number> {
@@ -32,6 +33,8 @@ export async function loadSpaceVectors(dir: string, db: SpaceDb, live: Set<numbe
   vectors.remove(vectors.labels().filter((l) => !live.has(l)));
   const missing = [...live].filter((l) => !vectors.has(l)).sort((a, b) => a - b);
   const get = db.prepare('SELECT vector FROM vector_log WHERE label = ?').pluck();
+  // Time-sliced: inserting into HNSW costs about a millisecond a vector; the event loop gets a turn every SLICE_MS.
+  let slice = performance.now();
   for (let i = 0; i < missing.length; i += ADD_BATCH) {
     const labels = missing.slice(i, i + ADD_BATCH);
     const vecs = labels.map((l) => {
@@ -40,7 +43,10 @@ export async function loadSpaceVectors(dir: string, db: SpaceDb, live: Set<numbe
       return blobVector(blob);
     });
     vectors.add(vecs, labels);
-    if (i + ADD_BATCH < missing.length) await yieldNow();
+    if (performance.now() - slice > SLICE_MS) {
+      await yieldNow();
+      slice = performance.now();
+    }
   }
   return { vectors, checkpoint };
 }

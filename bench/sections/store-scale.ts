@@ -1,0 +1,48 @@
+import path from 'node:path';
+import { runWorker } from '../lib/child.js';
+import type { StoreBuildOutput, StoreScaleInput, StoreServeOutput } from '../workers/store-scale.js';
+
+export interface StoreScaleOptions {
+  sizes: number[];
+  dim: number;
+  seedCorpus: string;
+  questions: number;
+  workDir: string;
+  verbose: boolean;
+}
+
+export interface StoreScaleRow extends StoreBuildOutput, Partial<StoreServeOutput> {
+  passagesPerS: number;
+  /** Why serving could not be measured at this size, when it could not. */
+  error?: string;
+}
+
+export interface StoreScaleResult {
+  backend: string;
+  dim: number;
+  questions: number;
+  rows: StoreScaleRow[];
+}
+
+/**
+ * The whole index store at growing sizes, on a synthetic coverage written through the seam:
+ * each size built in one process and served in another (so RSS and cold start are the server's own).
+ */
+export async function runStoreScale(options: StoreScaleOptions): Promise<StoreScaleResult> {
+  const rows: StoreScaleRow[] = [];
+  for (const passages of options.sizes) {
+    const base: Omit<StoreScaleInput, 'phase'> = { passages, dim: options.dim, seedCorpus: options.seedCorpus, dir: path.join(options.workDir, `store-${passages}`), questions: options.questions };
+    if (options.verbose) process.stderr.write(`store scale: ${passages} passages\n`);
+    const heap = ['--max-old-space-size=16384'];
+    const { result: built } = await runWorker<StoreBuildOutput>('store-scale', { ...base, phase: 'build' }, { verbose: options.verbose, nodeFlags: heap, timeoutMs: 60 * 60_000 });
+    const row: StoreScaleRow = { ...built, passagesPerS: built.passages / (built.buildMs / 1000) };
+    try {
+      const { result: served } = await runWorker<StoreServeOutput>('store-scale', { ...base, phase: 'serve' }, { verbose: options.verbose, nodeFlags: heap, timeoutMs: 30 * 60_000 });
+      Object.assign(row, served);
+    } catch (err) {
+      row.error = (err as Error).message.slice(0, 300);
+    }
+    rows.push(row);
+  }
+  return { backend: 'local', dim: options.dim, questions: options.questions, rows };
+}

@@ -1,0 +1,200 @@
+/**
+ * Worker for the store scale section. Phase "build": writes a synthetic coverage of `passages`
+ * passages through the index store seam (a rebuild space, committed in batches, published), with
+ * an empty placeholder file per article in the corpus folder so targeted updates see them.
+ * Phase "serve": a fresh process opens the engine on it and measures cold start to first answer,
+ * ask latencies, serving RSS, one-article ingest and removal (through `engine.reindex`, as
+ * `/ingest` does) and the longest event-loop stall during those and during a reload.
+ */
+import { existsSync, mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { writeBertModel } from '../../scripts/model/bert-onnx.js';
+import { TINY_PRESET } from '../../scripts/model/presets.js';
+import { serializeArticleFile } from '../../src/engine/corpus/article-file.js';
+import { createEngine } from '../../src/engine/engine.js';
+import { createStore } from '../../src/engine/index/create-store.js';
+import type { IndexMeta } from '../../src/engine/index/store.js';
+import { ANALYZER_VERSION } from '../../src/engine/text/analyze.js';
+import { CHUNKER_VERSION } from '../../src/engine/text/chunk.js';
+import { progress, workerMain } from '../lib/child.js';
+import { createRng } from '../lib/rng.js';
+import { msSince, percentile, rssMb } from '../lib/stats.js';
+import { clusteredVectors, loadSentencePool, syntheticArticle, syntheticQuestions } from '../lib/synthetic-store.js';
+
+export interface StoreScaleInput {
+  phase: 'build' | 'serve';
+  passages: number;
+  dim: number;
+  /** Seed coverage the sentences come from. */
+  seedCorpus: string;
+  /** Folder of this size: corpus/, index/ and the bench model. */
+  dir: string;
+  questions: number;
+}
+
+export interface StoreBuildOutput {
+  passages: number;
+  articles: number;
+  buildMs: number;
+  peakRssMb: number;
+  diskMb: number;
+}
+
+export interface StoreServeOutput {
+  coldStartMs: number;
+  servingRssMb: number;
+  askP50Ms: number;
+  askMinusModelP50Ms: number;
+  lexicalP50Ms: number;
+  ingestMs: number;
+  ingestPassages: number;
+  removeMs: number;
+  ingestStallMs: number;
+  removeStallMs: number;
+  reloadMs: number;
+  reloadStallMs: number;
+}
+
+/** A 384-dimension, one-layer model: e5-small's vector size at a fraction of its compute (queries only). */
+export const BENCH_MODEL = 'depeche/bench-384';
+
+async function ensureModel(dir: string): Promise<string> {
+  const models = path.join(dir, 'models');
+  if (!existsSync(path.join(models, BENCH_MODEL, 'onnx', 'model_quantized.onnx'))) {
+    await writeBertModel(path.join(models, BENCH_MODEL), { ...TINY_PRESET.options, hidden: 384, heads: 6, intermediate: 768 });
+  }
+  return models;
+}
+
+function diskMb(dir: string): number {
+  let bytes = 0;
+  for (const name of readdirSync(dir, { recursive: true })) {
+    const st = statSync(path.join(dir, String(name)));
+    if (st.isFile()) bytes += st.size;
+  }
+  return bytes / (1024 * 1024);
+}
+
+async function build(input: StoreScaleInput): Promise<StoreBuildOutput> {
+  const pool = await loadSentencePool(input.seedCorpus);
+  const corpusDir = path.join(input.dir, 'corpus');
+  const indexDir = path.join(input.dir, 'index');
+  rmSync(input.dir, { recursive: true, force: true });
+  mkdirSync(corpusDir, { recursive: true });
+  await ensureModel(input.dir);
+  const meta: IndexMeta = { chunkerVersion: CHUNKER_VERSION, analyzerVersion: ANALYZER_VERSION, model: { id: BENCH_MODEL, dimension: input.dim } };
+  const store = createStore({ backend: 'local', indexDir });
+  const rng = createRng(11);
+  const vector = clusteredVectors(input.dim, Math.max(8, Math.round(input.passages / 200)), 7);
+  let peak = rssMb();
+  let passages = 0;
+  let articles = 0;
+  const t0 = process.hrtime.bigint();
+  await store.withWriteLock(async () => {
+    const space = await store.rebuild(meta);
+    let nextReport = 0;
+    while (passages < input.passages) {
+      const batch = [];
+      for (let n = 0; n < 400 && passages < input.passages; n += batch.at(-1)!.passages.length) {
+        const a = syntheticArticle(pool, rng, articles++, vector);
+        batch.push(a);
+        passages += a.passages.length;
+        writeFileSync(path.join(corpusDir, `${a.source.id}.md`), '');
+      }
+      await space.commit({ meta, upsert: batch });
+      peak = Math.max(peak, rssMb());
+      if (passages >= nextReport) {
+        progress(`${passages} passages written (${Math.round(passages / (msSince(t0) / 1000))}/s, ${Math.round(rssMb())} MB)`);
+        nextReport += Math.max(10_000, input.passages / 10);
+      }
+    }
+    progress('publishing (vector checkpoint)');
+    await space.publish();
+  });
+  const buildMs = msSince(t0);
+  peak = Math.max(peak, rssMb());
+  await store.close();
+  return { passages, articles, buildMs, peakRssMb: peak, diskMb: diskMb(indexDir) };
+}
+
+async function serve(input: StoreScaleInput): Promise<StoreServeOutput> {
+  const t0 = process.hrtime.bigint();
+  const modelDir = path.join(input.dir, 'models');
+  const corpusDir = path.join(input.dir, 'corpus');
+  const indexDir = path.join(input.dir, 'index');
+  const pool = await loadSentencePool(input.seedCorpus);
+  const questions = syntheticQuestions(pool, input.questions, 5);
+  const engine = await createEngine({ corpusDir, indexDir, model: BENCH_MODEL, modelDir, cacheDir: null, mode: 'hybrid', k: 5 });
+  await engine.ask(questions[0]!);
+  // From this process's start (Node, imports, engine, index load, model, first answer).
+  const coldFromStart = process.uptime() * 1000;
+  progress(`cold start to first answer ${(coldFromStart / 1000).toFixed(1)} s (engine ${(msSince(t0) / 1000).toFixed(1)} s)`);
+
+  const time = async (fn: () => Promise<unknown>) => {
+    const t = process.hrtime.bigint();
+    await fn();
+    return msSince(t);
+  };
+  const ask: number[] = [];
+  const again: number[] = [];
+  const lexical: number[] = [];
+  for (const q of questions) {
+    ask.push(await time(() => engine.ask(q)));
+    // The same question again: its vector comes from the query cache, so this is the ask without the model.
+    again.push(await time(() => engine.ask(q)));
+    lexical.push(await time(() => engine.ask(q, { mode: 'lexical' })));
+  }
+  const servingRssMb = rssMb();
+  progress(`ask p50 ${percentile(ask, 50).toFixed(1)} ms, without the model ${percentile(again, 50).toFixed(1)} ms, lexical ${percentile(lexical, 50).toFixed(1)} ms, RSS ${Math.round(servingRssMb)} MB`);
+
+  // One article in and out, as /ingest and /remove do it (the bench model embeds its passages).
+  const stall = async (fn: () => Promise<unknown>) => {
+    const h = monitorEventLoopDelay({ resolution: 5 });
+    h.enable();
+    const ms = await time(fn);
+    h.disable();
+    return { ms, stallMs: h.max / 1e6 };
+  };
+  const id = 'zz_bench_ingest';
+  const body = pool.sentences.slice(0, 24).map((s) => s.text).join(' ');
+  writeFileSync(path.join(corpusDir, `${id}.md`), serializeArticleFile({ title: 'Article ajouté pendant le banc', publisher: null, url: null, date: null, language: 'fr' }, `${body}\n`));
+  let ingestPassages = 0;
+  const ingest = await stall(async () => {
+    const before = engine.sources().length;
+    const report = await engine.reindex(undefined, { articles: [id] });
+    if (report.articles !== before + 1) throw new Error(`ingest landed ${report.articles - before} articles`);
+    ingestPassages = report.chunks;
+  });
+  rmSync(path.join(corpusDir, `${id}.md`));
+  const remove = await stall(async () => {
+    const report = await engine.reindex(undefined, { articles: [id] });
+    ingestPassages -= report.chunks;
+  });
+  progress(`one-article ingest ${ingest.ms.toFixed(0)} ms (stall ${ingest.stallMs.toFixed(0)} ms), remove ${remove.ms.toFixed(0)} ms (stall ${remove.stallMs.toFixed(0)} ms)`);
+
+  // A reload (what a reader does after a rebuild replaced the index), in the background of this process.
+  const store = createStore({ backend: 'local', indexDir });
+  const reader = store.reader();
+  const reload = await stall(() => reader.refresh());
+  await reader.close();
+  await store.close();
+  progress(`reload ${(reload.ms / 1000).toFixed(1)} s, longest stall ${reload.stallMs.toFixed(0)} ms`);
+  await engine.dispose();
+  return {
+    coldStartMs: coldFromStart,
+    servingRssMb,
+    askP50Ms: percentile(ask, 50),
+    askMinusModelP50Ms: percentile(again, 50),
+    lexicalP50Ms: percentile(lexical, 50),
+    ingestMs: ingest.ms,
+    ingestPassages,
+    removeMs: remove.ms,
+    ingestStallMs: ingest.stallMs,
+    removeStallMs: remove.stallMs,
+    reloadMs: reload.ms,
+    reloadStallMs: reload.stallMs,
+  };
+}
+
+workerMain<StoreScaleInput, StoreBuildOutput | StoreServeOutput>((input) => (input.phase === 'build' ? build(input) : serve(input)));
