@@ -92,12 +92,18 @@ describe('/ask', () => {
     expect(edit.body.content.length).toBeLessThanOrEqual(DISCORD_LIMITS.content);
   });
 
-  it('explains a refused question, in the member’s language, instead of failing', async () => {
-    const edit = await h.finalReply(ask('?!?'));
-    expect(edit.body.content).toBe('Je ne peux pas utiliser cette question : elle ne contient aucun mot.');
-    expect(edit.body.embeds).toEqual([]);
+  it('refuses a question without words privately, in the member’s language, before any public reply', async () => {
+    const french = ask('?!?');
+    const reply = await h.finalReply(french);
+    expect(reply.body).toMatchObject({
+      type: 4,
+      data: { content: 'Je ne peux pas utiliser cette question : elle ne contient aucun mot.', flags: 64, allowed_mentions: { parse: [], replied_user: false } },
+    });
+    expect(h.fake.requestsFor(french)).toHaveLength(1);
     const english = await h.finalReply(ask('   ?   ', { locale: 'en-US' }));
-    expect(english.body.content).toBe('I cannot use this question: it has no words.');
+    expect(english.body.data).toMatchObject({ content: 'I cannot use this question: it has no words.', flags: 64 });
+    const blank = await h.finalReply(ask('   ', { locale: 'fr' }));
+    expect(blank.body.data).toMatchObject({ content: 'Je ne peux pas utiliser cette question : elle est vide.', flags: 64 });
   });
 });
 

@@ -66,6 +66,12 @@ describe('engine.ask', () => {
     await expect(engine.ask(q)).rejects.toMatchObject({ code: 'BAD_QUESTION', message: expect.stringMatching(why) });
   });
 
+  it("counts a question's length in characters as people do (an emoji is one)", async () => {
+    // 1000 characters, 1500 UTF-16 units.
+    await expect(engine.ask('a😀'.repeat(500))).resolves.toMatchObject({ question: 'a😀'.repeat(500) });
+    await expect(engine.ask('a😀'.repeat(501))).rejects.toThrow('it is 1002 characters long, the limit is 1000');
+  });
+
   it('warms up without a warning when the model loads', async () => {
     expect(await engine.warmUp()).toBeNull();
   });

@@ -8,7 +8,9 @@ export function validateQuestion(question: unknown): string {
   if (typeof question !== 'string') throw createError('BAD_QUESTION', 'not_text');
   const q = question.replace(/\s+/g, ' ').trim();
   if (!q) throw createError('BAD_QUESTION', 'empty');
-  if (q.length > MAX_QUESTION_CHARS) throw createError('BAD_QUESTION', 'too_long', q.length, MAX_QUESTION_CHARS);
+  // Characters as people count them (code points), not UTF-16 units: an emoji is one.
+  const length = [...q].length;
+  if (length > MAX_QUESTION_CHARS) throw createError('BAD_QUESTION', 'too_long', length, MAX_QUESTION_CHARS);
   if (!/[\p{L}\p{N}]/u.test(q)) throw createError('BAD_QUESTION', 'no_words');
   return q;
 }

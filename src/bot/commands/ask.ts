@@ -2,7 +2,8 @@ import { InteractionContextType, SlashCommandBuilder, type ChatInputCommandInter
 import { admit } from '../ask-question.js';
 import type { BotContext } from '../context.js';
 import { localized } from '../i18n/index.js';
-import { ephemeral, NO_MENTIONS } from '../reply.js';
+import { validateQuestion } from '../../engine/question.js';
+import { describeError, ephemeral, NO_MENTIONS } from '../reply.js';
 
 export const data = new SlashCommandBuilder()
   .setName('ask')
@@ -24,6 +25,15 @@ export const data = new SlashCommandBuilder()
  * acknowledgement (the private refusal, or the public defer); the engine starts after the defer.
  */
 export async function execute(interaction: ChatInputCommandInteraction, ctx: BotContext): Promise<void> {
+  const question = interaction.options.getString('question', true);
+  // A question the engine would refuse (blank, no words) is refused privately, before anything
+  // public appears; the check is a few string operations.
+  try {
+    validateQuestion(question);
+  } catch (error) {
+    await interaction.reply(ephemeral(describeError(error, ctx, interaction.locale, { interaction: interaction.id })));
+    return;
+  }
   const admission = await admit(ctx, interaction.user.id, interaction.locale);
   if (!admission.ok) {
     await interaction.reply(ephemeral(admission.reason));
@@ -36,7 +46,7 @@ export async function execute(interaction: ChatInputCommandInteraction, ctx: Bot
     throw error;
   }
   const { message } = await admission.ask({
-    question: interaction.options.getString('question', true),
+    question,
     context: null,
     offset: 0,
     questionId: null,
