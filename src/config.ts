@@ -18,6 +18,7 @@ const engineSchema = z.object({
   CORPUS_DIR: z.string().trim().min(1).default('corpus'),
   INDEX_DIR: z.string().trim().min(1).default('embeddings'),
   INDEX_BACKEND: z.enum(INDEX_BACKENDS as [string, ...string[]]).default('local'),
+  LANCEDB_URI: optionalPath,
   MODEL: z.string().trim().regex(/^[\w.-]+(\/[\w.-]+)?$/, 'must be a model id like "Xenova/multilingual-e5-small"').default('Xenova/multilingual-e5-small'),
   MODEL_DIR: optionalPath,
   MODEL_CACHE_DIR: optionalPath,
@@ -50,6 +51,8 @@ export function loadEngineConfig(env: NodeJS.ProcessEnv = process.env): Readonly
     corpusDir: resolve(e.CORPUS_DIR),
     indexDir: resolve(e.INDEX_DIR),
     indexBackend: e.INDEX_BACKEND,
+    // A folder is resolved like the other paths; an object-store URI (s3://…, gs://…, az://…) is kept as is.
+    lancedbUri: e.LANCEDB_URI ? (/^[a-z][a-z0-9+.-]*:\/\//i.test(e.LANCEDB_URI) ? e.LANCEDB_URI : resolve(e.LANCEDB_URI)) : null,
     model: e.MODEL,
     modelDir: e.MODEL_DIR ? resolve(e.MODEL_DIR) : null,
     cacheDir: e.MODEL_CACHE_DIR ? resolve(e.MODEL_CACHE_DIR) : null,

@@ -35,7 +35,7 @@ export interface EngineHooks {
  * @example const engine = await createEngine(config); const answer = await engine.ask('Combien SoftBank investit-il ?');
  */
 export async function createEngine(config: EngineConfig, hooks: EngineHooks = {}): Promise<Engine> {
-  const store = createStore({ backend: config.indexBackend ?? 'local', indexDir: config.indexDir });
+  const store = createStore({ backend: config.indexBackend ?? 'local', indexDir: config.indexDir, lancedbUri: config.lancedbUri ?? null });
   const reader = store.reader();
   /** The view asks read; replaced whole when the store changed. */
   let view: StoreView | null = null;

@@ -122,6 +122,8 @@ export interface EngineConfig {
   indexDir: string;
   /** Index store backend (`INDEX_BACKEND`): "local" (SQLite + hnswlib-node, the default) or another registered in index/create-store.ts. */
   indexBackend?: string;
+  /** Where INDEX_BACKEND=lancedb keeps the index (`LANCEDB_URI`): a folder or an object-store URI; default `<indexDir>/lancedb`. */
+  lancedbUri?: string | null;
   /** Model id, e.g. "Xenova/multilingual-e5-small". */
   model: string;
   /** Local folder of models (transformers.js layout `<dir>/<model id>/…`); disables downloads. */

@@ -1,9 +1,12 @@
+import { join } from 'node:path';
+import { createLanceStore } from './lancedb/lancedb-store.js';
 import { createLocalStore } from './local/local-store.js';
 import type { IndexStore, StoreConfig } from './store.js';
 
 /** Backends by `INDEX_BACKEND` name; a backend registers here with its factory. */
 const BACKENDS: Record<string, (config: StoreConfig) => IndexStore> = {
   local: (config) => createLocalStore({ indexDir: config.indexDir }),
+  lancedb: (config) => createLanceStore({ uri: config.lancedbUri ?? join(config.indexDir, 'lancedb') }),
 };
 
 export const INDEX_BACKENDS = Object.keys(BACKENDS);

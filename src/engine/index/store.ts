@@ -16,7 +16,7 @@
  * Passage ids are strings (`${articleId}#${ordinal}`); vectors are unit `Float32Array`s.
  * Backends must pass the contract suite in test/store-contract.ts.
  */
-import type { LexicalIndex } from '../search/bm25.js';
+import type { LexicalHit, LexicalIndex } from '../search/bm25.js';
 import type { TermStats } from '../search/term-weights.js';
 import type { Chunk, SourceMeta } from '../types.js';
 
@@ -153,6 +153,11 @@ export interface StoreView {
   readonly vectorCount: number;
   /** BM25 over the passages (ids are passage ids). */
   readonly lexical: LexicalIndex;
+  /**
+   * The backend's own full-text search, when it has one (LanceDB); hybrid search then ranks the
+   * lexical side with it instead of `lexical`, which still serves term statistics and checks.
+   */
+  searchText?(text: string, k: number): Promise<LexicalHit[]>;
   /** Term weights over the passages, for highlights and abstention. */
   readonly termStats: TermStats;
   /** Nearest passages by cosine similarity; [] when the view has no vectors. */
@@ -170,4 +175,6 @@ export interface StoreConfig {
   backend: string;
   /** Folder the local backend keeps its files in (other backends may keep a marker or nothing there). */
   indexDir: string;
+  /** LanceDB location (LANCEDB_URI): a folder or an object-store URI; default `<indexDir>/lancedb`. */
+  lancedbUri?: string | null;
 }

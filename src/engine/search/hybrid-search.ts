@@ -6,7 +6,7 @@ import type { FusionWeights } from './fusion-weights.js';
 import { fuse, type RankedList } from './fuse.js';
 
 /** What hybrid search reads of an index store's view. */
-export type SearchableIndex = Pick<StoreView, 'lexical' | 'searchVectors' | 'passages'>;
+export type SearchableIndex = Pick<StoreView, 'lexical' | 'searchVectors' | 'passages' | 'searchText'>;
 
 export interface SearchHit {
   chunk: StoredPassage;
@@ -46,7 +46,8 @@ export async function hybridSearch(index: SearchableIndex, req: SearchRequest): 
   const lexicalScores = new Map<string, number>();
   const similarities = new Map<string, number>();
   if (req.mode !== 'dense') {
-    const hits = index.lexical.search(req.text, req.depth);
+    // A backend with its own full-text search (LanceDB) ranks the lexical side itself.
+    const hits = index.searchText ? await index.searchText(req.text, req.depth) : index.lexical.search(req.text, req.depth);
     for (const h of hits) lexicalScores.set(h.id, h.score);
     lists.push({ name: 'lexical', weight: weights.lexical, hits });
   }
