@@ -124,6 +124,22 @@ function renderCompare(c: SideBySideResult): string {
       [cov.name, cov.chunks, 'Dépêche `ask`, repeated question (cached vector)', fixed(d.query?.askCached.p50Ms, 2), fixed(d.query?.askCached.p95Ms, 2), null, null, null, null],
       [cov.name, cov.chunks, 'Dépêche `ask`, lexical mode (no model)', fixed(d.query?.askLexical.p50Ms, 2), fixed(d.query?.askLexical.p95Ms, 2), null, null, null, null],
       [cov.name, cov.chunks, 'exact search over the same vectors (dot products only)', fixed(d.exact?.search.p50Ms, 3), fixed(d.exact?.search.p95Ms, 3), null, null, null, '1 (reference)'],
+      ...(cov.lancedb
+        ? [
+            [
+              cov.name,
+              cov.chunks,
+              'Dépêche `ask` (hybrid) on LanceDB (INDEX_BACKEND=lancedb)',
+              fixed(cov.lancedb.query?.ask.p50Ms, 2),
+              fixed(cov.lancedb.query?.ask.p95Ms, 2),
+              fixed(cov.lancedb.build.chunksPerS, 1),
+              fixed(cov.lancedb.build.totalS, 1),
+              fixed(cov.lancedb.build.peakRssMb, 0),
+              fixed(cov.lancedb.exact?.recallAtK, 3),
+            ],
+            [cov.name, cov.chunks, 'LanceDB answers vs the local backend’s: share of the same passages (top k)', null, null, null, null, null, fixed(cov.lancedb.recallVsLocal, 3)],
+          ]
+        : []),
       [
         cov.name,
         cov.chunks,

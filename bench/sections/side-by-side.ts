@@ -25,6 +25,11 @@ export interface CoverageResult {
   articles: number;
   chunks: number;
   depeche: DepecheOutput;
+  /** Dépêche on INDEX_BACKEND=lancedb, same chunks and model. */
+  lancedb?: DepecheOutput & {
+    /** Share of the local backend's answer passages (top k) the LanceDB backend also returns, averaged over the timed questions. */
+    recallVsLocal: number | null;
+  };
   peer: PeerOutput;
   ratios: {
     /** Dépêche ask p50 / peer similaritySearch p50 (target ≤ 0.5). */
@@ -70,11 +75,16 @@ export async function runSideBySide(options: SideBySideOptions): Promise<SideByS
     const depeche = (await runWorker<DepecheOutput>('depeche', depecheInput, { verbose: options.verbose })).result;
     if (options.verbose) process.stderr.write(`side by side: ${coverage.name} coverage, peer (LangChain HNSWLib)\n`);
     const peer = (await runWorker<PeerOutput>('peer', peerInput, { verbose: options.verbose })).result;
+    if (options.verbose) process.stderr.write(`side by side: ${coverage.name} coverage, Dépêche on LanceDB\n`);
+    const lanceInput: DepecheInput = { ...depecheInput, indexDir: path.join(options.workDir, `depeche-lancedb-${coverage.name}`), backend: 'lancedb' };
+    rmSync(lanceInput.indexDir, { recursive: true, force: true });
+    const lance = (await runWorker<DepecheOutput>('depeche', lanceInput, { verbose: options.verbose })).result;
     results.push({
       name: coverage.name,
       articles: depeche.build.articles,
       chunks: depeche.build.chunks,
       depeche,
+      lancedb: { ...lance, recallVsLocal: overlap(depeche.query?.answers, lance.query?.answers) },
       peer,
       ratios: {
         queryP50: ratio(depeche.query?.ask.p50Ms, peer.query?.search.p50Ms),
@@ -85,6 +95,17 @@ export async function runSideBySide(options: SideBySideOptions): Promise<SideByS
     });
   }
   return { k: options.k, questions: BENCH_QUESTIONS.length, timedQueries: questions.length, coverages: results, seedIndexDir: path.join(options.workDir, 'depeche-index-seed') };
+}
+
+/** Mean share of the reference answers' passages that the other answers also hold. */
+function overlap(reference: string[][] | undefined, other: string[][] | undefined): number | null {
+  if (!reference || !other || reference.length === 0) return null;
+  let sum = 0;
+  reference.forEach((ids, i) => {
+    const found = new Set(other[i] ?? []);
+    sum += ids.length === 0 ? 1 : ids.filter((id) => found.has(id)).length / ids.length;
+  });
+  return sum / reference.length;
 }
 
 export function makeWorkDir(): string {

@@ -19,6 +19,8 @@ export interface DepecheInput extends ModelChoice {
   warmup: string[];
   /** Also measure exact search and the dense side's recall against it. */
   exact: boolean;
+  /** Index store backend (INDEX_BACKEND); default local. LanceDB keeps its tables in `<indexDir>/lancedb`. */
+  backend?: string;
 }
 
 export interface Timing {
@@ -37,6 +39,8 @@ export interface DepecheOutput {
     /** `mode: 'lexical'`: BM25 + answer assembly, no model at all. */
     askLexical: Timing;
     rssMb: number;
+    /** Passage ids of each timed question's answer (first pass), to compare backends. */
+    answers: string[][];
   } | null;
   exact: { search: Timing; recallAtK: number; k: number } | null;
 }
@@ -44,7 +48,7 @@ export interface DepecheOutput {
 const timing = (times: number[]): Timing => ({ p50Ms: percentile(times, 50), p95Ms: percentile(times, 95), n: times.length });
 
 async function run(input: DepecheInput): Promise<DepecheOutput> {
-  const config = depecheConfig(input);
+  const config = { ...depecheConfig(input), indexBackend: input.backend ?? 'local' };
   const engine = await createEngine(config);
   let embedStart: bigint | null = null;
   let embedMs = 0;
@@ -71,19 +75,21 @@ async function run(input: DepecheInput): Promise<DepecheOutput> {
   }
 
   for (const q of input.warmup) await engine.ask(q);
-  const time = async (mode: 'hybrid' | 'lexical') => {
+  const answers: string[][] = [];
+  const time = async (mode: 'hybrid' | 'lexical', keep = false) => {
     const times: number[] = [];
     for (const q of input.questions) {
       const t = process.hrtime.bigint();
-      await engine.ask(q, { mode, k: input.k });
+      const answer = await engine.ask(q, { mode, k: input.k });
       times.push(msSince(t));
+      if (keep) answers.push(answer.passages.map((p) => p.chunkId));
     }
     return timing(times);
   };
-  const ask = await time('hybrid');
+  const ask = await time('hybrid', true);
   const askCached = await time('hybrid');
   const askLexical = await time('lexical');
-  const query = { ask, askCached, askLexical, rssMb: rssMb() };
+  const query = { ask, askCached, askLexical, rssMb: rssMb(), answers };
   progress(`dépêche ask p50 ${ask.p50Ms.toFixed(1)} ms (cached ${askCached.p50Ms.toFixed(1)}, lexical ${askLexical.p50Ms.toFixed(1)})`);
   await engine.dispose();
 
@@ -93,7 +99,7 @@ async function run(input: DepecheInput): Promise<DepecheOutput> {
 /** Exact top-k over the stored vectors vs the HNSW index's answer: the dense side's recall limit. */
 async function exactSearch(input: DepecheInput): Promise<DepecheOutput['exact']> {
   // The stored vectors, read through the index store seam (no file format known here).
-  const store = createStore({ backend: 'local', indexDir: input.indexDir });
+  const store = createStore({ backend: input.backend ?? 'local', indexDir: input.indexDir });
   const reader = store.reader();
   const view = await reader.refresh();
   const ids = await view.passageIds();

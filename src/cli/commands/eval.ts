@@ -6,7 +6,8 @@ import { parseArgs } from 'node:util';
 import { createEngine } from '../../engine/engine.js';
 import { formatMisses, formatReport } from '../../engine/eval/format-report.js';
 import { parseEvalQuestions, type EvalQuestion } from '../../engine/eval/questions.js';
-import { runEvalQuestions } from '../../engine/eval/run-eval.js';
+import { runEvalQuestions, type ModeRun } from '../../engine/eval/run-eval.js';
+import { INDEX_BACKENDS } from '../../engine/index/create-store.js';
 import type { Engine, EngineConfig, SearchMode } from '../../engine/types.js';
 import { CliError } from '../cli-error.js';
 import { createIndexProgress } from '../progress.js';
@@ -17,7 +18,8 @@ export const usage = `Usage: npm run eval -- --questions FILE [--corpus DIR [--i
   --corpus DIR      evaluate another coverage; it is indexed into .cache/eval-index/<hash>, never into embeddings/
   --index-dir DIR   where to keep that coverage's index instead
   --json OUT        also write the figures and per-question outcomes to OUT
-  --verbose         also list each miss with the answer line it got`;
+  --verbose         also list each miss with the answer line it got
+  --backends LIST   grade each index backend side by side, e.g. local,lancedb (rows labelled "mode [backend]")`;
 
 export interface EvalContext extends CliContext {
   /** The configuration the default engine was made from; `--corpus` swaps its folders. */
@@ -94,6 +96,7 @@ export async function runEval(argv: string[], ctx: EvalContext): Promise<number>
       k: { type: 'string' },
       modes: { type: 'string' },
       verbose: { type: 'boolean', short: 'v' },
+      backends: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -109,6 +112,9 @@ export async function runEval(argv: string[], ctx: EvalContext): Promise<number>
   const questions = await readQuestions(values.questions);
 
   const corpus = values.corpus;
+  if (values.backends !== undefined) {
+    return evalBackends(ctx, parseBackends(values.backends), corpus, values['index-dir'], questions, { modes, k, verbose: values.verbose ?? false });
+  }
   const own = corpus !== undefined
     ? await openCorpusEngine(ctx.config, corpus, resolve(values['index-dir'] ?? evalIndexDir(corpus, ctx.config.model)), ctx.stdout)
     : null;
@@ -143,3 +149,50 @@ export async function runEval(argv: string[], ctx: EvalContext): Promise<number>
   }
 }
 
+
+function parseBackends(raw: string): string[] {
+  const list = [...new Set(raw.split(',').map((b) => b.trim()).filter(Boolean))];
+  const unknown = list.find((b) => !INDEX_BACKENDS.includes(b));
+  if (list.length === 0 || unknown !== undefined) throw new CliError(`--backends must list index backends among ${INDEX_BACKENDS.join(', ')}, got "${raw}".`, 2);
+  return list;
+}
+
+/**
+ * `--backends local,lancedb`: the same questions on each index backend, one table. The coverage is
+ * indexed into each backend (for `--corpus`, LanceDB's copy sits next to the local one, in
+ * `<index dir>-lancedb`); rows are labelled "mode [backend]".
+ */
+async function evalBackends(
+  ctx: EvalContext,
+  backends: string[],
+  corpus: string | undefined,
+  indexDirOption: string | undefined,
+  questions: Awaited<ReturnType<typeof readQuestions>>,
+  o: { modes: SearchMode[]; k: number; verbose: boolean },
+): Promise<number> {
+  const runs: ModeRun[] = [];
+  const started = performance.now();
+  for (const backend of backends) {
+    let engine: Engine;
+    if (corpus !== undefined) {
+      const indexDir = resolve(indexDirOption ?? evalIndexDir(corpus, ctx.config.model));
+      const config = { ...ctx.config, indexBackend: backend, lancedbUri: `${indexDir}-lancedb` };
+      engine = await openCorpusEngine(config, corpus, indexDir, ctx.stdout);
+    } else {
+      engine = await createEngine({ ...ctx.config, indexBackend: backend });
+      await engine.reindex();
+    }
+    try {
+      const backendRuns = await runEvalQuestions(engine, questions, { modes: o.modes, k: o.k });
+      // The report labels rows by mode: the backend goes into the label.
+      const label = (m: string) => `${m} [${backend}]` as SearchMode;
+      runs.push(...backendRuns.map((r) => ({ ...r, mode: label(r.mode), ...(r.answeredWith ? { answeredWith: label(r.answeredWith) } : {}) })));
+    } finally {
+      await engine.dispose();
+    }
+  }
+  const seconds = ((performance.now() - started) / 1000).toFixed(1);
+  ctx.stdout.write(`${questions.length} questions, k=${o.k}, model ${ctx.config.model}, backends ${backends.join(', ')}, ${seconds} s\n\n${formatReport(runs)}\n`);
+  if (o.verbose) ctx.stdout.write(`\n${formatMisses(runs, questions)}\n`);
+  return 0;
+}

@@ -109,6 +109,29 @@ function buildLexicon(): Map<string, string[]> {
   return out;
 }
 
+/**
+ * The lexicon's French renderings of an English question's words, as written (for a full-text
+ * engine that analyses text itself, such as LanceDB's); [] for a French question.
+ * @example frenchRenderings('Which company shares rose?') // → ['société', 'entreprise', 'actions', …]
+ */
+export function frenchRenderings(question: string): string[] {
+  if (!looksEnglish(question)) return [];
+  const out = new Set<string>();
+  for (const word of foldAccents(question).replace(/'s\b/g, '').match(/[a-z]+/g) ?? []) {
+    for (const french of RAW_LEXICON.get(englishStemmer.stem(word)) ?? []) out.add(french);
+  }
+  return [...out];
+}
+
+const RAW_LEXICON: ReadonlyMap<string, string[]> = (() => {
+  const out = new Map<string, string[]>();
+  for (const [english, french] of Object.entries(LEXICON)) {
+    const key = englishStemmer.stem(english);
+    out.set(key, [...(out.get(key) ?? []), french]);
+  }
+  return out;
+})();
+
 /** Whether the lexicon has a French rendering of an English word ("World" → monde, mondial). */
 export function hasRendering(word: string): boolean {
   return STEMMED_LEXICON.has(englishStemmer.stem(foldAccents(word.toLowerCase())));

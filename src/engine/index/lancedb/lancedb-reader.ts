@@ -1,4 +1,5 @@
-import { MatchQuery, type Connection, type Table } from '@lancedb/lancedb';
+import { BooleanQuery, MatchQuery, Occur, type Connection, type Table } from '@lancedb/lancedb';
+import { frenchRenderings, TRANSLATION_WEIGHT } from '../../text/cross-lingual.js';
 import { createLexicalIndex, type LexicalHit, type LexicalIndex } from '../../search/bm25.js';
 import type { SourceMeta } from '../../types.js';
 import { createError } from '../../errors.js';
@@ -169,7 +170,16 @@ function makeView(s: State, snapshot: Table): LanceView {
     },
     async searchText(text, k) {
       if (s.passageCount === 0 || k <= 0 || !text.trim()) return [];
-      const rows = await snapshot.search(new MatchQuery(text, 'search_text')).select(['id']).limit(k).toArray();
+      // LanceDB analyses the question itself (French stemming); an English question also brings
+      // Dépêche's French renderings of its words, at the weight its own BM25 gives them.
+      const renderings = frenchRenderings(text);
+      const query = renderings.length
+        ? new BooleanQuery([
+            [Occur.Should, new MatchQuery(text, 'search_text')],
+            [Occur.Should, new MatchQuery(renderings.join(' '), 'search_text', { boost: TRANSLATION_WEIGHT })],
+          ])
+        : new MatchQuery(text, 'search_text');
+      const rows = await snapshot.search(query).select(['id']).limit(k).toArray();
       return rows.map((r) => ({ id: r.id as string, score: r._score as number }));
     },
     async passages(ids): Promise<StoredPassage[]> {
