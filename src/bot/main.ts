@@ -47,9 +47,9 @@ const logger = shards ? createLogger(botConfig.logLevel).child({ shard: shards.l
 
 // SHARD_COUNT: this process only manages shard processes, each running this same file.
 if (plan) {
-  process.exit(
-    await runShardManager({ plan, token: botConfig.token, apiUrl: botConfig.apiUrl, file: fileURLToPath(import.meta.url), execArgv: process.execArgv, logger }),
-  );
+  const code = await runShardManager({ plan, token: botConfig.token, apiUrl: botConfig.apiUrl, file: fileURLToPath(import.meta.url), execArgv: process.execArgv, logger });
+  await flushLogs();
+  process.exit(code);
 }
 
 const warnings = createOperatorWarnings(logger);

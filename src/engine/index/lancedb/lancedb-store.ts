@@ -111,6 +111,8 @@ export function createLanceStore({ uri }: LanceStoreOptions): IndexStore {
         pendingVectors: space.pendingVectors,
         commit: space.commit,
         async publish() {
+          // Compacted and fully indexed before readers move to it.
+          await space.optimize();
           const rows = await spaceRows();
           const previous = rows.get('live');
           // One commit: the rebuilt table goes live, the rebuild entry goes.
