@@ -47,7 +47,7 @@ export async function hybridSearch(index: SearchableIndex, req: SearchRequest): 
   const similarities = new Map<string, number>();
   if (req.mode !== 'dense') {
     // A backend with its own full-text search (LanceDB) ranks the lexical side itself.
-    const hits = index.searchText ? await index.searchText(req.text, req.depth) : index.lexical.search(req.text, req.depth);
+    const hits = index.searchText ? await index.searchText(questionText(req.text), req.depth) : index.lexical.search(req.text, req.depth);
     for (const h of hits) lexicalScores.set(h.id, h.score);
     lists.push({ name: 'lexical', weight: weights.lexical, hits });
   }
@@ -67,4 +67,14 @@ export async function hybridSearch(index: SearchableIndex, req: SearchRequest): 
     return [{ chunk, articleId: chunk.articleId, score: f.score, lexical: lexicalScores.get(f.id) ?? null, similarity: similarities.get(f.id) ?? null }];
   });
   return diversify(hits, undefined, req.limit);
+}
+
+/** The words a full-text engine that analyses text itself is given: the question (and the one it follows up on). */
+function questionText(query: string | LexicalQuery): string {
+  if (typeof query === 'string') return query;
+  if ('question' in query && typeof query.question === 'string') {
+    const context = (query as { context?: string | null }).context;
+    return context ? `${query.question} ${context}` : query.question;
+  }
+  return query.words.join(' ');
 }
