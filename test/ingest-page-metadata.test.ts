@@ -65,6 +65,19 @@ describe('hostile titles (finding 3)', () => {
   });
 });
 
+describe('control bytes in an uploaded text file (finding 7)', () => {
+  it('stores the text and its title without them', async () => {
+    const data = Buffer.from(
+      '# Crue \u001b[31mrouge\u0007\n\nLa préfecture a fermé les berges\u001b[2J de la Loire après la crue, la plus forte depuis vingt ans, et évacué quatre cents habitants.\r\n',
+    );
+    const result = await ingest({ file: { name: 'note.md', data } }, deps);
+    const raw = await readFile(join(corpusDir, `${result.id}.md`), 'utf8');
+    expect(result.title).toBe('Crue [31mrouge');
+    expect(raw).not.toMatch(UNSAFE);
+    expect(raw).toContain('les berges[2J de la Loire');
+  });
+});
+
 describe('an oversized publisher (finding 4)', () => {
   it('ingests a page whose og:site_name is 40 000 characters, the publisher capped', async () => {
     const site = `Gazette ${'très '.repeat(8000)}longue`;
