@@ -5,6 +5,7 @@ import type { ColdStartResult } from './sections/cold-start.js';
 import { VARIANTS, type EmbedRuntimeResult, type VariantName } from './sections/embed-runtime.js';
 import type { IndexScaleResult } from './sections/index-scale.js';
 import type { StoreScaleResult } from './sections/store-scale.js';
+import { renderLoad, type LoadResult } from './sections/load.js';
 import { P50_TARGET_MS, RECALL_TARGET } from './sections/index-scale.js';
 import type { SideBySideResult } from './sections/side-by-side.js';
 
@@ -19,6 +20,7 @@ export interface BenchResults {
   runtime?: EmbedRuntimeResult;
   scale?: IndexScaleResult;
   store?: StoreScaleResult;
+  load?: LoadResult;
   errors: { section: string; message: string }[];
 }
 
@@ -284,6 +286,7 @@ export function renderReport(r: BenchResults): string {
   if (r.runtime) parts.push('', renderRuntime(r.runtime));
   if (r.scale) parts.push('', renderScale(r.scale));
   if (r.store) parts.push('', renderStore(r.store));
+  if (r.load) parts.push('', renderLoad(r.load));
   if (r.errors.length) parts.push('', '### Sections that failed', '', ...r.errors.map((e) => `- ${e.section}: ${e.message}`));
   return parts.join('\n');
 }

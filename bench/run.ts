@@ -11,6 +11,7 @@ import { modelLabel, renderReport, type BenchResults } from './report.js';
 import { runColdStart } from './sections/cold-start.js';
 import { runEmbedRuntime } from './sections/embed-runtime.js';
 import { runIndexScale } from './sections/index-scale.js';
+import { runLoad } from './sections/load.js';
 import { runStoreScale } from './sections/store-scale.js';
 import { makeWorkDir, runSideBySide } from './sections/side-by-side.js';
 
@@ -60,6 +61,9 @@ async function runSection(results: BenchResults, section: Section, options: Benc
     case 'store':
       results.store = await runStoreScale({ sizes: options.storeSizes, dim: 384, seedCorpus: options.corpus, questions: 50, workDir, verbose });
       break;
+    case 'load':
+      results.load = await runLoad({ model: options.model, modelDir: options.modelDir, corpus: options.corpus, workDir, verbose });
+      return;
     case 'scale':
       results.scale = await runIndexScale({
         sizes: options.sizes,

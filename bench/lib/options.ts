@@ -5,7 +5,9 @@ import type { HnswSetting } from '../sections/index-scale.js';
 import type { VectorDistribution } from './vectors.js';
 import type { ModelChoice } from './model-choice.js';
 
-export const SECTIONS = ['compare', 'cold', 'runtime', 'scale', 'store'] as const;
+export const SECTIONS = ['compare', 'cold', 'runtime', 'scale', 'store', 'load'] as const;
+/** Sections run without `--sections`: `load` starts a bot process, so it runs when asked for. */
+const DEFAULT_SECTIONS = SECTIONS.filter((s) => s !== 'load');
 export type Section = (typeof SECTIONS)[number];
 
 export interface BenchOptions extends ModelChoice {
@@ -96,7 +98,7 @@ export function parseBenchOptions(argv: string[], root: string): BenchOptions {
   }
   if (values.help) throw new BenchUsageError(null);
 
-  const sections = (values.sections ?? SECTIONS.join(',')).split(',').map((s) => s.trim());
+  const sections = (values.sections ?? DEFAULT_SECTIONS.join(',')).split(',').map((s) => s.trim());
   for (const s of sections) {
     if (!(SECTIONS as readonly string[]).includes(s)) throw new BenchUsageError(`--sections: unknown "${s}", must be among ${SECTIONS.join(', ')}`);
   }
