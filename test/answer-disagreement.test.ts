@@ -19,6 +19,20 @@ describe('findDisagreements', () => {
     ]);
   });
 
+  it('lists a claim once when two overlapping passages of one article hold it', () => {
+    const claim = 'Le chantier coûtera 3 millions d’euros sur deux ans.';
+    const found = findDisagreements([
+      { text: claim, chunkId: 'a#0', source: source('a') },
+      { text: claim, chunkId: 'a#1', source: source('a') },
+      { text: 'Le chantier, 3 millions d’euros, doit durer trois ans.', chunkId: 'b#2', source: source('b') },
+    ]);
+    expect(found).toHaveLength(1);
+    expect(found[0]!.claims.map((c) => [c.value, c.source.id])).toEqual([
+      ['deux ans', 'a'],
+      ['trois ans', 'b'],
+    ]);
+  });
+
   it('does not report two figures within one source', () => {
     expect(
       findDisagreements([

@@ -35,7 +35,8 @@ export function findDisagreements(sentences: ClaimSentence[]): Disagreement[] {
         const key = `${anchor.unit}:${anchor.value}:${qa.unit}`;
         const entry = found.get(key) ?? { topic: anchor.text, claims: [] };
         for (const [s, q] of [[a, qa], [b, qb]] as const) {
-          if (!entry.claims.some((c) => c.chunkId === s.chunkId && c.value === q.text)) {
+          // One article stating one value is one claim, however many (overlapping) passages hold it.
+          if (!entry.claims.some((c) => c.source.id === s.source.id && c.value.toLowerCase() === q.text.toLowerCase())) {
             entry.claims.push({ value: q.text, chunkId: s.chunkId, source: s.source, sentence: s.text });
           }
         }

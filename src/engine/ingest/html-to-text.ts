@@ -81,9 +81,12 @@ function containsArticle(el: El): boolean {
 
 function flatten(root: El): string[] {
   const parts: string[] = [];
-  const walk = (node: Node): void => {
+  const walk = (node: Node, pre: boolean): void => {
     if (node.nodeType === 3) {
-      parts.push(node.textContent ?? '');
+      // A line break of the page's source inside a paragraph is a space, as a browser shows it;
+      // only <pre> keeps its lines (and <br> makes one).
+      const text = node.textContent ?? '';
+      parts.push(pre ? text : text.replace(/\s+/g, ' '));
       return;
     }
     if (node.nodeType !== 1) return;
@@ -94,10 +97,10 @@ function flatten(root: El): string[] {
     }
     const block = BLOCK_TAGS.has(el.tagName);
     if (block) parts.push('\n\n');
-    for (const child of el.childNodes) walk(child);
+    for (const child of el.childNodes) walk(child, pre || el.tagName === 'PRE');
     if (block) parts.push('\n\n');
   };
-  walk(root);
+  walk(root, false);
   return parts
     .join('')
     .split(/\n\s*\n/)

@@ -11,7 +11,7 @@ import { createRequire } from 'node:module';
  */
 
 /** Bump when `analyze` output changes: persisted lexical indexes record it and must be rebuilt. */
-export const ANALYZER_VERSION = 1;
+export const ANALYZER_VERSION = 2;
 
 // Neither package ships types; the shapes we use are tiny.
 const require = createRequire(import.meta.url);
@@ -112,7 +112,22 @@ const APOSTROPHES = /[’‘`´ʼ]/g;
 const TOKEN =
   /(\d{1,3}(?:[ \u00a0\u202f]\d{3})+(?![\d])(?:[.,]\d+)?|\d+(?:[.,]\d+)*)|([\p{L}\p{M}]+(?:['-][\p{L}\p{M}\d]+)*)/gu;
 
-/** Splits text into word and number tokens; keeps hyphenated words and elided forms whole. */
+/** Chinese and Japanese write words without spaces: a run of them is cut into words by the platform's segmenter. */
+const CJK = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}]/u;
+const KANA = /[\p{Script=Hiragana}\p{Script=Katakana}]/u;
+const segmenters = {
+  ja: new Intl.Segmenter('ja', { granularity: 'word' }),
+  zh: new Intl.Segmenter('zh', { granularity: 'word' }),
+};
+
+function cjkWords(run: string): string[] {
+  const segmenter = KANA.test(run) ? segmenters.ja : segmenters.zh;
+  const out: string[] = [];
+  for (const seg of segmenter.segment(run)) if (seg.isWordLike) out.push(seg.segment);
+  return out;
+}
+
+/** Splits text into word and number tokens; keeps hyphenated words and elided forms whole; cuts Chinese and Japanese into words. */
 export function tokenize(text: string): Token[] {
   const normalized = text.replace(APOSTROPHES, "'").normalize('NFC');
   const tokens: Token[] = [];
@@ -126,6 +141,11 @@ export function tokenize(text: string): Token[] {
       tokens.push({ text: normalizeNumber(m[1]), kind: 'number', proper: false });
     } else {
       const raw = m[0];
+      if (CJK.test(raw)) {
+        for (const w of cjkWords(raw)) tokens.push({ text: w.toLowerCase(), kind: 'word', proper: false });
+        sentenceStart = false;
+        continue;
+      }
       // "l'Est", "d'Arm": the capital that matters comes after the elision.
       const first = raw.replace(ELISION_ANY_CASE, '').charAt(0);
       const proper = !sentenceStart && first !== first.toLowerCase();
@@ -179,7 +199,8 @@ function simpleTerm(w: string, proper: boolean, out: string[], norm: (w: string)
   }
   const folded = foldAccents(w);
   if (STOP_WORDS.has(folded) && !(proper && NAME_LIKE_STOP_WORDS.has(folded))) return false;
-  if (folded.length === 1) return false;
+  // One Latin letter says nothing; one Chinese character is often a word.
+  if (folded.length === 1 && !CJK.test(folded)) return false;
   out.push(norm(w));
   return true;
 }

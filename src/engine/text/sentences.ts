@@ -36,6 +36,12 @@ export function splitSentences(text: string, start = 0, end = text.length): Rang
       prev.end = r.end;
       continue;
     }
+    // ICU breaks at every line break; one inside a sentence (a wrapped source line, joined by
+    // cleaning) is no sentence end: the sentence goes on when the next part starts in lower case.
+    if (prev && /\n/.test(text.slice(prev.start, r.start + 1)) && !/[.!?…:;»"”)\]]\s*$/.test(text.slice(prev.start, prev.end)) && /^\s*\p{Ll}/u.test(text.slice(r.start, r.end))) {
+      prev.end = r.end;
+      continue;
+    }
     // ICU also starts the next sentence with the closing "»" of a quote: hand it back.
     const closing = /^\s*[»”")\]]+/.exec(text.slice(r.start, r.end));
     if (prev && closing) {
