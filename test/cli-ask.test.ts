@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CLI_ENTRY } from './helpers/build.js';
@@ -9,7 +9,7 @@ import { TINY_MODEL_DIR, TINY_MODEL_ID } from './helpers/tiny-model.js';
 let scratch: Scratch;
 
 /** Runs the CLI as a user does (`npm run …` runs the same compiled entry, built by the global setup). */
-function cli(args: string[], input?: string) {
+function cli(args: string[], input?: string, override: Record<string, string> = {}) {
   const env = {
     ...process.env,
     CORPUS_DIR: scratch.corpusDir,
@@ -17,6 +17,7 @@ function cli(args: string[], input?: string) {
     MODEL: TINY_MODEL_ID,
     MODEL_DIR: TINY_MODEL_DIR,
     SEARCH_MODE: 'hybrid',
+    ...override,
   };
   const r = spawnSync(process.execPath, [CLI_ENTRY, ...args], { cwd: scratch.root, env, input, encoding: 'utf8' });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
@@ -74,6 +75,22 @@ describe('npm run ask', () => {
     expect(r.code).toBe(1);
   });
 
+  it('answers or refuses every batch line on its own line, with its line number and id, never a stack trace', () => {
+    const long = 'Stargate '.repeat(2000);
+    const input = ['null', '42', '[1]', JSON.stringify({ id: 'long', question: long }), JSON.stringify({ id: 'ok', question: 'Stargate Oracle' })].join('\n');
+    const r = cli(['ask', '--batch', '-'], input);
+    expect(r.stderr).toBe('');
+    const lines = r.stdout.trim().split('\n').map((l) => JSON.parse(l) as Record<string, any>);
+    expect(lines).toHaveLength(5);
+    for (const [i, l] of lines.slice(0, 3).entries()) expect(l).toEqual({ line: i + 1, error: 'not a JSON object like {"id": "q1", "question": "…"}' });
+    expect(lines[3]).toMatchObject({ line: 4, id: 'long', error: expect.stringMatching(/^Question refused: it is \d+ characters long, the limit is 1000\.$/) });
+    // The refused question is echoed short, not whole.
+    expect(lines[3]!.question).toBe(`${long.slice(0, 100)}…`);
+    expect(lines[4]).toEqual(contract);
+    expect(lines[4]).toMatchObject({ id: 'ok' });
+    expect(r.code).toBe(1);
+  });
+
   it('reads a batch file', () => {
     const file = join(scratch.root, 'q.jsonl');
     writeFileSync(file, `${JSON.stringify({ id: 'a', question: 'Masayoshi Son Trump' })}\n`);
@@ -89,6 +106,9 @@ describe('npm run ask', () => {
     ['a bad --k', ['ask', '--k', 'many', 'Stargate'], /--k must be a whole number/, 2],
     ['a missing batch file', ['ask', '--batch', '/nonexistent/q.jsonl'], /Cannot read \/nonexistent\/q.jsonl: no such file/, 1],
     ['an unknown command', ['frobnicate'], /Unknown command "frobnicate"/, 2],
+    ['a batch folder', ['ask', '--batch', '/tmp'], /^Cannot read \/tmp: it is a folder, not a JSONL file\.$/m, 1],
+    ['an unknown option', ['ask', '--frob', 'Stargate'], /^Unknown option '--frob'\. Run "npm run ask -- --help" for its options\.\n$/, 2],
+    ['an option without its value', ['ask', 'Stargate', '--k'], /^Option '--k <value>' argument missing\. Run "npm run ask -- --help" for its options\.\n$/, 2],
   ])('fails cleanly on %s', (_, args, message, code) => {
     const r = cli(args as string[]);
     expect(r.code).toBe(code);
@@ -107,6 +127,33 @@ describe('npm run ask', () => {
   });
 });
 
+describe('an index built with another model than the configured one', () => {
+  const other = { MODEL: 'depeche/another-model' };
+  it('still answers with --mode lexical', () => {
+    const r = cli(['ask', '--mode', 'lexical', 'Stargate Abilene Texas'], undefined, other);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/Abilene/);
+  });
+
+  it('refuses ask and ingest alike, naming the rebuild', () => {
+    const stale = /^The index was built with a different configuration \(index built with model depeche\/tiny-bert, configured model is depeche\/another-model\)\. Run "npm run index -- --rebuild" to rebuild it\.$/m;
+    const ask = cli(['ask', 'Stargate'], undefined, other);
+    expect(ask.code).toBe(1);
+    expect(ask.stderr).toMatch(stale);
+    const file = join(scratch.root, 'note.md');
+    writeFileSync(file, '# Une note\n\nLe conseil municipal de Lyon a voté le budget des transports le 3 mars.\n');
+    const before = new Set(readdirSync(scratch.corpusDir));
+    const ingest = cli(['ingest', file], undefined, other);
+    expect(ingest.code).toBe(1);
+    // The article is kept in the corpus (nothing lost); the index is not touched.
+    expect(ingest.stdout + ingest.stderr).toContain(
+      'The index was built with a different configuration (index built with model depeche/tiny-bert, configured model is depeche/another-model). Run "npm run index -- --rebuild" to rebuild it.',
+    );
+    for (const added of readdirSync(scratch.corpusDir).filter((f) => !before.has(f))) rmSync(join(scratch.corpusDir, added));
+  });
+});
+
 describe('npm run index', () => {
   it('reports what it embedded: everything first, nothing when up to date', () => {
     const s = scratch;
@@ -116,5 +163,12 @@ describe('npm run index', () => {
     const full = cli(['index', '--rebuild']);
     expect(full.stdout).toMatch(/5 \(re\)embedded/);
     expect(s).toBeDefined();
+  });
+
+  it('does not count articles as embedded when the model is missing', () => {
+    const r = cli(['index', '--rebuild'], undefined, { MODEL_DIR: scratch.root });
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/: \d+ indexed without vectors \(no model\), 0 removed\./);
+    expect(r.stdout).not.toMatch(/\(re\)embedded/);
   });
 });

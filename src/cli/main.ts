@@ -56,8 +56,11 @@ export async function runMain(argv: string[], io: { stdout: CliContext['stdout']
       stdin: io.stdin,
       // With MODEL_DIR nothing is downloaded: transformers.js still reports reading the local
       // files as "download", which must not be shown as one.
-      engine: async () =>
-        (engine ??= await createEngine(config, { onDownloadProgress: config.modelDir ? undefined : download.update, onIndexProgress: index.update })),
+      engine: async (overrides) =>
+        (engine ??= await createEngine(
+          { ...config, ...overrides },
+          { onDownloadProgress: config.modelDir ? undefined : download.update, onIndexProgress: index.update },
+        )),
     };
     return await command(rest, ctx);
   } catch (err) {
@@ -71,8 +74,10 @@ export async function runMain(argv: string[], io: { stdout: CliContext['stdout']
       io.stderr.write(`${storage.message}\n`);
       return 1;
     }
-    if (err instanceof Error && err.name === 'TypeError' && /Unknown option|Option .* argument/.test(err.message)) {
-      io.stderr.write(`${err.message}\n`);
+    // node:util parseArgs: our own one line, not its advice about '--'.
+    const code = (err as NodeJS.ErrnoException | null)?.code;
+    if (code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' || code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE' || code === 'ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL') {
+      io.stderr.write(`${argsProblem(err as Error)} Run "npm run ${name} -- --help" for its options.\n`);
       return 2;
     }
     throw err;
@@ -82,8 +87,19 @@ export async function runMain(argv: string[], io: { stdout: CliContext['stdout']
   }
 }
 
+/** parseArgs' message, first sentence only ("Unknown option '--foo'."), without its advice. */
+function argsProblem(err: Error): string {
+  const first = err.message.split('\n')[0]!;
+  const sentence = first.match(/^.*?[.](?=\s|$)/)?.[0] ?? first;
+  return terminalText(sentence.endsWith('.') ? sentence : `${sentence}.`);
+}
+
 // Run when executed directly (npm run ask/index/…), not when imported by tests.
 if (import.meta.url === `file://${process.argv[1]}`) {
+  // `npm run ask … | head -1`: the reader left; stop quietly, as other command-line tools do.
+  process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+  });
   runMain(process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin }).then(
     (code) => {
       process.exitCode = code;

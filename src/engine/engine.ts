@@ -95,6 +95,12 @@ export async function createEngine(config: EngineConfig, hooks: EngineHooks = {}
 
   const reindex = (onProgress?: (p: IndexProgress) => void, options: { rebuild?: boolean; articles?: readonly string[] } = {}): Promise<IndexReport> =>
     serialized(async () => {
+      // An incremental update (npm run index, an ingest) must not add passages to an index built
+      // with another model: refused as ask refuses it, naming the rebuild.
+      if (!options.rebuild) {
+        const live = await reader.refresh().catch(() => null);
+        if (live) checkModel(live);
+      }
       const report = await buildIndex({
         corpusDir: config.corpusDir,
         store,
@@ -114,6 +120,11 @@ export async function createEngine(config: EngineConfig, hooks: EngineHooks = {}
     if (v.meta.chunkerVersion !== CHUNKER_VERSION || v.meta.analyzerVersion !== ANALYZER_VERSION) {
       throw createError('INDEX_STALE', `chunker v${v.meta.chunkerVersion} and analyzer v${v.meta.analyzerVersion}, this version uses v${CHUNKER_VERSION} and v${ANALYZER_VERSION}`);
     }
+    return checkModel(v);
+  };
+
+  /** The view, refused when its vectors come from another model than the configured one (lexical mode ignores them). */
+  const checkModel = (v: StoreView): StoreView => {
     const model = v.meta.model;
     if (model && model.id !== config.model && config.mode !== 'lexical') {
       throw createError('INDEX_STALE', `index built with model ${model.id}, configured model is ${config.model}`);

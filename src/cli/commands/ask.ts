@@ -1,8 +1,9 @@
 import { createReadStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
 import { EngineError } from '../../engine/errors.js';
-import type { Engine, SearchMode } from '../../engine/types.js';
+import type { Engine, EngineConfig, SearchMode } from '../../engine/types.js';
 import { answerToJson } from '../answer-json.js';
 import { CliError } from '../cli-error.js';
 import { ANSI, PLAIN, formatAnswer } from '../format-answer.js';
@@ -12,7 +13,8 @@ export const usage = `Usage: npm run ask -- [--k N] [--json] [--mode hybrid|lexi
        npm run ask -- --batch FILE|-   (JSONL lines {"id": ..., "question": ...}; JSONL out)`;
 
 export interface CliContext {
-  engine: () => Promise<Engine>;
+  /** The engine, created on first call; `overrides` apply to that creation only. */
+  engine: (overrides?: Partial<EngineConfig>) => Promise<Engine>;
   stdout: NodeJS.WritableStream & { isTTY?: boolean };
   stdin: NodeJS.ReadableStream;
 }
@@ -33,6 +35,7 @@ function parseMode(raw: string | undefined): SearchMode | undefined {
 async function* batchLines(file: string, stdin: NodeJS.ReadableStream): AsyncGenerator<{ line: number; text: string }> {
   let input = stdin;
   if (file !== '-') {
+    if ((await stat(file).catch(() => null))?.isDirectory()) throw new CliError(`Cannot read ${file}: it is a folder, not a JSONL file.`);
     const stream = createReadStream(file);
     await new Promise<void>((resolve, reject) => {
       stream.once('open', () => resolve());
@@ -62,24 +65,32 @@ export async function runAsk(argv: string[], ctx: CliContext): Promise<number> {
 
   if (values.batch !== undefined) {
     if (positionals.length) throw new CliError('Give either --batch or a question, not both.', 2);
-    const engine = await ctx.engine();
+    const engine = await engineFor(ctx, options.mode);
     let failed = 0;
+    // Every line gets one output line, in order: its answer, or its refusal with its line number
+    // (and id when it has one). One bad line never stops the others.
     for await (const { line, text } of batchLines(values.batch, ctx.stdin)) {
-      let item: { id?: unknown; question?: unknown };
+      let item: unknown;
       try {
-        item = JSON.parse(text) as typeof item;
+        item = JSON.parse(text);
       } catch {
         failed++;
         ctx.stdout.write(`${jsonLine({ line, error: 'not valid JSON' })}\n`);
         continue;
       }
-      try {
-        const answer = await engine.ask(item.question as string, options);
-        ctx.stdout.write(`${jsonLine(answerToJson(answer, item.id))}\n`);
-      } catch (err) {
-        if (!(err instanceof EngineError)) throw err;
+      if (typeof item !== 'object' || item === null || Array.isArray(item)) {
         failed++;
-        ctx.stdout.write(`${jsonLine({ ...(item.id !== undefined ? { id: item.id } : {}), question: item.question ?? null, error: err.message })}\n`);
+        ctx.stdout.write(`${jsonLine({ line, error: 'not a JSON object like {"id": "q1", "question": "…"}' })}\n`);
+        continue;
+      }
+      const { id, question } = item as { id?: unknown; question?: unknown };
+      try {
+        const answer = await engine.ask(question as string, options);
+        ctx.stdout.write(`${jsonLine(answerToJson(answer, id))}\n`);
+      } catch (err) {
+        failed++;
+        const error = err instanceof EngineError ? err.message : `unexpected error: ${String((err as Error)?.message ?? err).split('\n')[0]}`;
+        ctx.stdout.write(`${jsonLine({ line, ...(id !== undefined ? { id } : {}), question: excerpt(question), error })}\n`);
       }
     }
     return failed ? 1 : 0;
@@ -87,9 +98,25 @@ export async function runAsk(argv: string[], ctx: CliContext): Promise<number> {
 
   const question = positionals.join(' ');
   if (!question.trim()) throw new CliError(`No question given.\n${usage}`, 2);
-  const engine = await ctx.engine();
+  const engine = await engineFor(ctx, options.mode);
   const answer = await engine.ask(question, options);
   if (values.json) ctx.stdout.write(`${jsonLine(answerToJson(answer))}\n`);
   else ctx.stdout.write(`${formatAnswer(answer, ctx.stdout.isTTY ? ANSI : PLAIN)}\n`);
   return 0;
 }
+
+/**
+ * `--mode lexical` needs no model and no vectors: the engine is opened in lexical mode, so an
+ * index built with another model (or none) still answers.
+ */
+function engineFor(ctx: CliContext, mode: SearchMode | undefined): Promise<Engine> {
+  return ctx.engine(mode === 'lexical' ? { mode: 'lexical' } : undefined);
+}
+
+/** A refused line's question, echoed short: a 100 MB question must not make a 100 MB error line. */
+function excerpt(question: unknown): string | null {
+  if (typeof question !== 'string') return null;
+  const chars = [...question];
+  return chars.length <= EXCERPT_CHARS ? question : `${chars.slice(0, EXCERPT_CHARS).join('')}…`;
+}
+const EXCERPT_CHARS = 100;

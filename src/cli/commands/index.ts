@@ -39,7 +39,8 @@ async function indexWith(engine: Engine, rebuild: boolean, ctx: CliContext): Pro
   const report = await engine.reindex(progress.update, { rebuild }).finally(progress.stop);
   const seconds = ((performance.now() - started) / 1000).toFixed(1);
   const out: string[] = [
-    `Indexed ${report.articles} articles, ${report.chunks} passages in ${seconds} s: ${report.embedded.length} (re)embedded, ${report.removed.length} removed.`,
+    // Without the model, the articles indexed again got passages but no vectors: say so.
+    `Indexed ${report.articles} articles, ${report.chunks} passages in ${seconds} s: ${report.embedded.length} ${report.modelError ? 'indexed without vectors (no model)' : '(re)embedded'}, ${report.removed.length} removed.`,
   ];
   // A file name is whatever was put in the corpus folder: printed escaped.
   for (const s of report.skipped) out.push(`Skipped ${terminalText(s.file)}: ${terminalText(s.reason)}`);

@@ -25,7 +25,8 @@ export async function pdfToText(data: Uint8Array, subject: Subject = { url: 'the
   try {
     // A copy: pdf.js transfers (detaches) the buffer it is given. pdf.js 5 never evaluates
     // code from a document (no eval, no scripting in this build).
-    const pdf = await getDocumentProxy(new Uint8Array(data), { stopAtErrors: false });
+    // verbosity 0: pdf.js's own warnings ("Indexing all PDF objects") are not for the person ingesting.
+    const pdf = await getDocumentProxy(new Uint8Array(data), { stopAtErrors: false, verbosity: 0 });
     try {
       pages = (await extractText(pdf, { mergePages: false })).text;
       info = ((await getMeta(pdf)).info ?? {}) as Record<string, unknown>;
