@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { formatAnswer, PLAIN } from '../src/cli/format-answer.js';
+import { ANSI, formatAnswer, PLAIN } from '../src/cli/format-answer.js';
+import { visibleWidth } from '../src/cli/wrap.js';
 import { jsonLine, terminalText } from '../src/cli/terminal-text.js';
 import type { Answer, SourceMeta } from '../src/engine/types.js';
 
@@ -51,5 +52,37 @@ describe('formatAnswer', () => {
     expect(out).not.toMatch(CONTROL);
     expect(out).toContain('Titre \\x1B]52;c;ZWNobyBwd25lZA==\\x07\\x1B[2J — Anne \\x9B31m Kerjean, Éditeur \\u202Eexe.txt, 2025-01-02');
     expect(out).toContain('La digue \\x1B[31mrouge\\x1B[0m a tenu.');
+  });
+});
+
+describe('formatAnswer on a terminal', () => {
+  const source: SourceMeta = { id: 'a', title: 'Le budget des transports voté', publisher: 'Le Progrès', author: null, url: null, date: '2025-03', language: 'fr' };
+  const text = 'Le conseil municipal a voté mardi soir le budget des transports, en hausse de quatre pour cent.\nLa majorité a salué un effort sans précédent pour les bus de nuit.';
+  const answer: Answer = {
+    question: 'q',
+    abstained: false,
+    mode: 'lexical',
+    directAnswer: null,
+    passages: [{ chunkId: 'a#0', text, score: 1, source, link: 'https://example.org/un-lien-tres-long-qui-ne-se-coupe-pas-au-milieu', highlights: [{ start: 21, end: 38 }] }],
+    suggestions: [],
+    disagreements: [],
+    warnings: [],
+    hasMore: false,
+  };
+
+  it('wraps to the terminal width with passages as indented blocks, words and links kept whole', () => {
+    const out = formatAnswer(answer, ANSI, 40);
+    const lines = out.split('\n');
+    const link = 'https://example.org/un-lien-tres-long-qui-ne-se-coupe-pas-au-milieu';
+    for (const line of lines) if (!line.includes(link)) expect(visibleWidth(line)).toBeLessThanOrEqual(40);
+    expect(lines[0]).toBe('[1] Le budget des transports voté — Le');
+    // Every line of the passage, wrapped or not, keeps the passage's indent.
+    expect(lines.slice(2).every((l) => l.startsWith('    '))).toBe(true);
+    expect(lines.map((l) => l.trim()).join(' ').replace(/\u001b\[[0-9;]*m/g, '')).toContain('en hausse de quatre pour cent. La majorité a salué');
+    expect(lines.at(-1)).toContain(link);
+  });
+
+  it('leaves piped output unwrapped, one line per paragraph', () => {
+    expect(formatAnswer(answer, PLAIN).split('\n')[1]).toBe('    Le conseil municipal **a voté mardi soir** le budget des transports, en hausse de quatre pour cent.');
   });
 });

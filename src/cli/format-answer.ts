@@ -1,5 +1,6 @@
 import type { Answer, Passage, SourceMeta } from '../engine/types.js';
 import { terminalText as safe } from './terminal-text.js';
+import { wrapParagraph } from './wrap.js';
 
 export interface Style {
   bold: (s: string) => string;
@@ -25,9 +26,36 @@ function emphasize(p: Passage, style: Style): string {
   return out + safe(p.text.slice(at));
 }
 
-/** Human-readable answer for the terminal. Pure. */
-export function formatAnswer(answer: Answer, style: Style = PLAIN): string {
-  const lines: string[] = [];
+/**
+ * Human-readable answer for the terminal. Pure. With `width` (a terminal's columns), lines are
+ * wrapped to it with hanging indents, so a passage stays one indented block.
+ */
+export function formatAnswer(answer: Answer, style: Style = PLAIN, width?: number): string {
+  const paragraphs = layout(answer, style);
+  const lines = width && width >= MIN_WIDTH
+    ? paragraphs.map(([first, rest, text]) => wrapParagraph(text, width, first, rest))
+    : paragraphs.map(([first, , text]) => first + text);
+  return lines.join('\n').trimEnd();
+}
+
+/** Narrower than this, wrapping would hurt more than help. */
+const MIN_WIDTH = 30;
+
+/** The answer as paragraphs: [first-line prefix, continuation prefix, text]. */
+type Paragraph = [string, string, string];
+
+function layout(answer: Answer, style: Style): Paragraph[] {
+  const out: Paragraph[] = [];
+  const lines = {
+    push(...texts: string[]) {
+      for (const t of texts) {
+        // A passage's own line breaks start new paragraphs with the passage's indent.
+        const indent = /^( *(?:- |\[\d+\] |→ |! )?)/.exec(t)![1]!;
+        const hang = ' '.repeat(indent.length);
+        for (const [i, part] of t.slice(indent.length).split('\n').entries()) out.push([i === 0 ? indent : hang, hang, part]);
+      }
+    },
+  };
   for (const w of answer.warnings) lines.push(style.dim(`! ${safe(w)}`));
   if (answer.abstained) {
     lines.push('The coverage does not answer this question.');
@@ -35,7 +63,7 @@ export function formatAnswer(answer: Answer, style: Style = PLAIN): string {
       lines.push('You may look at:');
       for (const s of answer.suggestions) lines.push(`  - ${citation(s)}${s.url ? ` <${safe(s.url)}>` : ''}`);
     }
-    return lines.join('\n');
+    return out;
   }
   if (answer.directAnswer) lines.push(`→ ${style.bold(safe(answer.directAnswer.text))}`, `  ${style.dim(citation(answer.directAnswer.source))}`, '');
   for (const d of answer.disagreements) {
@@ -45,9 +73,9 @@ export function formatAnswer(answer: Answer, style: Style = PLAIN): string {
   }
   answer.passages.forEach((p, i) => {
     lines.push(`[${i + 1}] ${citation(p.source)}`);
-    lines.push(emphasize(p, style).replace(/^/gm, '    '));
+    lines.push(`    ${emphasize(p, style).replace(/\n/g, '\n    ')}`);
     if (p.link) lines.push(`    ${style.dim(safe(p.link))}`);
     lines.push('');
   });
-  return lines.join('\n').trimEnd();
+  return out;
 }

@@ -15,7 +15,7 @@ export const usage = `Usage: npm run ask -- [--k N] [--json] [--mode hybrid|lexi
 export interface CliContext {
   /** The engine, created on first call; `overrides` apply to that creation only. */
   engine: (overrides?: Partial<EngineConfig>) => Promise<Engine>;
-  stdout: NodeJS.WritableStream & { isTTY?: boolean };
+  stdout: NodeJS.WritableStream & { isTTY?: boolean; columns?: number };
   stdin: NodeJS.ReadableStream;
 }
 
@@ -101,7 +101,7 @@ export async function runAsk(argv: string[], ctx: CliContext): Promise<number> {
   const engine = await engineFor(ctx, options.mode);
   const answer = await engine.ask(question, options);
   if (values.json) ctx.stdout.write(`${jsonLine(answerToJson(answer))}\n`);
-  else ctx.stdout.write(`${formatAnswer(answer, ctx.stdout.isTTY ? ANSI : PLAIN)}\n`);
+  else ctx.stdout.write(`${ctx.stdout.isTTY ? formatAnswer(answer, ANSI, ctx.stdout.columns) : formatAnswer(answer, PLAIN)}\n`);
   return 0;
 }
 
