@@ -5,7 +5,7 @@
  * bot's longest event-loop stall in each phase, read from its own monitor (1-second windows).
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { cpSync, mkdirSync, readFileSync } from 'node:fs';
+import { cpSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { startFakeDiscord, type FakeDiscord } from '../../test/fake-discord/server.js';
 import { commandInteraction, user } from '../../test/fake-discord/world.js';
@@ -72,6 +72,7 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
       INGEST_ALLOW_HOSTS: '127.0.0.1',
       HEALTH_WINDOW_SECONDS: '1',
       LOG_LEVEL: 'debug',
+      ...(process.env.BENCH_LOAD_NODE_OPTIONS ? { NODE_OPTIONS: process.env.BENCH_LOAD_NODE_OPTIONS } : {}),
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -86,7 +87,8 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
     const members = Array.from({ length: 50 }, (_, i) => user(`bench${i}`));
     const runs: Promise<Asked>[] = [];
     for (let i = 0; i < 200; i++) {
-      runs.push(ask(fake, QUESTIONS[i % QUESTIONS.length]!, members[i % 50]!));
+      // Each question worded apart (a number), so each needs the model: no query-vector cache hits.
+      runs.push(ask(fake, `${QUESTIONS[i % QUESTIONS.length]!} (${i})`, members[i % 50]!));
       if (i % 10 === 9) await sleep(50);
     }
     const asked = await Promise.all(runs);
@@ -132,7 +134,13 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
       botPeakRssMb: peakRss(out),
     };
   } finally {
+    // Diagnostics: BENCH_LOAD_LOG=FILE keeps the bot's log, BENCH_LOAD_NODE_OPTIONS (e.g. --cpu-prof) runs it under Node flags.
+    if (process.env.BENCH_LOAD_LOG) writeFileSync(process.env.BENCH_LOAD_LOG, out);
+    // A clean stop (answers in flight finish), then a kill if it lingers.
+    const exited = new Promise((done) => bot.once('exit', done));
     try {
+      process.kill(-bot.pid!, 'SIGTERM');
+      await Promise.race([exited, sleep(15_000)]);
       process.kill(-bot.pid!, 'SIGKILL');
     } catch {
       // gone

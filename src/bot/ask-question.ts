@@ -1,3 +1,4 @@
+import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import type { APIEmbed } from 'discord.js';
 import type { Answer } from '../engine/types.js';
 import type { BotContext } from './context.js';
@@ -59,12 +60,16 @@ export async function admit(ctx: BotContext, userId: string, locale: string | nu
     release: () => place.release(),
     async ask(req) {
       const started = performance.now();
-      const answer = await place.run(() =>
-        ctx.engine.ask(req.question, {
+      const answer = await place.run(async () => {
+        // Each answer starts on a fresh turn of the event loop. Otherwise, when a question needs
+        // no thread (its vector is cached), p-queue starts the next one inside the same microtask
+        // run: a burst of answers then runs back to back while acknowledgements wait (1.7 s measured).
+        await yieldToEventLoop();
+        return ctx.engine.ask(req.question, {
           offset: req.offset,
           ...(req.context ? { context: req.context } : {}),
-        }),
-      );
+        });
+      });
       return finish(ctx, req, answer, performance.now() - started);
     },
   };

@@ -45,8 +45,18 @@ export function startLoopMonitor(options: LoopMonitorOptions): LoopMonitor {
   // Samples are whole timer intervals (≈ 10 ms on an idle loop): the delay is what passes the interval.
   const ms = (ns: number) => Math.max(0, Math.round((ns / 1e6 - RESOLUTION_MS) * 100) / 100);
 
+  let windowStart = performance.now();
   const timer = setInterval(() => {
-    const window = { p99Ms: ms(histogram.percentile(99)), maxMs: ms(histogram.max) };
+    // The window's own lateness is a stall too: a block that straddles a reset, or one so long
+    // that the sampler never fired in this window, leaves the histogram without it.
+    const now = performance.now();
+    const lateMs = Math.max(0, Math.round((now - windowStart - windowMs) * 100) / 100);
+    windowStart = now;
+    const sampled = histogram.count > 0;
+    const window = {
+      p99Ms: sampled ? Math.max(ms(histogram.percentile(99)), lateMs) : lateMs,
+      maxMs: Math.max(sampled ? ms(histogram.max) : 0, lateMs),
+    };
     histogram.reset();
     windows.push(window);
     if (windows.length > keep) windows.shift();
