@@ -75,16 +75,20 @@ export async function runSideBySide(options: SideBySideOptions): Promise<SideByS
     const depeche = (await runWorker<DepecheOutput>('depeche', depecheInput, { verbose: options.verbose })).result;
     if (options.verbose) process.stderr.write(`side by side: ${coverage.name} coverage, peer (LangChain HNSWLib)\n`);
     const peer = (await runWorker<PeerOutput>('peer', peerInput, { verbose: options.verbose })).result;
-    if (options.verbose) process.stderr.write(`side by side: ${coverage.name} coverage, Dépêche on LanceDB\n`);
-    const lanceInput: DepecheInput = { ...depecheInput, indexDir: path.join(options.workDir, `depeche-lancedb-${coverage.name}`), backend: 'lancedb' };
-    rmSync(lanceInput.indexDir, { recursive: true, force: true });
-    const lance = (await runWorker<DepecheOutput>('depeche', lanceInput, { verbose: options.verbose })).result;
+    // The LanceDB backend on the seed coverage (one more process; the synthetic one would double it).
+    let lance: DepecheOutput | null = null;
+    if (coverage.name === 'seed') {
+      if (options.verbose) process.stderr.write(`side by side: ${coverage.name} coverage, Dépêche on LanceDB\n`);
+      const lanceInput: DepecheInput = { ...depecheInput, indexDir: path.join(options.workDir, `depeche-lancedb-${coverage.name}`), backend: 'lancedb' };
+      rmSync(lanceInput.indexDir, { recursive: true, force: true });
+      lance = (await runWorker<DepecheOutput>('depeche', lanceInput, { verbose: options.verbose })).result;
+    }
     results.push({
       name: coverage.name,
       articles: depeche.build.articles,
       chunks: depeche.build.chunks,
       depeche,
-      lancedb: { ...lance, recallVsLocal: overlap(depeche.query?.answers, lance.query?.answers) },
+      ...(lance ? { lancedb: { ...lance, recallVsLocal: overlap(depeche.query?.answers, lance.query?.answers) } } : {}),
       peer,
       ratios: {
         queryP50: ratio(depeche.query?.ask.p50Ms, peer.query?.search.p50Ms),
