@@ -116,6 +116,12 @@ describe('npm run ask', () => {
     expect(r.stderr).not.toMatch(/\n\s+at /);
   });
 
+  it('prints the commands for --help', () => {
+    const r = cli(['--help']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^Usage: depeche <command> \[options\]\n/);
+  });
+
   it('names the variable of a bad setting', () => {
     const r = spawnSync(process.execPath, [CLI_ENTRY, 'ask', 'Stargate'], {
       cwd: scratch.root,

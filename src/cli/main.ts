@@ -36,6 +36,10 @@ Settings come from the environment or .env (see .env.example).`;
 /** Runs one CLI command and returns its exit code. Every expected failure is printed as one line. */
 export async function runMain(argv: string[], io: { stdout: CliContext['stdout']; stderr: NodeJS.WritableStream; stdin: NodeJS.ReadableStream; env?: NodeJS.ProcessEnv }): Promise<number> {
   const [name, ...rest] = argv;
+  if (name === '--help' || name === '-h') {
+    io.stdout.write(`${USAGE}\n`);
+    return 0;
+  }
   const command = name ? COMMANDS[name] : undefined;
   if (!command) {
     io.stderr.write(`${name ? `Unknown command "${name}".\n` : ''}${USAGE}\n`);
