@@ -59,6 +59,7 @@ export function scoreSentences(
   const pairs = pairsOf(q.terms);
   const asks = prefixesOf(q.words);
   const shares = sentences.map((s) => (total === 0 ? 0 : terms.reduce((n, t) => n + (s.terms.has(t.term) ? w(t) : 0), 0) / total));
+  if (q.kindOnly) return sentences.map((s, index) => kindOnlyScore(q, s, index, shares));
   return sentences.map((s, index) => {
     const share = shares[index]!;
     if (share === 0) return { index, score: 0, share, fits: false };
@@ -69,6 +70,19 @@ export function scoreSentences(
     const score = share + (fits ? W.kind : 0) + W.prefix * prefixShare + W.exact * exactShare + W.pair * pairShare + W.previous * (shares[index - 1] ?? 0) + W.next * (shares[index + 1] ?? 0);
     return { index, score, share, fits };
   });
+}
+
+/**
+ * A follow-up that only asks for a kind of answer ("Et avec qui ?") about the previous
+ * question's subject: the sentence that holds that kind of answer wins, near the subject (its
+ * own share of the subject's terms, or a neighbour's: "Il s'associe à Borealis" follows the
+ * sentence naming the deal).
+ */
+function kindOnlyScore(q: AnalysedQuestion, s: SentenceTerms, index: number, shares: readonly number[]): SentenceScore {
+  const subject = Math.max(shares[index]!, 0.5 * Math.max(shares[index - 1] ?? 0, shares[index + 1] ?? 0));
+  if (subject === 0) return { index, score: 0, share: 0, fits: false };
+  const fits = fitsKind(s.tokens, s.text, q.kind, q.asked);
+  return { index, score: (fits ? 1 : 0) + 0.5 * subject, share: subject, fits };
 }
 
 function countIn(wanted: ReadonlySet<string>, have: ReadonlySet<string>): number {

@@ -37,6 +37,11 @@ export interface AnalysedQuestion extends LexicalQuery {
    * `specific` marks names (capitalised inside the sentence) and figures.
    */
   content: QuestionTerm[];
+  /**
+   * A follow-up that asks only for a kind of answer about the previous question's subject
+   * ("Et avec qui ?", "Combien ?", "And where?"): no content words of its own.
+   */
+  kindOnly: boolean;
   /** The words of the question and its context as tokens give them (lowercased): what a sentence must add to answer. */
   asked: ReadonlySet<string>;
 }
@@ -162,6 +167,7 @@ function analyse(question: string, context: string | null): AnalysedQuestion {
     question,
     context,
     kind: ownKind ?? (context ? answerKindOf(context) : null),
+    kindOnly: context !== null && own.length === 0 && ownKind !== null,
     english,
     content,
     weighted,
