@@ -136,7 +136,7 @@ const MAX_GUARD_DEPTH = 8;
 async function tryAcquire(path: string, tmp: string, nonce: string, staleMs: number, depth: number): Promise<Attempt> {
   for (;;) {
     try {
-      await link(tmp, path);
+      await placeRecord(tmp, path);
       return { acquired: true };
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
@@ -164,6 +164,23 @@ async function tryAcquire(path: string, tmp: string, nonce: string, staleMs: num
     } finally {
       await unlink(guard).catch(ignoreMissing);
     }
+  }
+}
+
+/** File systems without hard links (FAT, some network mounts) refuse link() with one of these. */
+const NO_HARD_LINKS = new Set(['EPERM', 'ENOTSUP', 'EOPNOTSUPP', 'ENOSYS']);
+
+/**
+ * Puts our record at `path` unless something is there (EEXIST): a hard link of the whole
+ * temporary record, or where links are refused an exclusive create then write — whose brief
+ * empty file readers treat as held (an unreadable record counts as live while fresh).
+ */
+async function placeRecord(tmp: string, path: string): Promise<void> {
+  try {
+    await link(tmp, path);
+  } catch (error) {
+    if (!NO_HARD_LINKS.has((error as NodeJS.ErrnoException).code ?? '')) throw error;
+    await writeFile(path, await readFile(tmp), { flag: 'wx' });
   }
 }
 
