@@ -7,7 +7,8 @@ import type { ModelChoice } from './model-choice.js';
 
 export const SECTIONS = ['compare', 'cold', 'runtime', 'scale', 'store', 'load'] as const;
 /** Sections run without `--sections`: `load` starts a bot process, so it runs when asked for. */
-const DEFAULT_SECTIONS = SECTIONS.filter((s) => s !== 'load');
+// The load and store sections run for minutes: only when asked for.
+const DEFAULT_SECTIONS = SECTIONS.filter((s) => s !== 'load' && s !== 'store');
 export type Section = (typeof SECTIONS)[number];
 
 export interface BenchOptions extends ModelChoice {
