@@ -9,7 +9,7 @@ import { ingestError, type ComplexityMeasure, type IngestError } from './ingest-
  * extracting, and an overrun is a refusal that says which bound, never an unexpected error.
  */
 export interface ExtractBudget {
-  /** Wall time of the whole extraction, in the worker. */
+  /** Wall time of the parse in the worker (thread start-up and parser loading are bounded apart). */
   wallMs: number;
   /** V8 heap of the extraction worker (`resourceLimits.maxOldGenerationSizeMb`). */
   heapMb: number;
@@ -24,6 +24,9 @@ export interface ExtractBudget {
   /** Passages the article may become (each is a model call, and the index is written under the corpus lock). */
   maxPassages: number;
 }
+
+/** The worker's word that the shape checks passed and the parsers are loaded: `wallMs` runs from here. */
+export const PARSING = 'parsing';
 
 export const DEFAULT_EXTRACT_BUDGET: Readonly<ExtractBudget> = Object.freeze({
   wallMs: 15_000,

@@ -1,5 +1,5 @@
 import { startModuleWorker } from '../workers/module-worker.js';
-import { DEFAULT_EXTRACT_BUDGET, type ExtractBudget } from './document-budget.js';
+import { DEFAULT_EXTRACT_BUDGET, PARSING, type ExtractBudget } from './document-budget.js';
 import type { ExtractedArticle, RawDocument } from './extract-article.js';
 import type { ExtractReply, ExtractRequest } from './extract-worker.js';
 import { IngestError, ingestError, type IngestErrorCode } from './ingest-error.js';
@@ -8,6 +8,12 @@ export interface BudgetedArticle extends ExtractedArticle {
   /** Passages the article will be cut into (within `budget.maxPassages`). */
   passages: number;
 }
+
+/**
+ * Starting a thread and loading the parsers, before the parse: not the page's doing, and slow on a
+ * busy machine (seconds under load), so it is bounded apart from the parse's own wall time.
+ */
+const START_MS = 60_000;
 
 /** Extractions running at once in this process; more wait (each may use `heapMb`). */
 const MAX_RUNNING = 2;
@@ -54,14 +60,20 @@ function runWorker(request: ExtractRequest): Promise<BudgetedArticle> {
       void worker.terminate();
       outcome();
     };
-    const timer = setTimeout(() => settle(() => reject(ingestError('EXTRACT_TIMEOUT', { seconds: budget.wallMs / 1000 }))), budget.wallMs);
-    worker.once('message', (reply: ExtractReply) =>
+    const timeout = () => settle(() => reject(ingestError('EXTRACT_TIMEOUT', { seconds: budget.wallMs / 1000 })));
+    let timer = setTimeout(timeout, START_MS);
+    worker.on('message', (reply: ExtractReply | typeof PARSING) => {
+      if (reply === PARSING) {
+        clearTimeout(timer);
+        timer = setTimeout(timeout, budget.wallMs);
+        return;
+      }
       settle(() => {
         if (reply.ok) resolve({ ...reply.article, passages: reply.passages });
         else if ('refusal' in reply) reject(new IngestError(reply.refusal.code as IngestErrorCode, reply.refusal.message, { params: reply.refusal.params }));
         else reject(new Error(`extraction failed: ${reply.crash}`));
-      }),
-    );
+      });
+    });
     worker.once('error', (error: Error & { code?: string }) =>
       settle(() => {
         if (error.code === 'ERR_WORKER_OUT_OF_MEMORY') {

@@ -1,12 +1,13 @@
 /**
  * Extraction worker (started by extract-in-worker.ts): the cheap shape checks, then the parse
  * (Readability, pdf.js…), then the passage count, all off the calling thread and under its budget.
- * Posts one `ExtractReply` and ends.
+ * Posts `PARSING` when the parse starts (its wall-time budget runs from then), then one
+ * `ExtractReply`, and ends.
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { findArticleText } from '../corpus/clean.js';
 import { chunkArticle } from '../text/chunk.js';
-import { checkHtmlShape, checkPdfShape, countWords, tooComplex, tooManyPassages, tooManyWords, wordCeiling, type ExtractBudget } from './document-budget.js';
+import { PARSING, checkHtmlShape, checkPdfShape, countWords, tooComplex, tooManyPassages, tooManyWords, wordCeiling, type ExtractBudget } from './document-budget.js';
 import type { ExtractedArticle, RawDocument } from './extract-article.js';
 import { IngestError, type IngestErrorCode } from './ingest-error.js';
 
@@ -41,6 +42,7 @@ async function run(): Promise<ExtractReply> {
     }
     // Loaded after the shape checks: the parsers (pdf.js above all) take a while to import.
     const { extractArticle } = await import('./extract-article.js');
+    parentPort!.postMessage(PARSING);
     const article = await extractArticle(doc, { maxBytes });
     return { ok: true, article, passages: countPassages(article, budget.maxPassages) };
   } catch (error) {
