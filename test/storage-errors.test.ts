@@ -15,9 +15,15 @@ import { startPageServer } from './fixtures/ingest/page-server.js';
 /**
  * A full disk, a read-only folder, a folder the user may not write: produced for real (a tiny
  * tmpfs filled up, a read-only bind mount, a process run as user nobody), through the CLI's own
- * entry point. Mounting needs root, as in CI here; elsewhere these cases are skipped.
+ * entry point. Mounting needs root, as in CI here; where it is refused these cases fail, naming why.
  */
 const MOUNTS = canMount();
+
+/** `describe` for cases that mount a file system: where mounting is refused they fail, never skip. */
+function describeWithMounts(name: string, body: () => void): void {
+  if (MOUNTS) describe(name, body);
+  else describe(name, () => it('can mount a tmpfs to test against (needs root)', () => { throw new Error('mount -t tmpfs was refused: run these tests as root, as CI does'); }));
+}
 const REPO = resolve(import.meta.dirname, '..');
 
 const NOTE = '# Budget de Villeneuve-sur-Glane\n\nLe conseil municipal de Villeneuve-sur-Glane a adopté mardi soir un budget de douze millions d’euros pour la rénovation de la piscine Zéphyrine.\n';
@@ -69,7 +75,7 @@ async function coverage(options: { corpusDisk?: number; indexDisk?: number } = {
 
 const corpusFiles = () => readdirSync(scratch.corpusDir).sort();
 
-describe.skipIf(!MOUNTS)('a full disk', () => {
+describeWithMounts('a full disk', () => {
   it('ingest says so in one line naming the corpus folder, and leaves no half-written file', async () => {
     const note = await coverage({ corpusDisk: 256 * 1024 });
     // One page left: the lock's record fits, the article does not.
@@ -103,7 +109,7 @@ describe.skipIf(!MOUNTS)('a full disk', () => {
   });
 });
 
-describe.skipIf(!MOUNTS)('a read-only folder', () => {
+describeWithMounts('a read-only folder', () => {
   it('an ingest whose index folder is read-only keeps the article, says what is missing, and `index` catches up once writable', async () => {
     const note = await coverage();
     makeReadOnly(scratch.indexDir);
@@ -169,7 +175,7 @@ describe('a folder the user may not write', () => {
   });
 });
 
-describe.skipIf(!MOUNTS)('the bot', () => {
+describeWithMounts('the bot', () => {
   it('tells a moderator in their language what the operator must do, and logs the folder', async () => {
     await coverage({ corpusDisk: 256 * 1024 });
     const pages = await startPageServer();

@@ -5,19 +5,18 @@ import { describe, it } from 'vitest';
 /**
  * PostgreSQL for the tests: the cluster DATABASE_URL points at (.ci/run starts a throw-away one
  * with scripts/pg-test-cluster.sh; do the same by hand). Each test database is created fresh
- * and dropped after. In CI a missing DATABASE_URL fails the PostgreSQL tests instead of
- * skipping them; on a developer's machine without PostgreSQL they are skipped.
+ * and dropped after. A missing DATABASE_URL fails the PostgreSQL tests, naming how to start a
+ * cluster: they never skip.
  */
 export const POSTGRES_URL = process.env.DATABASE_URL?.trim() || null;
 
 const MISSING =
   'DATABASE_URL is not set: PostgreSQL tests need a cluster (eval "$(scripts/pg-test-cluster.sh start /tmp/depeche-pg)"; .ci/run does it)';
 
-/** `describe` for tests that need PostgreSQL: fails in CI without it, skips locally without it. */
+/** `describe` for tests that need PostgreSQL: without a cluster they fail, naming how to start one. */
 export function describePostgres(name: string, body: () => void): void {
   if (POSTGRES_URL) describe(name, body);
-  else if (process.env.CI === 'true') describe(name, () => it('has a PostgreSQL cluster to test against', () => { throw new Error(MISSING); }));
-  else describe.skip(name, body);
+  else describe(name, () => it('has a PostgreSQL cluster to test against', () => { throw new Error(MISSING); }));
 }
 
 export interface TestDatabase {
