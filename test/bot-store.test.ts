@@ -1,12 +1,15 @@
+import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import Database from 'better-sqlite3';
 import pg from 'pg';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { MIGRATIONS } from '../src/bot/store/migrations.js';
 import { DATABASE_FILE, openStore, type LoggedQuestion, type Store } from '../src/bot/store/store.js';
 import { describePostgres, freshDatabase, type TestDatabase } from './helpers/postgres.js';
+
+const LOG_THEN_FREEZE = resolve(import.meta.dirname, 'fixtures/store/log-then-freeze.ts');
 
 /**
  * One contract for the bot's store, run against SQLite (the default) and PostgreSQL
@@ -226,6 +229,40 @@ function storeContract(makeBackend: () => Backend | Promise<Backend>): void {
 }
 
 describe('bot store on SQLite', () => storeContract(sqliteBackend));
+
+describe('SQLite store durability', () => {
+  // Commits skip the fsync (synchronous=NORMAL, WAL): they run on the bot's event loop. What a
+  // crash of the bot process must never lose is a committed write.
+  it('keeps every question logged before the process was killed', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'depeche-crash-'));
+    try {
+      const child = spawn(process.execPath, ['--import', 'tsx', LOG_THEN_FREEZE, join(dir, 'data'), '25'], { stdio: ['ignore', 'pipe', 'pipe'] });
+      let out = '';
+      let err = '';
+      child.stderr.on('data', (d: Buffer) => (err += d.toString()));
+      const killed = await new Promise<NodeJS.Signals | null>((done) => {
+        child.stdout.on('data', (d: Buffer) => {
+          out += d.toString();
+          if (out.includes('FROZEN')) child.kill('SIGKILL');
+        });
+        child.on('exit', (_code, signal) => done(signal));
+      });
+      expect(killed, err.slice(-2000)).toBe('SIGKILL');
+      const ids = [...out.matchAll(/LOGGED (\d+)/g)].map((m) => Number(m[1]));
+      expect(ids).toHaveLength(25);
+
+      const store = await openStore({ dataDir: join(dir, 'data'), salt: 'crash-test' });
+      try {
+        for (const [i, id] of ids.entries()) expect((await store.getQuestion(id))?.question).toBe(`Question ${i} avant la panne ?`);
+        expect((await store.stats(null)).questions).toBe(25);
+      } finally {
+        await store.close();
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
 
 describePostgres('bot store on PostgreSQL', () => storeContract(postgresBackend));
 

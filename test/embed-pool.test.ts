@@ -1,4 +1,7 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { getPriority } from 'node:os';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BACKGROUND_NICE } from '../src/engine/workers/background-priority.js';
 import { defaultEmbedWorkers } from '../src/engine/embed/embed-pool.js';
 import { createEmbedder, type Embedder } from '../src/engine/embed/embedder.js';
 import { TINY_MODEL_DIR, TINY_MODEL_ID } from './helpers/tiny-model.js';
@@ -69,6 +72,15 @@ describe('the embedding model in worker threads', () => {
       await again.dispose();
       await expect(again.embedQueries(['après'])).rejects.toThrow(/disposed/);
     }
+  });
+
+  it.runIf(process.platform === 'linux')('runs the model at a lower CPU priority than the thread that asks', async () => {
+    await embedder.embedQueries(['priorité']);
+    // Linux gives each thread its own nice value: the host thread lowered its own (and onnxruntime's
+    // threads, started from it, inherit it), so a busy model never takes a core from the event loop.
+    const nice = readdirSync('/proc/self/task').map((tid) => Number(readFileSync(`/proc/self/task/${tid}/stat`, 'utf8').split(') ')[1]!.split(' ')[16]));
+    expect(nice.filter((n) => n === BACKGROUND_NICE).length).toBeGreaterThanOrEqual(1);
+    expect(getPriority(0)).toBe(0);
   });
 
   it('picks one thread per two cores, at most four', () => {

@@ -134,8 +134,6 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
       botPeakRssMb: peakRss(out),
     };
   } finally {
-    // Diagnostics: BENCH_LOAD_LOG=FILE keeps the bot's log, BENCH_LOAD_NODE_OPTIONS (e.g. --cpu-prof) runs it under Node flags.
-    if (process.env.BENCH_LOAD_LOG) writeFileSync(process.env.BENCH_LOAD_LOG, out);
     // A clean stop (answers in flight finish), then a kill if it lingers.
     const exited = new Promise((done) => bot.once('exit', done));
     try {
@@ -145,6 +143,9 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
     } catch {
       // gone
     }
+    // Diagnostics: BENCH_LOAD_LOG=FILE keeps the bot's log (its stop included), BENCH_LOAD_NODE_OPTIONS
+    // (e.g. --cpu-prof, written when the bot exits) runs it under Node flags.
+    if (process.env.BENCH_LOAD_LOG) writeFileSync(process.env.BENCH_LOAD_LOG, out);
     await Promise.all([fake.close(), pages.close()]);
   }
 }

@@ -8,6 +8,10 @@ import { loadExtractor } from './load-extractor.js';
 import { ModelUnavailableError } from './model-errors.js';
 import type { FromHost, HostedModel, ToHost } from './embed-protocol.js';
 import type { FeatureExtractor } from './runtime.js';
+import { lowerThreadPriority } from '../workers/background-priority.js';
+
+// Before any model loads: onnxruntime's inference threads, started then, inherit the lower priority.
+lowerThreadPriority();
 
 const port = parentPort!;
 const post = (message: FromHost, transfer: ArrayBuffer[] = []) => port.postMessage(message, transfer);

@@ -10,6 +10,7 @@ import { chunkArticle } from '../text/chunk.js';
 import { PARSING, checkHtmlShape, checkPdfShape, countWords, tooComplex, tooManyPassages, tooManyWords, wordCeiling, type ExtractBudget } from './document-budget.js';
 import type { ExtractedArticle, RawDocument } from './extract-article.js';
 import { IngestError, type IngestErrorCode } from './ingest-error.js';
+import { lowerThreadPriority } from '../workers/background-priority.js';
 
 export interface ExtractRequest {
   doc: RawDocument;
@@ -22,6 +23,8 @@ export type ExtractReply =
   | { ok: false; refusal: { code: IngestErrorCode; message: string; params: Readonly<Record<string, unknown>> } }
   | { ok: false; crash: string };
 
+// A parse of seconds must not take CPU from the thread that serves people.
+lowerThreadPriority();
 const { doc, maxBytes, budget } = workerData as ExtractRequest;
 parentPort!.postMessage(await run());
 
