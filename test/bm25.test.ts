@@ -4,9 +4,10 @@ import {
   bm25,
   createLexicalIndex,
   idf,
-  loadLexicalIndex,
+  restoreLexicalIndex,
   withinOneEdit,
   type LexicalDoc,
+  type LexicalIndex,
 } from '../src/engine/search/bm25.js';
 
 const docs: LexicalDoc[] = [
@@ -147,30 +148,62 @@ describe('createLexicalIndex', () => {
   });
 });
 
-describe('loadLexicalIndex', () => {
-  it('restores an index that answers exactly like the original after a JSON round trip', () => {
+describe('compact storage', () => {
+  const questions = ['volcan falaises', 'taux 4,5 %', 'États-Unis emplois', 'inflaton', 'How much did they invest?', 'falaises des oiseaux'];
+  const answers = (index: LexicalIndex) => questions.map((q) => index.search(q, 5));
+
+  it('scores exactly the same once additions and removals are folded into the compact postings', () => {
+    const index = createLexicalIndex(docs);
+    index.remove(['banque#0']);
+    const before = answers(index);
+    index.compact();
+    expect(answers(index)).toEqual(before);
+    expect(answers(index)).toEqual(answers(createLexicalIndex(docs.filter((d) => d.id !== 'banque#0'))));
+  });
+
+  it('mixes compact and freshly added passages, and removes from both, like an index built in one go', () => {
+    const index = createLexicalIndex(docs.slice(0, 3));
+    index.compact();
+    index.add([docs[3]!]);
+    index.remove(['volcan#0']);
+    index.add([{ id: 'volcan#0', title: 'Île Saint-Paul', text: 'Le volcan dort sous les falaises depuis des siècles.' }]);
+    const fresh = createLexicalIndex([docs[1]!, docs[2]!, docs[3]!, { id: 'volcan#0', title: 'Île Saint-Paul', text: 'Le volcan dort sous les falaises depuis des siècles.' }]);
+    expect(answers(index)).toEqual(answers(fresh));
+    expect(index.size).toBe(4);
+  });
+
+  it('gives the distinct body terms of a passage, not its title', () => {
+    const index = createLexicalIndex([{ id: 'a#0', title: 'Banque', text: 'La banque centrale et la banque du Japon.' }]);
+    index.compact();
+    const terms = index.termsOf('a#0')!;
+    expect(new Set(terms).size).toBe(terms.length);
+    expect([...terms].sort()).toEqual([...new Set(createLexicalIndex([{ id: 'x', text: 'La banque centrale et la banque du Japon.' }]).termsOf('x'))].sort());
+    expect(index.termsOf('missing#0')).toBeUndefined();
+  });
+});
+
+describe('restoreLexicalIndex', () => {
+  it('restores an index that answers exactly like the original from its snapshot', async () => {
     const index = createLexicalIndex(docs, { k1: 0.9 });
-    const restored = loadLexicalIndex(JSON.parse(JSON.stringify(index.toJSON())));
+    const restored = await restoreLexicalIndex(index.snapshot());
     expect(restored.size).toBe(index.size);
     for (const q of ['volcan falaises', 'taux 4,5 %', 'États-Unis emplois', 'inflaton', 'How much did they invest?']) {
       expect(restored.search(q, 5)).toEqual(index.search(q, 5));
     }
-    expect(restored.toJSON().options.k1).toBe(0.9);
+    expect(restored.snapshot().options.k1).toBe(0.9);
   });
 
-  it('keeps working after restore: add and remove', () => {
-    const restored = loadLexicalIndex(createLexicalIndex(docs.slice(0, 1)).toJSON());
+  it('keeps working after restore: add and remove', async () => {
+    const restored = await restoreLexicalIndex(createLexicalIndex(docs.slice(0, 1)).snapshot());
     restored.add([docs[1]!]);
     restored.remove(['volcan#0']);
     expect(restored.search('manchots', 5).map((h) => h.id)).toEqual(['volcan#1']);
   });
 
-  it('rejects anything that is not a saved lexical index, saying why', () => {
-    expect(() => loadLexicalIndex(null)).toThrow(/not a lexical index/);
-    expect(() => loadLexicalIndex({ format: 'other' })).toThrow(/not a lexical index/);
-    const json = createLexicalIndex(docs).toJSON();
-    expect(() => loadLexicalIndex({ ...json, analyzer: -1 })).toThrow(/rebuild/);
-    expect(() => loadLexicalIndex({ ...json, docs: undefined })).toThrow(/incomplete/);
+  it('refuses a snapshot of another analyzer or an incomplete one, saying why', async () => {
+    const snapshot = createLexicalIndex(docs).snapshot();
+    await expect(restoreLexicalIndex({ ...snapshot, analyzer: -1 })).rejects.toThrow(/rebuild/);
+    await expect(restoreLexicalIndex({ ...snapshot, ids: snapshot.ids.slice(1) })).rejects.toThrow(/incomplete/);
   });
 });
 

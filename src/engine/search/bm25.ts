@@ -1,6 +1,10 @@
 import { ANALYZER_VERSION, analyze, analyzeBoth, analyzeWords } from '../text/analyze.js';
 import { expandQuery as expandAcrossLanguages } from '../text/cross-lingual.js';
 import type { LexicalQuery } from '../text/question-analysis.js';
+import { forwardLists, forwardRecord, MemoryForward, type ForwardSource } from './lexical/forward-index.js';
+import { ensureLength } from './lexical/growable.js';
+import { pairArrays, PairKeys, StringKeys } from './lexical/key-dictionary.js';
+import { PostingSpace } from './lexical/posting-space.js';
 
 /**
  * Lexical search over chunks. BM25F over the chunk body and its article's title,
@@ -79,21 +83,45 @@ export interface LexicalIndex {
   /** Removes chunks by id; unknown ids are ignored. */
   remove(ids: Iterable<string>): void;
   has(id: string): boolean;
-  /** The stemmed body terms of an indexed chunk. */
+  /** The distinct stemmed body terms of an indexed chunk (in no particular order). */
   termsOf(id: string): readonly string[] | undefined;
   readonly size: number;
-  toJSON(): LexicalIndexJSON;
+  /** Folds what was added and removed since the last fold into the compact postings (amortised; also done on its own). */
+  compact(): void;
+  /** The whole index as typed arrays and key lists (compacted first), for a binary checkpoint. */
+  snapshot(): LexicalSnapshot;
+  /** Releases what a restored index keeps open (its checkpoint file). */
+  close(): void;
 }
 
-/** Persisted form: analysed terms, so loading needs no re-analysis. */
-export interface LexicalIndexJSON {
-  format: 'depeche-lexical';
-  version: 1;
+/**
+ * A compacted index as flat arrays: key lists per space, CSR postings per space, passage ids
+ * with their lengths, and each passage's keys (the "forward" records that removal reads).
+ * Spaces in order: stemmed terms (with title frequencies), exact words, bigrams, prefixes.
+ */
+export interface LexicalSnapshot {
   /** Analyzer that produced the terms; another version cannot be loaded (rebuild instead). */
   analyzer: number;
   options: ScoringOptions;
-  titles: string[][];
-  docs: { id: string; terms: string[]; words: string[]; title: number | null }[];
+  terms: string[];
+  words: string[];
+  prefixes: string[];
+  /** Bigram id → its first and second term ids. */
+  bigramFirsts: Uint32Array;
+  bigramSeconds: Uint32Array;
+  spaces: SpacePostings[];
+  ids: string[];
+  lengths: Uint32Array;
+  titleLengths: Uint32Array;
+  forwardOffsets: Uint32Array;
+  forward: Uint32Array;
+}
+
+export interface SpacePostings {
+  offsets: Uint32Array;
+  docs: Int32Array;
+  tfs: Uint16Array;
+  titleTfs: Uint16Array | null;
 }
 
 /**
@@ -136,21 +164,22 @@ export function createLexicalIndex(
   return index;
 }
 
-/** Restores an index saved with `toJSON()`; throws an Error saying why it cannot. */
-export function loadLexicalIndex(json: unknown, setup: SearchSetup = {}): LexicalIndex {
-  const data = json as Partial<LexicalIndexJSON> | null;
-  if (!data || typeof data !== 'object' || data.format !== 'depeche-lexical' || data.version !== 1) {
-    throw new Error('not a lexical index saved by Dépêche');
+/**
+ * Restores a compacted index from a snapshot, building its key lookups in slices (`pause` is
+ * awaited between slices, so a reader can yield to the event loop). `forward` serves the
+ * passages' key records when they stay in the checkpoint file instead of memory.
+ */
+export async function restoreLexicalIndex(
+  snapshot: Omit<LexicalSnapshot, 'forward'> & { forward: Uint32Array | null },
+  options: { forward?: ForwardSource; pause?: () => Promise<void>; setup?: SearchSetup; autoCompact?: boolean } = {},
+): Promise<LexicalIndex> {
+  if (snapshot.analyzer !== ANALYZER_VERSION) {
+    throw new Error(`lexical index built by analyzer v${String(snapshot.analyzer)}, this is v${ANALYZER_VERSION}: rebuild it`);
   }
-  if (data.analyzer !== ANALYZER_VERSION) {
-    throw new Error(`lexical index built by analyzer v${String(data.analyzer)}, this is v${ANALYZER_VERSION}: rebuild it`);
-  }
-  if (!Array.isArray(data.docs) || !Array.isArray(data.titles)) throw new Error('lexical index file is incomplete');
-  const index = new BM25Index({ ...DEFAULT_LEXICAL_OPTIONS, ...definedOnly(data.options ?? {}) }, setup.expandQuery ?? expandAcrossLanguages);
-  for (const d of data.docs) {
-    const title = d.title === null ? null : (data.titles[d.title] ?? null);
-    index.addAnalysed(d.id, d.terms, d.words, title);
-  }
+  const forward = options.forward ?? (snapshot.forward ? new MemoryForward(snapshot.forwardOffsets, snapshot.forward) : null);
+  if (!forward || forward.count !== snapshot.ids.length || snapshot.spaces.length !== 4) throw new Error('lexical index file is incomplete');
+  const index = new BM25Index({ ...DEFAULT_LEXICAL_OPTIONS, ...definedOnly(snapshot.options) }, options.setup?.expandQuery ?? expandAcrossLanguages, options.autoCompact ?? true);
+  await index.restore(snapshot, forward, options.pause ?? (async () => undefined));
   return index;
 }
 
@@ -158,58 +187,71 @@ function definedOnly(options: LexicalIndexOptions): LexicalIndexOptions {
   return Object.fromEntries(Object.entries(options).filter(([, v]) => typeof v === 'number' && Number.isFinite(v)));
 }
 
-interface DocEntry {
-  id: string;
-  /** Stemmed body terms, in order. */
-  terms: string[];
-  /** Unstemmed body words, in order. */
-  words: string[];
-  tf: Map<string, number>;
-  wordTf: Map<string, number>;
-  bigrams: Map<string, number>;
-  prefixes: Map<string, number>;
-  title: number | null;
-}
+/** Passages added (or removed) since the last fold past which the index folds on its own. */
+const FOLD_MIN = 4096;
+/** Keys restored between two pauses. */
+const RESTORE_SLICE = 20_000;
 
-interface TitleEntry {
-  terms: string[];
-  tf: Map<string, number>;
-}
-
-/** Postings of one body-only key space (exact words, bigrams, prefixes). */
-type Postings = Map<string, Set<string>>;
-
+/**
+ * BM25F with compact storage: every key (term, word, bigram, prefix) is an integer id, every
+ * passage a dense ordinal; postings are typed arrays (see posting-space.ts); a passage's own key
+ * lists live in one forward record, in memory or in the checkpoint file. No per-passage Map,
+ * Set or string array is kept beyond its id.
+ */
 class BM25Index implements LexicalIndex {
-  private readonly docs = new Map<string, DocEntry>();
-  /** Stemmed term → ids of chunks holding it in body or title. */
-  private readonly postings: Postings = new Map();
-  private readonly wordPostings: Postings = new Map();
-  private readonly bigramPostings: Postings = new Map();
-  private readonly prefixPostings: Postings = new Map();
-  private readonly titles: TitleEntry[] = [];
-  private readonly titleSlots = new Map<string, number>();
+  private terms = new StringKeys();
+  private words = new StringKeys();
+  private prefixes = new StringKeys();
+  private bigrams = new PairKeys();
+  private termSpace = new PostingSpace(true);
+  private wordSpace = new PostingSpace(false);
+  private bigramSpace = new PostingSpace(false);
+  private prefixSpace = new PostingSpace(false);
+  /** Passage id by ordinal ('' once removed). */
+  private ids: string[] = [];
+  private readonly ordOf = new Map<string, number>();
+  private lengths: Uint32Array = new Uint32Array(16);
+  private titleLengths: Uint32Array = new Uint32Array(16);
+  private alive: Uint8Array = new Uint8Array(16);
+  /** Forward records of ordinals below `sealedOrds`; later ones are in `deltaForward`. */
+  private sealedForward: ForwardSource = new MemoryForward(new Uint32Array(1), new Uint32Array(0));
+  private readonly deltaForward = new Map<number, Uint32Array>();
+  private sealedOrds = 0;
+  /** Prefix id per term id (-1: none, -2: not looked up yet). */
+  private termPrefix: Int32Array = new Int32Array(16).fill(-2);
+  private removedSinceFold = 0;
   private totalLength = 0;
-  /** Indexed terms one edit from a query term the index lacks; cleared on every change. */
-  private readonly near = new Map<string, string[]>();
+  private totalTitleLength = 0;
+  /** Per-query scratch, reused: score accumulators by ordinal and the ordinals touched. */
+  private acc: Float64Array = new Float64Array(16);
+  private marked: Uint8Array = new Uint8Array(16);
+  private touched: Int32Array = new Int32Array(16);
+  private touchedCount = 0;
+  /** Indexed term ids one edit from a query term the index lacks; cleared on every change. */
+  private readonly near = new Map<string, number[]>();
   /** Hits of analysed questions asked again (analyses are memoized, so the same object); forgotten on every change. */
   private repeated = new WeakMap<LexicalQuery, { k: number; hits: LexicalHit[] }>();
-  private totalTitleLength = 0;
 
   constructor(
     private readonly options: ScoringOptions,
     private readonly expandQuery: (query: string) => WeightedTerm[],
+    /** Fold on its own as changes accumulate; a reader that must never stall folds never (it reloads instead). */
+    private readonly autoCompact = true,
   ) {}
 
   get size(): number {
-    return this.docs.size;
+    return this.ordOf.size;
   }
 
   has(id: string): boolean {
-    return this.docs.has(id);
+    return this.ordOf.has(id);
   }
 
   termsOf(id: string): readonly string[] | undefined {
-    return this.docs.get(id)?.terms;
+    const ord = this.ordOf.get(id);
+    if (ord === undefined) return undefined;
+    const [body] = forwardLists(this.forwardOf(ord));
+    return Array.from(body, (k) => this.terms.keys[k]!);
   }
 
   add(docs: LexicalDoc[]): void {
@@ -226,46 +268,71 @@ class BM25Index implements LexicalIndex {
   }
 
   addAnalysed(id: string, terms: string[], words: string[], titleTerms: string[] | null): void {
-    this.near.clear();
-    this.repeated = new WeakMap();
-    if (this.docs.has(id)) this.remove([id]);
-    const entry: DocEntry = {
-      id,
-      terms,
-      words,
-      tf: countTerms(terms),
-      wordTf: countTerms(words),
-      bigrams: countTerms(bigramsOf(terms)),
-      prefixes: countTerms(prefixesOf(terms, this.options.prefixLength)),
-      title: titleTerms === null ? null : this.internTitle(titleTerms),
-    };
-    this.docs.set(id, entry);
+    this.changed();
+    if (this.ordOf.has(id)) this.remove([id]);
+    const ord = this.ids.length;
+    this.ids.push(id);
+    this.ordOf.set(id, ord);
+    this.lengths = ensureLength(this.lengths, ord + 1);
+    this.titleLengths = ensureLength(this.titleLengths, ord + 1);
+    this.alive = ensureLength(this.alive, ord + 1);
+    this.alive[ord] = 1;
+    this.lengths[ord] = terms.length;
+    this.titleLengths[ord] = titleTerms?.length ?? 0;
     this.totalLength += terms.length;
-    this.totalTitleLength += this.titleOf(entry)?.terms.length ?? 0;
-    for (const t of this.indexedTerms(entry)) addPosting(this.postings, t, id);
-    for (const w of entry.wordTf.keys()) addPosting(this.wordPostings, w, id);
-    for (const bg of entry.bigrams.keys()) addPosting(this.bigramPostings, bg, id);
-    for (const p of entry.prefixes.keys()) addPosting(this.prefixPostings, p, id);
+    this.totalTitleLength += titleTerms?.length ?? 0;
+
+    const sequence = terms.map((t) => this.terms.intern(t));
+    const bodyTf = countIds(sequence);
+    const titleTf = countIds((titleTerms ?? []).map((t) => this.terms.intern(t)));
+    const titleOnly: number[] = [];
+    for (const [k, tf] of bodyTf) this.termSpace.add(k, ord, tf, titleTf.get(k) ?? 0);
+    for (const [k, tf] of titleTf) {
+      if (bodyTf.has(k)) continue;
+      this.termSpace.add(k, ord, 0, tf);
+      titleOnly.push(k);
+    }
+    const wordTf = countIds(words.map((w) => this.words.intern(w)));
+    for (const [k, tf] of wordTf) this.wordSpace.add(k, ord, tf);
+    const pairs: number[] = [];
+    for (let i = 1; i < sequence.length; i++) pairs.push(this.bigrams.intern(sequence[i - 1]!, sequence[i]!));
+    const bigramTf = countIds(pairs);
+    for (const [k, tf] of bigramTf) this.bigramSpace.add(k, ord, tf);
+    const prefixIds: number[] = [];
+    for (const t of sequence) {
+      const p = this.prefixOfTerm(t);
+      if (p >= 0) prefixIds.push(p);
+    }
+    const prefixTf = countIds(prefixIds);
+    for (const [k, tf] of prefixTf) this.prefixSpace.add(k, ord, tf);
+    this.deltaForward.set(ord, forwardRecord([...bodyTf.keys()], titleOnly, [...wordTf.keys()], [...bigramTf.keys()], [...prefixTf.keys()]));
+    this.maybeCompact();
   }
 
   remove(ids: Iterable<string>): void {
-    this.near.clear();
-    this.repeated = new WeakMap();
+    this.changed();
     for (const id of ids) {
-      const entry = this.docs.get(id);
-      if (!entry) continue;
-      for (const t of this.indexedTerms(entry)) removePosting(this.postings, t, id);
-      for (const w of entry.wordTf.keys()) removePosting(this.wordPostings, w, id);
-      for (const bg of entry.bigrams.keys()) removePosting(this.bigramPostings, bg, id);
-      for (const p of entry.prefixes.keys()) removePosting(this.prefixPostings, p, id);
-      this.totalLength -= entry.terms.length;
-      this.totalTitleLength -= this.titleOf(entry)?.terms.length ?? 0;
-      this.docs.delete(id);
+      const ord = this.ordOf.get(id);
+      if (ord === undefined) continue;
+      const [body, titleOnly, words, bigrams, prefixes] = forwardLists(this.forwardOf(ord));
+      for (const k of body) this.termSpace.drop(k);
+      for (const k of titleOnly) this.termSpace.drop(k);
+      for (const k of words) this.wordSpace.drop(k);
+      for (const k of bigrams) this.bigramSpace.drop(k);
+      for (const k of prefixes) this.prefixSpace.drop(k);
+      this.totalLength -= this.lengths[ord]!;
+      this.totalTitleLength -= this.titleLengths[ord]!;
+      this.alive[ord] = 0;
+      this.ids[ord] = '';
+      this.ordOf.delete(id);
+      this.deltaForward.delete(ord);
+      this.removedSinceFold++;
     }
+    this.maybeCompact();
   }
 
   search(query: string | LexicalQuery, k: number): LexicalHit[] {
-    const n = this.docs.size;
+    const n = this.size;
     if (n === 0 || k <= 0) return [];
     if (typeof query === 'string') {
       if (query.trim() === '') return [];
@@ -278,28 +345,172 @@ class BM25Index implements LexicalIndex {
     return hits.slice();
   }
 
+  compact(): void {
+    const count = this.ids.length;
+    const remap = new Int32Array(count);
+    let live = 0;
+    for (let ord = 0; ord < count; ord++) remap[ord] = this.alive[ord] ? live++ : -1;
+    this.termSpace.seal(this.terms.size, remap);
+    this.wordSpace.seal(this.words.size, remap);
+    this.bigramSpace.seal(this.bigrams.size, remap);
+    this.prefixSpace.seal(this.prefixes.size, remap);
+    const offsets = new Uint32Array(live + 1);
+    const records: Uint32Array[] = [];
+    for (let ord = 0; ord < count; ord++) {
+      if (remap[ord]! < 0) continue;
+      const record = this.forwardOf(ord);
+      records.push(record);
+      offsets[records.length] = offsets[records.length - 1]! + record.length;
+    }
+    const arena = new Uint32Array(offsets[live]!);
+    records.forEach((r, i) => arena.set(r, offsets[i]!));
+    const ids: string[] = new Array<string>(live);
+    const lengths = new Uint32Array(Math.max(16, live));
+    const titleLengths = new Uint32Array(Math.max(16, live));
+    for (let ord = 0; ord < count; ord++) {
+      const to = remap[ord]!;
+      if (to < 0) continue;
+      ids[to] = this.ids[ord]!;
+      lengths[to] = this.lengths[ord]!;
+      titleLengths[to] = this.titleLengths[ord]!;
+      this.ordOf.set(this.ids[ord]!, to);
+    }
+    this.sealedForward.close?.();
+    this.sealedForward = new MemoryForward(offsets, arena);
+    this.deltaForward.clear();
+    this.ids = ids;
+    this.lengths = lengths;
+    this.titleLengths = titleLengths;
+    this.alive = new Uint8Array(Math.max(16, live)).fill(1, 0, live);
+    this.sealedOrds = live;
+    this.removedSinceFold = 0;
+    this.changed();
+  }
+
+  snapshot(): LexicalSnapshot {
+    this.compact();
+    const forward = this.sealedForward as MemoryForward;
+    const space = (s: PostingSpace): SpacePostings => ({ offsets: s.offsets, docs: s.docs, tfs: s.tfs, titleTfs: s.titleTfs });
+    const { firsts, seconds } = pairArrays(this.bigrams);
+    const live = this.ids.length;
+    return {
+      analyzer: ANALYZER_VERSION,
+      options: { ...this.options },
+      terms: this.terms.keys.slice(),
+      words: this.words.keys.slice(),
+      prefixes: this.prefixes.keys.slice(),
+      bigramFirsts: firsts,
+      bigramSeconds: seconds,
+      spaces: [space(this.termSpace), space(this.wordSpace), space(this.bigramSpace), space(this.prefixSpace)],
+      ids: this.ids.slice(),
+      lengths: this.lengths.subarray(0, live),
+      titleLengths: this.titleLengths.subarray(0, live),
+      forwardOffsets: forward.offsets,
+      forward: forward.arena,
+    };
+  }
+
+  close(): void {
+    this.sealedForward.close?.();
+  }
+
+  /** Fills an empty index from a snapshot; `pause` between slices of key lookups to build. */
+  async restore(s: Omit<LexicalSnapshot, 'forward'>, forward: ForwardSource, pause: () => Promise<void>): Promise<void> {
+    const intern = async (keys: StringKeys, list: readonly string[]) => {
+      for (let i = 0; i < list.length; i++) {
+        keys.intern(list[i]!);
+        if (i % RESTORE_SLICE === RESTORE_SLICE - 1) await pause();
+      }
+    };
+    await intern(this.terms, s.terms);
+    await intern(this.words, s.words);
+    await intern(this.prefixes, s.prefixes);
+    for (let id = 0; id < s.bigramFirsts.length; id++) {
+      this.bigrams.intern(s.bigramFirsts[id]!, s.bigramSeconds[id]!);
+      if (id % (RESTORE_SLICE * 4) === RESTORE_SLICE * 4 - 1) await pause();
+    }
+    const [terms, words, bigrams, prefixes] = s.spaces.map((p) => PostingSpace.sealed(p.offsets, p.docs, p.tfs, p.titleTfs));
+    this.termSpace = terms!;
+    this.wordSpace = words!;
+    this.bigramSpace = bigrams!;
+    this.prefixSpace = prefixes!;
+    const live = s.ids.length;
+    this.ids = s.ids.slice();
+    for (let ord = 0; ord < live; ord++) {
+      this.ordOf.set(s.ids[ord]!, ord);
+      if (ord % RESTORE_SLICE === RESTORE_SLICE - 1) await pause();
+    }
+    this.lengths = s.lengths;
+    this.titleLengths = s.titleLengths;
+    for (let ord = 0; ord < live; ord++) {
+      this.totalLength += s.lengths[ord]!;
+      this.totalTitleLength += s.titleLengths[ord]!;
+    }
+    this.alive = new Uint8Array(Math.max(16, live)).fill(1, 0, live);
+    this.sealedForward = forward;
+    this.sealedOrds = live;
+  }
+
+  /** Prefix id of a term id, or -1 when it has none; remembered per term (most terms recur). */
+  private prefixOfTerm(term: number): number {
+    this.termPrefix = ensureLength(this.termPrefix, term + 1, -2);
+    let p = this.termPrefix[term]!;
+    if (p === -2) {
+      const prefix = prefixOf(this.terms.keys[term]!, this.options.prefixLength);
+      p = prefix === null ? -1 : this.prefixes.intern(prefix);
+      this.termPrefix[term] = p;
+    }
+    return p;
+  }
+
+  private changed(): void {
+    this.near.clear();
+    this.repeated = new WeakMap();
+  }
+
+  private forwardOf(ord: number): Uint32Array {
+    return ord < this.sealedOrds ? this.sealedForward.record(ord) : this.deltaForward.get(ord)!;
+  }
+
+  private maybeCompact(): void {
+    if (!this.autoCompact) return;
+    const added = this.ids.length - this.sealedOrds;
+    if (added > Math.max(FOLD_MIN, this.sealedOrds) || this.removedSinceFold > Math.max(FOLD_MIN, this.size / 4)) this.compact();
+  }
+
   private searchQuery(query: LexicalQuery, k: number): LexicalHit[] {
-    const n = this.docs.size;
+    const n = this.size;
     const queryTerms = mergeWeights(query.weighted);
     if (queryTerms.size === 0) return [];
 
     const o = this.options;
     const avgdl = this.totalLength / n;
-    const scores = new Map<string, number>();
+    this.acc = ensureLength(this.acc, this.ids.length);
+    this.marked = ensureLength(this.marked, this.ids.length);
 
     for (const [term, weight] of queryTerms) {
-      if (this.postings.has(term)) this.scoreTerm(term, weight, scores, avgdl);
+      const key = this.terms.id(term);
+      if (key !== undefined && this.termSpace.dfOf(key) > 0) this.scoreTerm(key, weight, avgdl);
       else if (o.fuzzyWeight > 0) {
-        for (const near of this.nearTerms(term)) this.scoreTerm(near, weight * o.fuzzyWeight, scores, avgdl);
+        for (const near of this.nearTerms(term)) this.scoreTerm(near, weight * o.fuzzyWeight, avgdl);
       }
     }
     if (o.exactWeight > 0) {
-      for (const w of new Set(query.words)) this.scoreKey(this.wordPostings, (d) => d.wordTf, w, o.exactWeight, scores, avgdl);
+      for (const w of new Set(query.words)) {
+        const key = this.words.id(w);
+        if (key !== undefined) this.scoreKey(this.wordSpace, key, o.exactWeight, avgdl);
+      }
     }
     if (o.bigramWeight > 0) {
       // Bigrams of the question's own terms only, not of its translations.
-      for (const bg of new Set(bigramsOf(query.terms))) {
-        this.scoreKey(this.bigramPostings, (d) => d.bigrams, bg, o.bigramWeight, scores, avgdl);
+      const seen = new Set<number>();
+      for (let i = 1; i < query.terms.length; i++) {
+        const a = this.terms.id(query.terms[i - 1]!);
+        const b = this.terms.id(query.terms[i]!);
+        const key = a === undefined || b === undefined ? undefined : this.bigrams.id(a, b);
+        if (key === undefined || seen.has(key)) continue;
+        seen.add(key);
+        this.scoreKey(this.bigramSpace, key, o.bigramWeight, avgdl);
       }
     }
     if (o.prefixWeight > 0) {
@@ -309,103 +520,100 @@ class BM25Index implements LexicalIndex {
         if (p !== null) prefixes.set(p, Math.max(prefixes.get(p) ?? 0, weight));
       }
       for (const [p, weight] of prefixes) {
-        this.scoreKey(this.prefixPostings, (d) => d.prefixes, p, o.prefixWeight * weight, scores, avgdl);
+        const key = this.prefixes.id(p);
+        if (key !== undefined) this.scoreKey(this.prefixSpace, key, o.prefixWeight * weight, avgdl);
       }
     }
-
-    const hits: LexicalHit[] = [];
-    for (const [id, score] of scores) if (score > 0) hits.push({ id, score });
-    hits.sort((x, y) => y.score - x.score || (x.id < y.id ? -1 : x.id > y.id ? 1 : 0));
-    return hits.slice(0, k);
-  }
-
-  toJSON(): LexicalIndexJSON {
-    // Only titles still in use are written, renumbered.
-    const slots = new Map<number, number>();
-    const titles: string[][] = [];
-    const docs: LexicalIndexJSON['docs'] = [];
-    for (const d of this.docs.values()) {
-      let slot: number | null = null;
-      if (d.title !== null) {
-        slot = slots.get(d.title) ?? null;
-        if (slot === null) {
-          slot = titles.length;
-          slots.set(d.title, slot);
-          titles.push(this.titles[d.title]?.terms ?? []);
-        }
-      }
-      docs.push({ id: d.id, terms: d.terms, words: d.words, title: slot });
-    }
-    return { format: 'depeche-lexical', version: 1, analyzer: ANALYZER_VERSION, options: { ...this.options }, titles, docs };
+    return this.collect(k);
   }
 
   /** BM25F: body and title frequencies are length-normalised, weighted and summed, then saturated once. */
-  private scoreTerm(term: string, weight: number, scores: Map<string, number>, avgdl: number): void {
-    const ids = this.postings.get(term);
-    if (!ids) return;
+  private scoreTerm(key: number, weight: number, avgdl: number): void {
+    const space = this.termSpace;
+    const df = space.dfOf(key);
+    if (df <= 0) return;
     const { k1, b, titleWeight } = this.options;
-    const n = this.docs.size;
+    const n = this.size;
     const avgtl = this.totalTitleLength / n;
-    const w = weight * idf(ids.size, n);
-    for (const id of ids) {
-      const doc = this.docs.get(id);
-      if (!doc) continue;
-      let tf = (doc.tf.get(term) ?? 0) / lengthNorm(doc.terms.length, avgdl, b);
-      const title = this.titleOf(doc);
-      if (title && titleWeight > 0) tf += (titleWeight * (title.tf.get(term) ?? 0)) / lengthNorm(title.terms.length, avgtl, b);
-      if (tf > 0) scores.set(id, (scores.get(id) ?? 0) + w * saturate(tf, k1));
+    const w = weight * idf(df, n);
+    const { alive, lengths, titleLengths } = this;
+    const one = (ord: number, bodyTf: number, titleTf: number) => {
+      if (!alive[ord]) return;
+      let tf = bodyTf / lengthNorm(lengths[ord]!, avgdl, b);
+      if (titleTf > 0 && titleWeight > 0) tf += (titleWeight * titleTf) / lengthNorm(titleLengths[ord]!, avgtl, b);
+      if (tf > 0) this.bump(ord, w * saturate(tf, k1));
+    };
+    if (key < space.sealedKeys) {
+      const { docs, tfs } = space;
+      const titleTfs = space.titleTfs!;
+      for (let i = space.offsets[key]!, end = space.offsets[key + 1]!; i < end; i++) one(docs[i]!, tfs[i]!, titleTfs[i]!);
     }
+    const list = space.delta.get(key);
+    if (list) for (let j = 0; j < list.length; j += 3) one(list[j]!, list[j + 1]!, list[j + 2]!);
   }
 
-  /** Plain BM25 of one body-only key (exact word, bigram, prefix), added into `scores`. */
-  private scoreKey(
-    postings: Postings,
-    counts: (d: DocEntry) => Map<string, number>,
-    key: string,
-    weight: number,
-    scores: Map<string, number>,
-    avgdl: number,
-  ): void {
-    const ids = postings.get(key);
-    if (!ids) return;
+  /** Plain BM25 of one body-only key (exact word, bigram, prefix), added into the scores. */
+  private scoreKey(space: PostingSpace, key: number, weight: number, avgdl: number): void {
+    const df = space.dfOf(key);
+    if (df <= 0) return;
     const { k1, b } = this.options;
-    const w = weight * idf(ids.size, this.docs.size);
-    for (const id of ids) {
-      const doc = this.docs.get(id);
-      if (!doc) continue;
-      const tf = counts(doc).get(key) ?? 0;
-      scores.set(id, (scores.get(id) ?? 0) + w * saturate(tf / lengthNorm(doc.terms.length, avgdl, b), k1));
+    const w = weight * idf(df, this.size);
+    const { alive, lengths } = this;
+    if (key < space.sealedKeys) {
+      const { docs, tfs } = space;
+      for (let i = space.offsets[key]!, end = space.offsets[key + 1]!; i < end; i++) {
+        const ord = docs[i]!;
+        if (alive[ord]) this.bump(ord, w * saturate(tfs[i]! / lengthNorm(lengths[ord]!, avgdl, b), k1));
+      }
+    }
+    const list = space.delta.get(key);
+    if (!list) return;
+    for (let j = 0; j < list.length; j += 2) {
+      const ord = list[j]!;
+      if (alive[ord]) this.bump(ord, w * saturate(list[j + 1]! / lengthNorm(lengths[ord]!, avgdl, b), k1));
     }
   }
 
-  private titleOf(entry: DocEntry): TitleEntry | undefined {
-    return entry.title === null ? undefined : this.titles[entry.title];
+  private bump(ord: number, score: number): void {
+    if (!this.marked[ord]) {
+      this.marked[ord] = 1;
+      this.acc[ord] = 0;
+      this.touched = ensureLength(this.touched, this.touchedCount + 1);
+      this.touched[this.touchedCount++] = ord;
+    }
+    this.acc[ord]! += score;
   }
 
-  /** Chunks of one article share one title entry. */
-  private internTitle(terms: string[]): number {
-    const key = terms.join(' ');
-    const known = this.titleSlots.get(key);
-    if (known !== undefined) return known;
-    this.titles.push({ terms, tf: countTerms(terms) });
-    this.titleSlots.set(key, this.titles.length - 1);
-    return this.titles.length - 1;
-  }
-
-  private indexedTerms(entry: DocEntry): Set<string> {
-    const all = new Set(entry.tf.keys());
-    for (const t of this.titleOf(entry)?.tf.keys() ?? []) all.add(t);
-    return all;
+  /** The best `k` scored passages (score above 0, best first, ties by id); resets the scratch. */
+  private collect(k: number): LexicalHit[] {
+    const best: LexicalHit[] = [];
+    const better = (x: LexicalHit, y: LexicalHit) => x.score > y.score || (x.score === y.score && x.id < y.id);
+    for (let t = 0; t < this.touchedCount; t++) {
+      const ord = this.touched[t]!;
+      this.marked[ord] = 0;
+      const score = this.acc[ord]!;
+      if (!(score > 0)) continue;
+      if (best.length === k && score < best[k - 1]!.score) continue;
+      const hit = { id: this.ids[ord]!, score };
+      if (best.length === k && !better(hit, best[k - 1]!)) continue;
+      let at = best.length;
+      while (at > 0 && better(hit, best[at - 1]!)) at--;
+      best.splice(at, 0, hit);
+      if (best.length > k) best.pop();
+    }
+    this.touchedCount = 0;
+    return best;
   }
 
   /** Indexed terms one edit away, for words of five letters or more (shorter ones have too many neighbours). */
-  private nearTerms(term: string): string[] {
+  private nearTerms(term: string): number[] {
     if (term.length < 5 || /^\d/.test(term)) return [];
     let out = this.near.get(term);
     if (out) return out;
     out = [];
-    for (const candidate of this.postings.keys()) {
-      if (withinOneEdit(term, candidate)) out.push(candidate);
+    const keys = this.terms.keys;
+    for (let id = 0; id < keys.length; id++) {
+      if (this.termSpace.dfOf(id) > 0 && withinOneEdit(term, keys[id]!)) out.push(id);
     }
     // A question's unknown words come back (the same typo, the same name): the scan is remembered until the index changes.
     if (this.near.size > 10_000) this.near.clear();
@@ -414,17 +622,13 @@ class BM25Index implements LexicalIndex {
   }
 }
 
-function countTerms(terms: readonly string[]): Map<string, number> {
-  const tf = new Map<string, number>();
-  for (const t of terms) tf.set(t, (tf.get(t) ?? 0) + 1);
+function countIds(ids: readonly number[]): Map<number, number> {
+  const tf = new Map<number, number>();
+  for (const id of ids) tf.set(id, (tf.get(id) ?? 0) + 1);
   return tf;
 }
 
-function bigramsOf(terms: readonly string[]): string[] {
-  const out: string[] = [];
-  for (let i = 1; i < terms.length; i++) out.push(`${terms[i - 1]} ${terms[i]}`);
-  return out;
-}
+
 
 /** First `length` letters of a word term; null for numbers and shorter words. */
 function prefixOf(term: string, length: number): string | null {
@@ -432,14 +636,6 @@ function prefixOf(term: string, length: number): string | null {
   return term.slice(0, length);
 }
 
-function prefixesOf(terms: readonly string[], length: number): string[] {
-  const out: string[] = [];
-  for (const t of terms) {
-    const p = prefixOf(t, length);
-    if (p !== null) out.push(p);
-  }
-  return out;
-}
 
 /** A term asked twice, or also reached through a translation, counts once at its strongest weight. */
 function mergeWeights(terms: WeightedTerm[]): Map<string, number> {
@@ -448,18 +644,7 @@ function mergeWeights(terms: WeightedTerm[]): Map<string, number> {
   return out;
 }
 
-function addPosting(postings: Postings, key: string, id: string): void {
-  let ids = postings.get(key);
-  if (!ids) postings.set(key, (ids = new Set()));
-  ids.add(id);
-}
 
-function removePosting(postings: Postings, key: string, id: string): void {
-  const ids = postings.get(key);
-  if (!ids) return;
-  ids.delete(id);
-  if (ids.size === 0) postings.delete(key);
-}
 
 /** Damerau–Levenshtein distance ≤ 1: one substitution, insertion, deletion or swap of neighbours ("dexu" ~ "deux"). */
 export function withinOneEdit(a: string, b: string): boolean {
