@@ -13,6 +13,7 @@ import { parseArgs } from 'node:util';
 import { LEXICAL_THRESHOLD } from '../src/engine/answer/abstain.js';
 import { SENTENCE_WEIGHTS } from '../src/engine/answer/highlight.js';
 import { ANSWER_WEIGHTS } from '../src/engine/answer/pick-answer.js';
+import { RERANK_WEIGHTS } from '../src/engine/search/rerank.js';
 import { evalIndexDir } from '../src/cli/commands/eval.js';
 import { createEngine } from '../src/engine/engine.js';
 import { parseEvalQuestions } from '../src/engine/eval/questions.js';
@@ -34,6 +35,7 @@ for (const spec of values.set ?? []) {
 const targets: Record<string, Record<string, number>> = {
   ...Object.fromEntries(Object.keys(SENTENCE_WEIGHTS).map((k) => [k, SENTENCE_WEIGHTS as Record<string, number>])),
   ...Object.fromEntries(Object.keys(ANSWER_WEIGHTS).map((k) => [k, ANSWER_WEIGHTS as Record<string, number>])),
+  ...Object.fromEntries(Object.keys(RERANK_WEIGHTS).map((k) => [`rerank.${k}`, RERANK_WEIGHTS as Record<string, number>])),
   coverage: LEXICAL_THRESHOLD as unknown as Record<string, number>,
   unknownNameCoverage: LEXICAL_THRESHOLD as unknown as Record<string, number>,
   unknownWordCoverage: LEXICAL_THRESHOLD as unknown as Record<string, number>,
@@ -42,7 +44,7 @@ const targets: Record<string, Record<string, number>> = {
 async function measure(): Promise<string> {
   const cells: string[] = [];
   for (const s of sets) {
-    let right = 0, answerable = 0, falseAbst = 0, offTopic = 0, offTopicAbst = 0;
+    let right = 0, answerable = 0, falseAbst = 0, offTopic = 0, offTopicAbst = 0, hit1 = 0, hit3 = 0, rr = 0;
     for (const q of s.questions) {
       const a = await s.engine.ask(q.question, { k: 5, ...(q.context ? { context: q.context } : {}) });
       const o = gradeAnswer(q, a, 0);
@@ -52,10 +54,13 @@ async function measure(): Promise<string> {
       } else {
         answerable++;
         if (o.answerRight) right++;
+        if (o.rank !== null && o.rank <= 1) hit1++;
+        if (o.rank !== null && o.rank <= 3) hit3++;
+        if (o.rank !== null) rr += 1 / o.rank;
         if (a.abstained) falseAbst++;
       }
     }
-    cells.push(answerable ? `${s.name}: a@1 ${(right / answerable).toFixed(3)} abst ${falseAbst}` : `${s.name}: off-topic abstained ${offTopicAbst}/${offTopic}`);
+    cells.push(answerable ? `${s.name}: a@1 ${(right / answerable).toFixed(3)} h@1 ${(hit1 / answerable).toFixed(3)} h@3 ${(hit3 / answerable).toFixed(3)} mrr ${(rr / answerable).toFixed(3)} abst ${falseAbst}` : `${s.name}: off-topic abstained ${offTopicAbst}/${offTopic}`);
     if (answerable && offTopic) cells.push(`off-topic ${offTopicAbst}/${offTopic}`);
   }
   return cells.join(' | ');
@@ -65,14 +70,15 @@ console.log(`current: ${await measure()}`);
 for (const spec of values.param ?? []) {
   const [name, list] = spec.split('=') as [string, string];
   const target = targets[name];
+  const key = name.replace(/^rerank\./, '');
   if (!target && name !== 'stemOnly') throw new Error(`unknown param ${name}`);
-  const before = name === 'stemOnly' ? evidence.STEM_ONLY_SHARE : target![name]!;
+  const before = name === 'stemOnly' ? evidence.STEM_ONLY_SHARE : target![key]!;
   for (const v of list.split(',').map(Number)) {
     if (name === 'stemOnly') (evidence as unknown as { setStemOnlyShare(v: number): void }).setStemOnlyShare(v);
-    else target![name] = v;
+    else target![key] = v;
     console.log(`${name}=${v}: ${await measure()}`);
   }
   if (name === 'stemOnly') (evidence as unknown as { setStemOnlyShare(v: number): void }).setStemOnlyShare(before);
-  else target![name] = before;
+  else target![key] = before;
 }
 for (const s of sets) await s.engine.dispose();

@@ -27,11 +27,13 @@ describe('highlight', () => {
   });
 
   it('prefers, among sentences on the subject, the one holding the kind of answer asked for', () => {
+    // Each sentence stands alone (in passages of their own), so no neighbour lends it anything.
     const sents = ['Stargate a été annoncé à la Maison Blanche.', 'Stargate a été annoncé mardi.'].map(analyseSentence);
-    const when = scoreSentences(analyseQuestion('Quand Stargate a-t-il été annoncé ?'), sents);
+    const alone = (question: string) => sents.map((s) => scoreSentences(analyseQuestion(question), [s])[0]!);
+    const when = alone('Quand Stargate a-t-il été annoncé ?');
     expect(when[1]!.fits).toBe(true);
     expect(when[1]!.score).toBeGreaterThan(when[0]!.score);
-    const where = scoreSentences(analyseQuestion('Où Stargate a-t-il été annoncé ?'), sents);
+    const where = alone('Où Stargate a-t-il été annoncé ?');
     expect(where[0]!.fits).toBe(true);
     expect(where[0]!.score).toBeGreaterThan(where[1]!.score);
   });

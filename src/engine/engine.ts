@@ -1,5 +1,5 @@
 import { thresholdsFor } from './answer/abstain.js';
-import { composeAnswer } from './answer/compose-answer.js';
+import { bestSentenceScore, composeAnswer } from './answer/compose-answer.js';
 import { createEmbedder, type Embedder } from './embed/embedder.js';
 import { createError, EngineError } from './errors.js';
 import { validateQuestion } from './question.js';
@@ -8,6 +8,8 @@ import { createStore } from './index/create-store.js';
 import type { StoreView } from './index/store.js';
 import { fusionWeightsFor } from './search/fusion-weights.js';
 import { hybridSearch } from './search/hybrid-search.js';
+import { diversify } from './search/diversify.js';
+import { rerank } from './search/rerank.js';
 import { ANALYZER_VERSION } from './text/analyze.js';
 import { CHUNKER_VERSION } from './text/chunk.js';
 import { analyseQuestion } from './text/question-analysis.js';
@@ -198,7 +200,10 @@ export async function createEngine(config: EngineConfig, hooks: EngineHooks = {}
       }
       const modelId = snap.meta.model?.id ?? null;
       const analysis = analyseQuestion(q, context);
-      const hits = await hybridSearch(snap, { text: analysis, vector: vector ?? null, mode, depth: SEARCH_DEPTH, limit: offset + k + DIVERSITY_MARGIN, weights: fusionWeightsFor(modelId) });
+      const limit = offset + k + DIVERSITY_MARGIN;
+      const found = await hybridSearch(snap, { text: analysis, vector: vector ?? null, mode, depth: SEARCH_DEPTH, limit, weights: fusionWeightsFor(modelId) });
+      // Second stage: the leading hits re-ordered by their best sentence, then diversity again.
+      const hits = diversify(rerank(found, (hit) => bestSentenceScore(analysis, hit, snap.sources, snap.termStats)), undefined, limit);
       return composeAnswer({
         analysis,
         mode,

@@ -5,6 +5,7 @@ import type { AnalysedQuestion } from '../text/question-analysis.js';
 import type { Answer, Passage, SearchMode, SourceMeta } from '../types.js';
 import { shouldAbstain, type AbstainThresholds } from './abstain.js';
 import { pickAnswer } from './pick-answer.js';
+import { corroboratedBy, type TopicSentence } from './corroboration.js';
 import { textFragmentLink } from './deep-link.js';
 import { findDisagreements, type ClaimSentence } from './disagreement.js';
 import { evidenceTerms, lexicalEvidence } from './evidence.js';
@@ -34,6 +35,16 @@ function linkTo(chunk: IndexedChunk, sentence: number, source: SourceMeta): stri
   const s = chunk.sentences[sentence];
   const original = s ? chunk.original.slice(s.start - chunk.range.start, s.end - chunk.range.start).replace(/\s+/g, ' ') : '';
   return textFragmentLink(source.url, original);
+}
+
+/**
+ * How well a hit's best sentence answers the question (the score that picks highlights):
+ * what the second stage of retrieval (search/rerank.ts) re-orders the leading hits by.
+ */
+export function bestSentenceScore(analysis: AnalysedQuestion, hit: SearchHit, sources: ReadonlyMap<string, SourceMeta>, stats: TermStats): number {
+  const title = titleTerms(sources.get(hit.articleId)?.title ?? '');
+  const scores = scoreSentences(analysis, sentencesOf(hit.chunk), stats.weight, title.terms, evidenceTerms(analysis, stats));
+  return scores.reduce((best, s) => Math.max(best, s.score), 0);
 }
 
 /** Builds the answer from ranked hits: passages with highlights and links, direct answer, abstention, disagreements. Pure. */
@@ -80,7 +91,18 @@ export function composeAnswer(input: ComposeInput): Answer {
     const { best, highlights } = pickHighlights(scoresOf(hit).scores, hit.chunk.sentences.map((s) => s.local));
     return { chunkId: hit.chunk.id, text: hit.chunk.text, score: hit.score, source, link: linkTo(hit.chunk, best, source), highlights };
   });
-  const picked = pickAnswer(page.map((hit) => scoresOf(hit).scores));
+  // Sentences on the question's topic among the leading hits: what other reports state.
+  const topical: TopicSentence[] = [];
+  for (const hit of hits.slice(0, CLAIM_DEPTH)) {
+    const { sentences, scores } = scoresOf(hit);
+    sentences.forEach((s, i) => {
+      if ((scores[i]?.share ?? 0) > 0) topical.push({ articleId: hit.articleId, text: s.text });
+    });
+  }
+  const picked = pickAnswer(
+    page.map((hit) => scoresOf(hit).scores),
+    (p, i) => corroboratedBy({ articleId: page[p]!.articleId, text: scoresOf(page[p]!).sentences[i]!.text }, topical, analysis.kind),
+  );
   let direct: Answer['directAnswer'] = null;
   if (picked) {
     const hit = page[picked.passage]!;

@@ -1,4 +1,4 @@
-import { fitsKind } from '../text/answer-kind.js';
+import { fitsKind, kindPositions } from '../text/answer-kind.js';
 import type { AnalysedQuestion, QuestionTerm } from '../text/question-analysis.js';
 import type { Range } from '../types.js';
 import { prefixesOf, type SentenceTerms } from './sentence-terms.js';
@@ -33,10 +33,16 @@ export const SENTENCE_WEIGHTS = {
   /** Times the share of the question's adjacent term pairs found adjacent in the sentence ("fondation Son"). */
   pair: 0,
   /** Times the previous sentence's share: an answer often continues the sentence that names its subject. */
-  previous: 0.1,
+  previous: 0.2,
   /** Times the next sentence's share: or introduces what the next one says about it. */
   next: 0.1,
+  /** Added when the kind of answer asked for stands within `nearWindow` tokens of a word of the question. */
+  kindNear: 0,
+  nearWindow: 6,
+  /** Times the density of the question's terms in the shortest stretch of the sentence holding them all. */
+  proximity: 0.05,
 };
+
 
 /**
  * Scores each sentence of a passage by the weighted share of the question's content terms it
@@ -54,6 +60,7 @@ export function scoreSentences(
 ): SentenceScore[] {
   const W = SENTENCE_WEIGHTS;
   const w = (t: { term: string; weight: number }) => weight(t.term) * t.weight * (title.has(t.term) ? W.topic : 1);
+  const wanted = new Set(terms.map((t) => t.term));
   const total = terms.reduce((n, t) => n + w(t), 0);
   const words = new Set(q.words);
   const pairs = pairsOf(q.terms);
@@ -67,7 +74,10 @@ export function scoreSentences(
     const pairShare = W.pair && pairs.size ? countPairs(s.order, pairs) / pairs.size : 0;
     const prefixShare = asks.size ? countIn(asks, s.prefixes) / asks.size : 0;
     const exactShare = words.size ? countIn(words, s.words) / words.size : 0;
-    const score = share + (fits ? W.kind : 0) + W.prefix * prefixShare + W.exact * exactShare + W.pair * pairShare + W.previous * (shares[index - 1] ?? 0) + W.next * (shares[index + 1] ?? 0);
+    const previous = shares[index - 1] ?? 0;
+    const near = W.kindNear && q.kind !== null && kindNear(s, wanted, kindPositions(s.tokens, q.kind, q.asked), W.nearWindow) ? W.kindNear : 0;
+    const dense = W.proximity ? W.proximity * density(s, wanted) : 0;
+    const score = share + (fits ? W.kind : 0) + W.prefix * prefixShare + W.exact * exactShare + W.pair * pairShare + W.previous * previous + W.next * (shares[index + 1] ?? 0) + near + dense;
     return { index, score, share, fits };
   });
 }
@@ -83,6 +93,53 @@ function kindOnlyScore(q: AnalysedQuestion, s: SentenceTerms, index: number, sha
   if (subject === 0) return { index, score: 0, share: 0, fits: false };
   const fits = fitsKind(s.tokens, s.text, q.kind, q.asked);
   return { index, score: (fits ? 1 : 0) + 0.5 * subject, share: subject, fits };
+}
+
+/** Positions of the question's terms in the sentence. */
+function matchedPositions(s: SentenceTerms, wanted: ReadonlySet<string>): number[] {
+  const out: number[] = [];
+  s.at.forEach((terms, i) => {
+    if (terms.some((t) => wanted.has(t))) out.push(i);
+  });
+  return out;
+}
+
+/** Whether one of `positions` stands within `window` tokens of a word of the question. */
+function kindNear(s: SentenceTerms, wanted: ReadonlySet<string>, positions: readonly number[], window: number): boolean {
+  if (positions.length === 0) return false;
+  const matched = matchedPositions(s, wanted);
+  return positions.some((p) => matched.some((m) => Math.abs(m - p) <= window));
+}
+
+/**
+ * How tightly the question's distinct terms sit together: their number over the length of
+ * the shortest stretch of tokens holding them all (1 when adjacent). 0 below two terms.
+ */
+function density(s: SentenceTerms, wanted: ReadonlySet<string>): number {
+  const hits: { pos: number; term: string }[] = [];
+  s.at.forEach((terms, pos) => {
+    for (const t of terms) if (wanted.has(t)) hits.push({ pos, term: t });
+  });
+  const distinct = new Set(hits.map((h) => h.term)).size;
+  if (distinct < 2) return 0;
+  // Smallest window over positions holding every distinct term (two pointers).
+  const count = new Map<string, number>();
+  let have = 0;
+  let best = Infinity;
+  let left = 0;
+  for (let right = 0; right < hits.length; right++) {
+    const r = hits[right]!;
+    count.set(r.term, (count.get(r.term) ?? 0) + 1);
+    if (count.get(r.term) === 1) have++;
+    while (have === distinct) {
+      const l = hits[left]!;
+      best = Math.min(best, r.pos - l.pos + 1);
+      count.set(l.term, count.get(l.term)! - 1);
+      if (count.get(l.term) === 0) have--;
+      left++;
+    }
+  }
+  return Math.min(1, distinct / best);
 }
 
 function countIn(wanted: ReadonlySet<string>, have: ReadonlySet<string>): number {

@@ -11,6 +11,8 @@ export const ANSWER_WEIGHTS = {
   rankPenalty: 0.1,
   /** Below this share of the question's terms, no sentence is trusted: no answer line (the passages still come). */
   minShare: 0.2,
+  /** Added per other article (up to two) that states the same answer on the same topic (corroboration.ts). */
+  corroboration: 0.1,
 };
 
 /**
@@ -18,13 +20,16 @@ export const ANSWER_WEIGHTS = {
  * score, less a little per rank down. null when no sentence holds enough of the question. Pure.
  * @example pickAnswer([[{ index: 0, score: 0.4, share: 0.4, fits: false }], [{ index: 0, score: 0.9, share: 0.8, fits: true }]]) // { passage: 1, sentence: 0 }
  */
-export function pickAnswer(passages: readonly SentenceScore[][]): { passage: number; sentence: number } | null {
+export function pickAnswer(
+  passages: readonly SentenceScore[][],
+  corroboration: (passage: number, sentence: number) => number = () => 0,
+): { passage: number; sentence: number } | null {
   const W = ANSWER_WEIGHTS;
   let best: { passage: number; sentence: number; value: number } | null = null;
   passages.slice(0, W.depth).forEach((scores, passage) => {
     for (const s of scores) {
       if (s.share < W.minShare) continue;
-      const value = s.score - W.rankPenalty * passage;
+      const value = s.score - W.rankPenalty * passage + (W.corroboration ? W.corroboration * Math.min(2, corroboration(passage, s.index)) : 0);
       if (!best || value > best.value) best = { passage, sentence: s.index, value };
     }
   });

@@ -12,6 +12,8 @@ export interface SentenceTerms {
   words: ReadonlySet<string>;
   /** First letters of its longer words: "reprise" and "reprendre" share more than their stems say. */
   prefixes: ReadonlySet<string>;
+  /** The stemmed terms of each token, by token position: where in the sentence a term stands. */
+  at: readonly (readonly string[])[];
 }
 
 /** Letters a word prefix keeps, and the shortest word that has one. */
@@ -59,7 +61,8 @@ export function analyseSentence(text: string): SentenceTerms {
   const tokens = tokenize(text);
   const order = termsOfTokens(tokens);
   const words = new Set(wordsOfTokens(tokens));
-  return { text, tokens, order, terms: new Set(order), words, prefixes: prefixesOf(words) };
+  const at = tokens.map((t) => termsOfTokens([t]));
+  return { text, tokens, order, terms: new Set(order), words, prefixes: prefixesOf(words), at };
 }
 
 const titles = new Map<string, SentenceTerms>();

@@ -1,0 +1,91 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { corroboratedBy } from '../src/engine/answer/corroboration.js';
+import { scoreSentences } from '../src/engine/answer/highlight.js';
+import { pickAnswer } from '../src/engine/answer/pick-answer.js';
+import { analyseSentence } from '../src/engine/answer/sentence-terms.js';
+import { createEngine } from '../src/engine/engine.js';
+import type { SearchHit } from '../src/engine/search/hybrid-search.js';
+import { rerank } from '../src/engine/search/rerank.js';
+import { analyseQuestion } from '../src/engine/text/question-analysis.js';
+import type { Engine } from '../src/engine/types.js';
+import { makeScratch, type Scratch } from './helpers/coverage.js';
+
+const hit = (id: string, lexical: number): SearchHit => ({ chunk: { id, text: id } as SearchHit['chunk'], articleId: id.split('#')[0]!, score: lexical / 100, lexical, similarity: null });
+
+describe('sentence proximity', () => {
+  it('prefers, at equal coverage, the sentence where the question’s words stand together', () => {
+    const q = analyseQuestion('Où la coopérative ouvre-t-elle sa cave ?');
+    const apart = analyseSentence('La coopérative, fondée il y a trente ans par des éleveurs du plateau, ouvre enfin une cave.');
+    const together = analyseSentence('Près de Villard, la coopérative ouvre une cave.');
+    const [a] = scoreSentences(q, [apart]);
+    const [t] = scoreSentences(q, [together]);
+    expect(a!.share).toBe(t!.share);
+    expect(t!.score).toBeGreaterThan(a!.score);
+  });
+});
+
+describe('corroboration', () => {
+  const onTopic = [
+    { articleId: 'a', text: 'Arcadia investira 40 milliards de dollars dans Polaris.' },
+    { articleId: 'a', text: 'Arcadia ajoutera 2 milliards plus tard.' },
+    { articleId: 'b', text: 'Selon Arcadia, Polaris recevra 40 milliards.' },
+    { articleId: 'c', text: 'Les 40 milliards d’Arcadia iront à Polaris.' },
+  ];
+
+  it('counts the other articles that state the same figure with the same unit', () => {
+    expect(corroboratedBy(onTopic[0]!, onTopic, 'figure')).toBe(2);
+    expect(corroboratedBy(onTopic[1]!, onTopic, 'figure')).toBe(0);
+    // "40 ans" is another figure than "40 milliards"; a question that does not ask for a figure counts none.
+    expect(corroboratedBy({ articleId: 'd', text: 'Arcadia a 40 ans.' }, onTopic, 'figure')).toBe(0);
+    expect(corroboratedBy(onTopic[0]!, onTopic, 'person')).toBe(0);
+  });
+
+  it('lets a corroborated sentence of a lower passage take the answer line from a lone figure', () => {
+    const lone = [{ index: 0, score: 1.1, share: 1, fits: true }];
+    const repeated = [{ index: 0, score: 1.1, share: 1, fits: true }];
+    expect(pickAnswer([lone, repeated])).toEqual({ passage: 0, sentence: 0 });
+    expect(pickAnswer([lone, repeated], (passage) => (passage === 1 ? 2 : 0))).toEqual({ passage: 1, sentence: 0 });
+  });
+});
+
+describe('second-stage rerank', () => {
+  it('moves up a leading hit whose best sentence answers better, leaving hits past its depth in place', () => {
+    const hits = [hit('a#0', 10), hit('b#0', 9.5), hit('c#0', 9), hit('d#0', 1)];
+    const evidence = (h: SearchHit) => (h.articleId === 'c' ? 1 : 0.2);
+    const out = rerank(hits, evidence, { depth: 3, sentence: 0.4 });
+    expect(out.map((h) => h.chunk.id)).toEqual(['c#0', 'a#0', 'b#0', 'd#0']);
+  });
+
+  it('keeps the first stage’s order when the sentences do not differ, or with weight 0', () => {
+    const hits = [hit('a#0', 10), hit('b#0', 9), hit('c#0', 8)];
+    expect(rerank(hits, () => 0.5, { depth: 20, sentence: 0.4 }).map((h) => h.chunk.id)).toEqual(['a#0', 'b#0', 'c#0']);
+    expect(rerank(hits, (h) => (h.articleId === 'c' ? 9 : 0), { depth: 20, sentence: 0 }).map((h) => h.chunk.id)).toEqual(['a#0', 'b#0', 'c#0']);
+  });
+});
+
+describe('answer line through the engine, across reports', () => {
+  let scratch: Scratch;
+  let engine: Engine;
+  beforeAll(async () => {
+    scratch = makeScratch();
+    scratch.writeArticle('600_arcadia', { title: 'Arcadia mise sur Polaris' },
+      'Arcadia prépare aussi un apport de 3 milliards de dollars à investir dans Polaris via son fonds.');
+    scratch.writeArticle('601_polaris', { title: 'Le projet Polaris' },
+      'Lors de la présentation, Arcadia promet d’investir 40 milliards de dollars dans Polaris.');
+    scratch.writeArticle('602_bourse', { title: 'La Bourse salue Polaris' },
+      'Les 40 milliards de dollars promis par Arcadia pour Polaris ont fait bondir son titre.');
+    scratch.writeArticle('603_meteo', { title: 'La météo' }, 'Il fera beau samedi sur la côte.');
+    engine = await createEngine(scratch.config({ mode: 'lexical' }));
+    await engine.reindex();
+  });
+  afterAll(async () => {
+    await engine?.dispose();
+    scratch?.cleanup();
+  });
+
+  it('answers "combien" with the figure several reports state, not a passing one', async () => {
+    const a = await engine.ask('Combien Arcadia va-t-il investir dans Polaris ?');
+    expect(a.abstained).toBe(false);
+    expect(a.directAnswer!.text).toContain('40 milliards');
+  });
+});
