@@ -165,7 +165,7 @@ function makeView(s: State, snapshot: Table): LanceView {
     termStats: s.termStats,
     async searchVectors(vector, k): Promise<VectorHit[]> {
       if (vectorCount === 0 || k <= 0) return [];
-      const rows = await snapshot.vectorSearch(Array.from(vector)).distanceType('cosine').where('has_vector = true').select(['id']).limit(k).toArray();
+      const rows = await snapshot.vectorSearch(Array.from(vector)).distanceType('cosine').where('has_vector = true').select(['id', '_distance']).limit(k).toArray();
       return rows.map((r) => ({ id: r.id as string, similarity: 1 - (r._distance as number) }));
     },
     async searchText(text, k) {
@@ -179,7 +179,7 @@ function makeView(s: State, snapshot: Table): LanceView {
             [Occur.Should, new MatchQuery(renderings.join(' '), 'search_text', { boost: TRANSLATION_WEIGHT })],
           ])
         : new MatchQuery(text, 'search_text');
-      const rows = await snapshot.search(query).select(['id']).limit(k).toArray();
+      const rows = await snapshot.search(query).select(['id', '_score']).limit(k).toArray();
       return rows.map((r) => ({ id: r.id as string, score: r._score as number }));
     },
     async passages(ids): Promise<StoredPassage[]> {
