@@ -17,17 +17,18 @@ export interface AttachmentRef {
  * bytes by content; the address policy still applies to the CDN URL.
  *
  * @example await downloadAttachment({ name: 'note.md', size: 812, url: 'https://cdn.discordapp.com/…' }, [])
- *   // { name: 'note.md', data: <Buffer …> }
+ *   // { name: 'note.md', data: [<Buffer …>] }
  * @throws IngestError (TOO_LARGE, FORBIDDEN_ADDRESS, HTTP_STATUS, TIMEOUT, …), safe to show
  */
 export async function downloadAttachment(
   attachment: AttachmentRef,
   allowHosts: readonly string[],
   maxBytes = MAX_DOCUMENT_BYTES,
-): Promise<{ name: string; data: Buffer }> {
+): Promise<{ name: string; data: Buffer[] }> {
   if (attachment.size > maxBytes) {
     throw ingestError('TOO_LARGE', { file: cleanLine(attachment.name, 100), limit: formatBytes(maxBytes) });
   }
   const document = await fetchUrl(attachment.url, { anyContentType: true, allowHosts, maxBytes });
-  return { name: attachment.name, data: document.body };
+  // The pieces as downloaded: the extraction worker joins them, off the bot's event loop.
+  return { name: attachment.name, data: document.chunks };
 }

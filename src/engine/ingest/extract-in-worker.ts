@@ -1,8 +1,14 @@
+import { byteLength, sendBytes, type Bytes } from '../workers/byte-transfer.js';
 import { startModuleWorker } from '../workers/module-worker.js';
 import { DEFAULT_EXTRACT_BUDGET, PARSING, type ExtractBudget } from './document-budget.js';
 import type { ExtractedArticle, RawDocument } from './extract-article.js';
 import type { ExtractReply, ExtractRequest } from './extract-worker.js';
 import { IngestError, ingestError, type IngestErrorCode } from './ingest-error.js';
+
+/** A document to extract, its bytes whole or in the pieces they arrived in (joined in the worker, never here). */
+export interface DocumentBytes extends Omit<RawDocument, 'data'> {
+  data: Bytes;
+}
 
 export interface BudgetedArticle extends ExtractedArticle {
   /** Passages the article will be cut into (within `budget.maxPassages`). */
@@ -24,28 +30,29 @@ const waiting: (() => void)[] = [];
  * `extractArticle` in a worker thread of its own, under `budget`: shape checks first (elements,
  * nesting, PDF pages and inflated streams), then the parse with a heap limit and a wall-time
  * limit (the worker is stopped when it passes either), then the passage cap. The calling thread
- * (a bot's event loop) only waits. Every overrun is an IngestError whose code and params say which
+ * (a bot's event loop) only hands the bytes over, a small piece per turn, and waits. Every overrun is an IngestError whose code and params say which
  * bound: TOO_COMPLEX, EXTRACT_TIMEOUT, EXTRACT_MEMORY, TOO_MANY_PASSAGES.
  *
  * @example await extractInWorker({ data, mime: 'text/html', url }, { maxBytes: Infinity })
  *   // { title: 'Stargate…', text: '…', kind: 'html', passages: 14, … }
  */
 export async function extractInWorker(
-  doc: RawDocument,
+  doc: DocumentBytes,
   options: { maxBytes: number; budget?: Partial<ExtractBudget> },
 ): Promise<BudgetedArticle> {
   const budget: ExtractBudget = { ...DEFAULT_EXTRACT_BUDGET, ...options.budget };
   if (running >= MAX_RUNNING) await new Promise<void>((go) => waiting.push(go));
   running++;
   try {
-    return await runWorker({ doc, maxBytes: options.maxBytes, budget });
+    const { data, ...meta } = doc;
+    return await runWorker({ doc: meta, bytes: byteLength(data), maxBytes: options.maxBytes, budget }, data);
   } finally {
     running--;
     waiting.shift()?.();
   }
 }
 
-function runWorker(request: ExtractRequest): Promise<BudgetedArticle> {
+function runWorker(request: ExtractRequest, data: Bytes): Promise<BudgetedArticle> {
   const { budget } = request;
   return new Promise((resolve, reject) => {
     const worker = startModuleWorker(import.meta.url, './extract-worker', {
@@ -82,5 +89,7 @@ function runWorker(request: ExtractRequest): Promise<BudgetedArticle> {
       }),
     );
     worker.once('exit', (code) => settle(() => reject(new Error(`the extraction worker stopped (exit code ${code})`))));
+    // The bytes follow in pieces (see byte-transfer.ts); a worker stopped early stops the sending.
+    sendBytes(worker, data, () => settled).catch((error: Error) => settle(() => reject(error)));
   });
 }

@@ -1,7 +1,7 @@
 /**
  * Extraction worker (started by extract-in-worker.ts): the cheap shape checks, then the parse
  * (Readability, pdf.js…), then the passage count, all off the calling thread and under its budget.
- * Posts `PARSING` when the parse starts (its wall-time budget runs from then), then one
+ * Receives the document's bytes in pieces (joined here, not on the calling thread), posts `PARSING` when the parse starts (its wall-time budget runs from then), then one
  * `ExtractReply`, and ends.
  */
 import { parentPort, workerData } from 'node:worker_threads';
@@ -11,9 +11,13 @@ import { PARSING, checkHtmlShape, checkPdfShape, countWords, tooComplex, tooMany
 import type { ExtractedArticle, RawDocument } from './extract-article.js';
 import { IngestError, type IngestErrorCode } from './ingest-error.js';
 import { lowerThreadPriority } from '../workers/background-priority.js';
+import { receiveBytes } from '../workers/byte-transfer.js';
 
 export interface ExtractRequest {
-  doc: RawDocument;
+  /** The document without its bytes, which follow as messages (byte-transfer.ts). */
+  doc: Omit<RawDocument, 'data'>;
+  /** How many bytes follow. */
+  bytes: number;
   maxBytes: number;
   budget: ExtractBudget;
 }
@@ -25,7 +29,8 @@ export type ExtractReply =
 
 // A parse of seconds must not take CPU from the thread that serves people.
 lowerThreadPriority();
-const { doc, maxBytes, budget } = workerData as ExtractRequest;
+const { doc: meta, bytes, maxBytes, budget } = workerData as ExtractRequest;
+const doc: RawDocument = { ...meta, data: await receiveBytes(parentPort!, bytes) };
 parentPort!.postMessage(await run());
 
 async function run(): Promise<ExtractReply> {

@@ -45,7 +45,13 @@ export interface FetchedDocument {
   /** Bare media type, e.g. "text/html". */
   mime: string | null;
   charset: string | null;
-  body: Buffer;
+  /**
+   * The body in the pieces it arrived in. Hand these to a worker (extractInWorker does): joining
+   * megabytes into one fresh buffer stalls an event loop for tens of milliseconds (page faults).
+   */
+  chunks: Buffer[];
+  /** The body as one buffer, joined on first read (a copy of `chunks`: fine outside a bot's event loop). */
+  readonly body: Buffer;
 }
 
 export const DOCUMENT_MIME_TYPES: readonly string[] = [
@@ -68,7 +74,7 @@ const USER_AGENT = 'DepecheIngest/0.1 (+news coverage bot)';
  * the connection is made to that checked address (no second DNS answer can swap it).
  * Redirects are followed by hand and re-checked; time, size and content type are capped.
  *
- * @example await fetchUrl('https://example.org/a') // { url, mime: 'text/html', charset: 'utf-8', body: <Buffer> }
+ * @example await fetchUrl('https://example.org/a') // { url, mime: 'text/html', charset: 'utf-8', chunks: [<Buffer>…], body: <Buffer> }
  * @throws IngestError with codes BAD_URL, UNSUPPORTED_SCHEME, FORBIDDEN_ADDRESS, DNS_FAILED,
  *   TOO_MANY_REDIRECTS, TIMEOUT, TOO_LARGE, NOT_A_DOCUMENT, HTTP_STATUS, FETCH_FAILED
  */
@@ -239,8 +245,19 @@ async function readDocument(
     response.destroy();
     throw tooLarge(url, maxBytes);
   }
-  const body = await readCapped(response, decoded(response), maxBytes, url, signal, timeoutMs);
-  return { requestedUrl, url: url.toString(), mime, charset: charsetOf(contentType), body };
+  const chunks = await readCapped(response, decoded(response), maxBytes, url, signal, timeoutMs);
+  let joined: Buffer | null = null;
+  return {
+    requestedUrl,
+    url: url.toString(),
+    mime,
+    charset: charsetOf(contentType),
+    chunks,
+    get body() {
+      joined ??= Buffer.concat(chunks);
+      return joined;
+    },
+  };
 }
 
 /**
@@ -262,7 +279,10 @@ function decoded(response: http.IncomingMessage): Readable {
   return pipeline(response, decompressor, () => {});
 }
 
-/** Streams the body, stopping as soon as it passes the cap (decompressed bytes count); a refusal closes the connection. */
+/**
+ * Streams the body, stopping as soon as it passes the cap (decompressed bytes count); a refusal
+ * closes the connection. Resolves with the chunks as they came, never joined here.
+ */
 function readCapped(
   response: http.IncomingMessage,
   stream: Readable,
@@ -270,7 +290,7 @@ function readCapped(
   url: URL,
   signal: AbortSignal,
   timeoutMs: number,
-): Promise<Buffer> {
+): Promise<Buffer[]> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
@@ -289,7 +309,7 @@ function readCapped(
     });
     stream.on('end', () => {
       signal.removeEventListener('abort', onAbort);
-      resolve(Buffer.concat(chunks));
+      resolve(chunks);
     });
     stream.on('error', (error) => {
       signal.removeEventListener('abort', onAbort);

@@ -14,10 +14,12 @@ import { extractInWorker } from './extract-in-worker.js';
 import { fetchUrl, type FetchUrlOptions } from './fetch-url.js';
 import { ingestError } from './ingest-error.js';
 import { sameSite } from './same-site.js';
+import type { Bytes } from '../workers/byte-transfer.js';
 
 export interface IngestInput {
   url?: string;
-  file?: { name: string; data: Uint8Array };
+  /** An uploaded file: its bytes whole, or in the pieces they were downloaded in. */
+  file?: { name: string; data: Bytes };
   /**
    * A moderator's explicit consent to replace an article whose text came from another source
    * (an upload declaring its URL, a page redirected from its address). Without it that is refused.
@@ -158,7 +160,7 @@ async function extract(input: IngestInput, deps: IngestDeps): Promise<{ article:
   const fetched = await fetchUrl(input.url ?? '', deps.fetch);
   deps.onProgress?.('extract');
   const article = await extractInWorker(
-    { data: fetched.body, mime: fetched.mime, charset: fetched.charset, url: fetched.url },
+    { data: fetched.chunks, mime: fetched.mime, charset: fetched.charset, url: fetched.url },
     { maxBytes: Number.POSITIVE_INFINITY, budget: deps.budget },
   );
   return { article, fetchedUrl: fetched.url };
