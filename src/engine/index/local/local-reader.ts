@@ -1,11 +1,14 @@
 import { join } from 'node:path';
 import { createError, EngineError } from '../../errors.js';
+import type { Statement } from 'better-sqlite3';
 import { createLexicalIndex, type LexicalIndex } from '../../search/bm25.js';
 import type { TermStats } from '../../search/term-weights.js';
 import type { SourceMeta } from '../../types.js';
 import type { IndexMeta, StoredPassage, StoreReader, StoreView, VectorHit } from '../store.js';
 import type { VectorIndex } from '../vector-index.js';
 import { createLiveTermStats, type LiveTermStats } from './live-term-stats.js';
+import { readLexicalCheckpoint } from './lexical-checkpoint.js';
+import { articleOf, LEXICAL_SETTING, type LexicalCheckpointRef } from './lexical-fold.js';
 import { blobVector, DB_FILE, lastSeq, openSpaceDb, readSetting, splitTerms, type Checkpoint, type SpaceDb } from './space-db.js';
 import { spaceMeta } from './space-writes.js';
 import { liveLabels, loadSpaceVectors, VectorLogGap, yieldNow } from './space-vectors.js';
@@ -23,9 +26,10 @@ const LOAD_BATCH = 500;
 /** Longest stretch a background load holds the event loop. */
 const SLICE_MS = 15;
 
-interface PassageRef {
-  id: string;
-  label: number | null;
+/** An article's passages in the reader: ids in ordinal order with their vector labels (-1: none). */
+interface ArticleRefs {
+  ids: string[];
+  labels: number[];
 }
 
 /** Everything a reader holds of one space; a delta updates it in one synchronous step. */
@@ -36,9 +40,9 @@ interface ReaderState {
   seq: number;
   checkpoint: Checkpoint | null;
   sources: Map<string, SourceMeta>;
-  titles: Map<string, string[]>;
-  byArticle: Map<string, PassageRef[]>;
-  byLabel: Map<number, string>;
+  byArticle: Map<string, ArticleRefs>;
+  /** Passage id by vector label (labels are dense: an array beats a Map by far at a million). */
+  byLabel: (string | undefined)[];
   passageCount: number;
   lexical: LexicalIndex;
   stats: LiveTermStats;
@@ -47,6 +51,11 @@ interface ReaderState {
   stale: boolean;
   /** Passages read lately (answers keep reading the same few); entries of changed articles leave. */
   cache: Map<string, StoredPassage>;
+  /** The lexical checkpoint this state started from (null: indexed from the passages). */
+  lexicalRef: LexicalCheckpointRef | null;
+  /** Prepared once per state: preparing a statement per ask costs more than the ask's own reads. */
+  passageById: Statement;
+  view: StoreView | null;
 }
 
 const CACHED_PASSAGES = 2000;
@@ -83,11 +92,11 @@ export function createLocalReader(locator: SpaceLocator): StoreReader {
   };
 
   const swap = (next: ReaderState) => {
-    if (closed) return next.db.close();
+    if (closed) return release(next);
     const old = state;
     state = next;
     // Asks that started on the old view may still fetch passages from it for a moment.
-    if (old && old !== next) setTimeout(() => old.db.close(), 30_000).unref();
+    if (old && old !== next) setTimeout(() => release(old), 30_000).unref();
   };
 
   return {
@@ -116,10 +125,15 @@ export function createLocalReader(locator: SpaceLocator): StoreReader {
     },
     async close() {
       closed = true;
-      state?.db.close();
+      if (state) release(state);
       state = null;
     },
   };
+}
+
+function release(state: ReaderState): void {
+  state.lexical.close();
+  state.db.close();
 }
 
 async function loadState(dir: string, generation: string): Promise<ReaderState> {
@@ -155,46 +169,29 @@ async function loadFrom(db: SpaceDb, generation: string): Promise<ReaderState> {
     seq,
     checkpoint: readSetting<Checkpoint>(db, 'checkpoint'),
     sources: new Map(),
-    titles: new Map(),
     byArticle: new Map(),
-    byLabel: new Map(),
+    byLabel: [],
     passageCount: 0,
     lexical: createLexicalIndex(),
     stats: createLiveTermStats(),
     vectors: null,
     stale: false,
     cache: new Map(),
+    lexicalRef: null,
+    passageById: db.prepare('SELECT id, article_id, ordinal, body FROM passages WHERE id = ?'),
+    view: null,
   };
-  const articles = db.prepare('SELECT rowid, id, source, title_terms FROM articles WHERE rowid > ? ORDER BY rowid LIMIT ?');
+  const articles = db.prepare('SELECT rowid, id, source FROM articles WHERE rowid > ? ORDER BY rowid LIMIT ?');
   for (let after = 0; ; ) {
-    const rows = articles.all(after, LOAD_BATCH) as { rowid: number; id: string; source: string; title_terms: string }[];
-    for (const r of rows) {
-      state.sources.set(r.id, JSON.parse(r.source) as SourceMeta);
-      state.titles.set(r.id, splitTerms(r.title_terms));
-      state.byArticle.set(r.id, []);
-    }
+    const rows = articles.all(after, LOAD_BATCH) as { rowid: number; id: string; source: string }[];
+    for (const r of rows) state.sources.set(r.id, JSON.parse(r.source) as SourceMeta);
     if (rows.length < LOAD_BATCH) break;
     after = rows[rows.length - 1]!.rowid;
     await yieldNow();
   }
-  const passages = db.prepare('SELECT rowid, id, article_id, terms, words, label FROM passages WHERE rowid > ? ORDER BY rowid LIMIT ?');
-  // Time-sliced: the event loop gets a turn every SLICE_MS however slow a passage is to index.
-  let slice = performance.now();
-  for (let after = 0; ; ) {
-    const rows = passages.all(after, LOAD_BATCH) as (PassageRow & { rowid: number })[];
-    for (const r of rows) {
-      if (state.byArticle.has(r.article_id)) addPassage(state, r);
-      if (performance.now() - slice > SLICE_MS) {
-        await yieldNow();
-        slice = performance.now();
-      }
-    }
-    if (rows.length < LOAD_BATCH) break;
-    after = rows[rows.length - 1]!.rowid;
-    await yieldNow();
-    slice = performance.now();
-  }
-  const live = new Set(state.byLabel.keys());
+  if (!(await loadCheckpoint(state))) await loadPassages(state);
+  const live = new Set<number>();
+  state.byLabel.forEach((id, label) => id !== undefined && live.add(label));
   const loaded = await loadSpaceVectors(dbDir(db), db, live);
   state.vectors = loaded?.vectors ?? null;
   // What changed while we read (rows read at different moments) is read again, consistently.
@@ -203,15 +200,82 @@ async function loadFrom(db: SpaceDb, generation: string): Promise<ReaderState> {
   return state;
 }
 
+/**
+ * Starts from the space's lexical checkpoint: typed arrays read in a few large reads, key lookups
+ * built in slices, then the articles changed since it re-indexed. False when there is none, or
+ * the change log no longer reaches back to it (the caller indexes every passage instead).
+ */
+async function loadCheckpoint(state: ReaderState): Promise<boolean> {
+  const { db } = state;
+  const ref = readSetting<LexicalCheckpointRef>(db, LEXICAL_SETTING);
+  if (!ref) return false;
+  const oldest = db.prepare('SELECT MIN(seq) FROM changes').pluck().get() as number | null;
+  if (oldest !== null && oldest > ref.seq + 1) return false;
+  const pause = slicer();
+  const loaded = await readLexicalCheckpoint(join(dbDir(db), ref.file), { pause });
+  state.lexical = loaded.index;
+  state.stats = createLiveTermStats({ terms: loaded.terms, df: loaded.bodyDf, passages: loaded.ids.length });
+  state.lexicalRef = ref;
+  const { ids, labels } = loaded;
+  for (let ord = 0; ord < ids.length; ord++) {
+    const id = ids[ord]!;
+    const label = labels[ord]!;
+    const article = articleOf(id);
+    let refs = state.byArticle.get(article);
+    if (!refs) state.byArticle.set(article, (refs = { ids: [], labels: [] }));
+    refs.ids.push(id);
+    refs.labels.push(label);
+    if (label >= 0) state.byLabel[label] = id;
+    state.passageCount++;
+    if ((ord & 1023) === 1023) await pause();
+  }
+  const changed = db.prepare('SELECT DISTINCT article_id FROM changes WHERE seq > ?').pluck().all(ref.seq) as string[];
+  applyChanges(state, changed, state.seq);
+  return true;
+}
+
+/** Indexes every stored passage (a space without a lexical checkpoint: small, or written by an older version). */
+async function loadPassages(state: ReaderState): Promise<void> {
+  const { db } = state;
+  const titles = new Map<string, string[]>();
+  for (const a of db.prepare('SELECT id, title_terms FROM articles').iterate() as Iterable<{ id: string; title_terms: string }>) titles.set(a.id, splitTerms(a.title_terms));
+  const passages = db.prepare('SELECT rowid, id, article_id, terms, words, label FROM passages WHERE rowid > ? ORDER BY rowid LIMIT ?');
+  const pause = slicer();
+  for (let after = 0; ; ) {
+    const rows = passages.all(after, LOAD_BATCH) as (PassageRow & { rowid: number })[];
+    for (const r of rows) {
+      const title = titles.get(r.article_id);
+      if (title) addPassage(state, r, title);
+      await pause.maybe();
+    }
+    if (rows.length < LOAD_BATCH) break;
+    after = rows[rows.length - 1]!.rowid;
+    await pause();
+  }
+}
+
+/** A pause that yields to the event loop; `maybe()` yields only once SLICE_MS of work went by since the last. */
+function slicer(): (() => Promise<void>) & { maybe(): Promise<void> | undefined } {
+  let slice = performance.now();
+  const pause = async () => {
+    if (performance.now() - slice < SLICE_MS) return;
+    await yieldNow();
+    slice = performance.now();
+  };
+  return Object.assign(pause, { maybe: () => (performance.now() - slice > SLICE_MS ? pause() : undefined) });
+}
+
 const dbDir = (db: SpaceDb) => db.name.replace(/[/\\][^/\\]+$/, '');
 
-function addPassage(state: ReaderState, r: PassageRow): void {
+function addPassage(state: ReaderState, r: PassageRow, title: string[]): void {
   const terms = splitTerms(r.terms);
-  const title = state.titles.get(r.article_id);
-  state.lexical.addAnalysed(r.id, terms, splitTerms(r.words), title && title.length > 0 ? title : null);
+  state.lexical.addAnalysed(r.id, terms, splitTerms(r.words), title.length > 0 ? title : null);
   state.stats.add(terms);
-  state.byArticle.get(r.article_id)!.push({ id: r.id, label: r.label });
-  if (r.label !== null) state.byLabel.set(r.label, r.id);
+  let refs = state.byArticle.get(r.article_id);
+  if (!refs) state.byArticle.set(r.article_id, (refs = { ids: [], labels: [] }));
+  refs.ids.push(r.id);
+  refs.labels.push(r.label ?? -1);
+  if (r.label !== null) state.byLabel[r.label] = r.id;
   state.passageCount++;
 }
 
@@ -222,56 +286,65 @@ function addPassage(state: ReaderState, r: PassageRow): void {
  */
 function applyChanges(state: ReaderState, articleIds: string[], seq: number): void {
   const { db } = state;
-  const articleRow = db.prepare('SELECT source, title_terms FROM articles WHERE id = ?');
-  const passageRows = db.prepare('SELECT id, article_id, terms, words, label FROM passages WHERE article_id = ? ORDER BY ordinal');
-  const vectorRow = db.prepare('SELECT vector FROM vector_log WHERE label = ?').pluck();
-  const read = db.transaction(() =>
-    articleIds.map((id) => {
-      const a = articleRow.get(id) as { source: string; title_terms: string } | undefined;
-      const rows = a ? (passageRows.all(id) as PassageRow[]) : [];
-      const fresh = new Map<number, Float32Array>();
+  if (articleIds.length > 0) {
+    const articleRow = db.prepare('SELECT source, title_terms FROM articles WHERE id = ?');
+    const passageRows = db.prepare('SELECT id, article_id, terms, words, label FROM passages WHERE article_id = ? ORDER BY ordinal');
+    const vectorRow = db.prepare('SELECT vector FROM vector_log WHERE label = ?').pluck();
+    const read = db.transaction(() =>
+      articleIds.map((id) => {
+        const a = articleRow.get(id) as { source: string; title_terms: string } | undefined;
+        const rows = a ? (passageRows.all(id) as PassageRow[]) : [];
+        const fresh = new Map<number, Float32Array>();
+        for (const r of rows) {
+          if (r.label === null || state.vectors?.has(r.label)) continue;
+          const blob = vectorRow.get(r.label) as Buffer | undefined;
+          if (blob) fresh.set(r.label, blobVector(blob));
+        }
+        return { id, article: a, rows, fresh };
+      }),
+    );
+    for (const { id, article, rows, fresh } of read()) {
+      const keep = new Set(rows.flatMap((r) => (r.label === null ? [] : [r.label])));
+      const old = state.byArticle.get(id);
+      old?.ids.forEach((pid, i) => {
+        const label = old.labels[i]!;
+        state.cache.delete(pid);
+        state.stats.remove(state.lexical.termsOf(pid) ?? []);
+        state.lexical.remove([pid]);
+        state.passageCount--;
+        if (label >= 0) {
+          state.byLabel[label] = undefined;
+          if (!keep.has(label)) state.vectors?.remove([label]);
+        }
+      });
+      state.byArticle.delete(id);
+      state.sources.delete(id);
+      if (!article) continue;
+      state.sources.set(id, JSON.parse(article.source) as SourceMeta);
+      const title = splitTerms(article.title_terms);
+      state.byArticle.set(id, { ids: [], labels: [] });
       for (const r of rows) {
-        if (r.label === null || state.vectors?.has(r.label)) continue;
-        const blob = vectorRow.get(r.label) as Buffer | undefined;
-        if (blob) fresh.set(r.label, blobVector(blob));
+        addPassage(state, r, title);
+        if (r.label === null || !state.vectors || state.vectors.has(r.label)) continue;
+        const v = fresh.get(r.label);
+        if (v) state.vectors.add([v], [r.label]);
+        else state.stale = true; // folded into a newer checkpoint: the next refresh loads whole
       }
-      return { id, article: a, rows, fresh };
-    }),
-  );
-  const changes = read();
-  for (const { id, article, rows, fresh } of changes) {
-    const keep = new Set(rows.flatMap((r) => (r.label === null ? [] : [r.label])));
-    for (const old of state.byArticle.get(id) ?? []) {
-      state.cache.delete(old.id);
-      state.stats.remove(state.lexical.termsOf(old.id) ?? []);
-      state.lexical.remove([old.id]);
-      state.passageCount--;
-      if (old.label !== null) {
-        state.byLabel.delete(old.label);
-        if (!keep.has(old.label)) state.vectors?.remove([old.label]);
-      }
-    }
-    state.byArticle.delete(id);
-    state.sources.delete(id);
-    state.titles.delete(id);
-    if (!article) continue;
-    state.sources.set(id, JSON.parse(article.source) as SourceMeta);
-    state.titles.set(id, splitTerms(article.title_terms));
-    state.byArticle.set(id, []);
-    for (const r of rows) {
-      addPassage(state, r);
-      if (r.label === null || !state.vectors || state.vectors.has(r.label)) continue;
-      const v = fresh.get(r.label);
-      if (v) state.vectors.add([v], [r.label]);
-      else state.stale = true; // folded into a newer checkpoint: the next refresh loads whole
     }
   }
   state.seq = seq;
+  state.view = null;
 }
 
+/** The view of a state, made once per state version (asks between changes share it). */
 function viewOf(state: ReaderState): StoreView {
-  const passage = state.db.prepare('SELECT id, article_id, ordinal, body FROM passages WHERE id = ?');
-  return {
+  if (state.view) return state.view;
+  const refsOf = (id: string): { refs: ArticleRefs; at: number } | null => {
+    const refs = state.byArticle.get(articleOf(id));
+    const at = refs ? refs.ids.indexOf(id) : -1;
+    return refs && at >= 0 ? { refs, at } : null;
+  };
+  state.view = {
     version: `${state.generation}:${state.seq}`,
     meta: state.meta,
     sources: state.sources,
@@ -282,18 +355,18 @@ function viewOf(state: ReaderState): StoreView {
     async searchVectors(vector: Float32Array, k: number): Promise<VectorHit[]> {
       if (!state.vectors) return [];
       return state.vectors.search(vector, k).flatMap((h) => {
-        const id = state.byLabel.get(h.label);
+        const id = state.byLabel[h.label];
         return id === undefined ? [] : [{ id, similarity: h.similarity }];
       });
     },
     async passageIds() {
-      return [...state.byArticle.values()].flatMap((refs) => refs.map((r) => r.id));
+      return [...state.byArticle.values()].flatMap((refs) => refs.ids);
     },
     async vectors(ids) {
-      const labels = new Map([...state.byArticle.values()].flatMap((refs) => refs.map((r) => [r.id, r.label] as const)));
       return ids.map((id) => {
-        const label = labels.get(id);
-        return label === undefined || label === null || !state.vectors?.has(label) ? null : state.vectors.vector(label);
+        const found = refsOf(id);
+        const label = found ? found.refs.labels[found.at]! : -1;
+        return label < 0 || !state.vectors?.has(label) ? null : state.vectors.vector(label);
       });
     },
     async passages(ids: readonly string[]): Promise<StoredPassage[]> {
@@ -301,7 +374,7 @@ function viewOf(state: ReaderState): StoreView {
       for (const id of ids) {
         let p = state.cache.get(id);
         if (!p) {
-          const r = passage.get(id) as { id: string; article_id: string; ordinal: number; body: string } | undefined;
+          const r = state.passageById.get(id) as { id: string; article_id: string; ordinal: number; body: string } | undefined;
           if (!r) continue;
           p = { id: r.id, articleId: r.article_id, ordinal: r.ordinal, ...(JSON.parse(r.body) as Omit<StoredPassage, 'id' | 'articleId' | 'ordinal'>) };
           if (state.cache.size >= CACHED_PASSAGES) state.cache.delete(state.cache.keys().next().value!);
@@ -312,4 +385,5 @@ function viewOf(state: ReaderState): StoreView {
       return out;
     },
   };
+  return state.view;
 }

@@ -5,7 +5,8 @@ import { fsyncPath, writeFileAtomic } from '../../fs/atomic-write.js';
 import { LockBusyError, withFileLock } from '../../fs/file-lock.js';
 import type { IndexMeta, IndexStore, RebuildSpace, StoreChange } from '../store.js';
 import { createLocalReader } from './local-reader.js';
-import { DB_FILE, openSpaceDb, type SpaceDb } from './space-db.js';
+import { foldLexical, LEXICAL_SETTING, lexicalFoldDue, type LexicalCheckpointRef } from './lexical-fold.js';
+import { DB_FILE, openSpaceDb, readSetting, type SpaceDb } from './space-db.js';
 import { compactionDue, compactVectors, sweepSpace } from './space-vectors.js';
 import { commitToSpace, spaceArticleIds, spaceArticles, spaceCounts, spaceMeta, spacePending } from './space-writes.js';
 
@@ -25,6 +26,8 @@ export const REBUILD_FILE = 'rebuild.json';
 export const WRITE_LOCK = '.write.lock';
 /** Change-log rows kept for readers that fall behind; one further behind loads whole. */
 const CHANGES_KEPT = 50_000;
+/** Passages from which a space gets a lexical checkpoint (below, indexing them at load is as quick). */
+const LEXICAL_FOLD_MIN = 1000;
 
 const GENERATION = /^gen-\d+$/;
 
@@ -62,8 +65,9 @@ const newGeneration = () => `gen-${String(Date.now())}${String(process.pid).padS
  * Opens the local store in `indexDir` (created on first commit).
  * @example const store = createLocalStore({ indexDir: 'embeddings' }); await store.commit({ meta, upsert: [article] });
  */
-export function createLocalStore(options: { indexDir: string }): IndexStore {
+export function createLocalStore(options: { indexDir: string; lexicalFoldMin?: number }): IndexStore {
   const { indexDir } = options;
+  const foldMin = options.lexicalFoldMin ?? LEXICAL_FOLD_MIN;
   const dirOf = (generation: string) => join(indexDir, generation);
   let open: { generation: string; db: SpaceDb } | null = null;
 
@@ -89,8 +93,13 @@ export function createLocalStore(options: { indexDir: string }): IndexStore {
 
   const afterCommit = async (dir: string, db: SpaceDb) => {
     if (compactionDue(db)) await compactVectors(dir, db);
+    if (lexicalFoldDue(db, foldMin)) await foldLexical(dir, db);
     const seq = db.prepare('SELECT COALESCE(MAX(seq), 0) FROM changes').pluck().get() as number;
-    if (seq % 1000 === 0) db.prepare('DELETE FROM changes WHERE seq <= ?').run(seq - CHANGES_KEPT);
+    if (seq % 1000 === 0) {
+      // Readers re-index the changes since the lexical checkpoint: those stay.
+      const folded = readSetting<LexicalCheckpointRef>(db, LEXICAL_SETTING)?.seq ?? Infinity;
+      db.prepare('DELETE FROM changes WHERE seq <= ?').run(Math.min(seq - CHANGES_KEPT, folded));
+    }
   };
 
   const openRebuild = (meta: IndexMeta): { generation: string; db: SpaceDb } => {
@@ -170,8 +179,9 @@ export function createLocalStore(options: { indexDir: string }): IndexStore {
         publish: async () => {
           usable();
           if (!spaceMeta(db)) commitToSpace(db, { meta });
-          // Readers then read one HNSW file instead of inserting every vector of the log.
+          // Readers then read one HNSW file instead of inserting every vector of the log, and one lexical checkpoint instead of indexing every passage.
           await compactVectors(dir, db);
+          if (lexicalFoldDue(db, foldMin)) await foldLexical(dir, db);
           db.close();
           published = true;
           let previous: string | null = null;

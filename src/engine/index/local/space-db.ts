@@ -75,8 +75,13 @@ export function writeSetting(db: SpaceDb, key: string, value: unknown): void {
 
 /** Latest change number (0 for a space never changed). */
 export function lastSeq(db: SpaceDb): number {
-  return (db.prepare('SELECT COALESCE(MAX(seq), 0) FROM changes').pluck().get() as number) ?? 0;
+  let statement = lastSeqStatements.get(db);
+  if (!statement) lastSeqStatements.set(db, (statement = db.prepare('SELECT COALESCE(MAX(seq), 0) FROM changes').pluck()));
+  return (statement.get() as number) ?? 0;
 }
+
+/** Readers ask for the latest change on every ask: the statement is prepared once per connection. */
+const lastSeqStatements = new WeakMap<SpaceDb, Database.Statement>();
 
 export const joinTerms = (terms: readonly string[]) => terms.join(' ');
 export const splitTerms = (s: string): string[] => (s === '' ? [] : s.split(' '));

@@ -100,11 +100,11 @@ export async function compactVectors(dir: string, db: SpaceDb): Promise<void> {
   if (loaded.checkpoint && loaded.checkpoint.file !== file) rmSync(join(dir, loaded.checkpoint.file), { force: true });
 }
 
-/** Removes checkpoint files the space does not point at and temporary files of crashed writes. */
+/** Removes checkpoint files (vectors, lexical) the space does not point at and temporary files of crashed writes. */
 export function sweepSpace(dir: string, db: SpaceDb): void {
   if (!existsSync(dir)) return;
-  const keep = readSetting<Checkpoint>(db, 'checkpoint')?.file;
+  const keep = new Set([readSetting<Checkpoint>(db, 'checkpoint')?.file, readSetting<{ file: string }>(db, 'lexical')?.file]);
   for (const name of readdirSync(dir)) {
-    if ((name.startsWith('vectors-') && name !== keep) || name.includes('.tmp-')) rmSync(join(dir, name), { force: true });
+    if (((name.startsWith('vectors-') || name.startsWith('lexical-')) && !keep.has(name)) || name.includes('.tmp-')) rmSync(join(dir, name), { force: true });
   }
 }

@@ -1,0 +1,117 @@
+import { mkdtempSync, readdirSync, rmSync, truncateSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { createLocalStore } from '../src/engine/index/local/local-store.js';
+import type { IndexStore, StoreView } from '../src/engine/index/store.js';
+import { article, META } from './store-contract.js';
+
+/**
+ * A writer folds the space's lexical index into a binary checkpoint beside the vector one; a
+ * reader starts from it and re-indexes only the articles changed since. Every answer must be
+ * the one a reader indexing every passage gives.
+ */
+const TOPICS = ['centrale solaire de Ouarzazate', 'banque centrale et inflation', 'puces Nvidia et Arm', 'volcan de l’île Saint-Paul', 'réforme des retraites'];
+const articleNo = (i: number, variant = 0) =>
+  article(`a${String(i).padStart(4, '0')}`, `Dossier ${i} : ${TOPICS[i % TOPICS.length]}`, [
+    `Le ${TOPICS[(i + variant) % TOPICS.length]} revient dans l’actualité numéro ${i} avec ${variant} précisions.`,
+    `Les chiffres de ${2000 + (i % 25)} montrent ${i * 7} mégawatts et ${i % 13} milliards investis.`,
+  ], { axis: i, hash: `h${i}-${variant}` });
+const QUESTIONS = ['centrale solaire Ouarzazate', 'inflation banque', 'Nvidia milliards', 'volcan Saint-Paul 2007', 'mégawatts investis', 'retraites réforme précisions', 'Ouarzazat'];
+
+let roots: string[] = [];
+let stores: IndexStore[] = [];
+afterEach(async () => {
+  for (const s of stores) await s.close();
+  for (const r of roots) rmSync(r, { recursive: true, force: true });
+  roots = [];
+  stores = [];
+});
+
+function open(lexicalFoldMin: number): { store: IndexStore; dir: string } {
+  const dir = mkdtempSync(join(tmpdir(), 'depeche-lexical-'));
+  roots.push(dir);
+  const store = createLocalStore({ indexDir: join(dir, 'index'), lexicalFoldMin });
+  stores.push(store);
+  return { store, dir: join(dir, 'index') };
+}
+
+const lexicalFiles = (indexDir: string) => readdirSync(indexDir).filter((n) => n.startsWith('gen-')).flatMap((g) => readdirSync(join(indexDir, g)).filter((n) => n.startsWith('lexical-')));
+
+async function answers(view: StoreView) {
+  return {
+    passages: view.passageCount,
+    ids: (await view.passageIds()).sort(),
+    hits: QUESTIONS.map((q) => view.lexical.search(q, 10)),
+    weights: ['ouarzazat', 'inflat', 'nvidia', 'précis', 'inconnu'].map((t) => view.termStats.weight(t)),
+    known: ['ouarzazat', 'ouarzazzat', 'nvidia'].map((t) => view.termStats.known(t)),
+  };
+}
+
+/** The same commits on two stores: one folds checkpoints, the other never does. */
+async function both(commits: Parameters<IndexStore['commit']>[0][]) {
+  const folded = open(1);
+  const plain = open(Number.MAX_SAFE_INTEGER);
+  for (const change of commits) {
+    await folded.store.commit(change);
+    await plain.store.commit(change);
+  }
+  return { folded, plain };
+}
+
+describe('lexical checkpoints', () => {
+  it('a reader starting from the checkpoint plus later changes answers exactly like one indexing every passage', async () => {
+    const first = Array.from({ length: 30 }, (_, i) => articleNo(i));
+    const { folded, plain } = await both([
+      { meta: META, upsert: first },
+      { upsert: [articleNo(3, 2), articleNo(40)], remove: ['a0007', 'a0011'] },
+      { upsert: [articleNo(41)], remove: ['a0040'] },
+    ]);
+    expect(lexicalFiles(folded.dir)).toHaveLength(1);
+    expect(lexicalFiles(plain.dir)).toHaveLength(0);
+    const fromCheckpoint = await answers(await folded.store.reader().refresh());
+    expect(fromCheckpoint).toEqual(await answers(await plain.store.reader().refresh()));
+    expect(fromCheckpoint.passages).toBe(2 * 30 - 4 + 2);
+    expect(fromCheckpoint.hits[0]!.length).toBeGreaterThan(0);
+  });
+
+  it('a running reader follows later changes the same way, removing passages it read from the checkpoint', async () => {
+    const { folded, plain } = await both([{ meta: META, upsert: Array.from({ length: 12 }, (_, i) => articleNo(i)) }]);
+    const readers = [folded.store.reader(), plain.store.reader()];
+    for (const r of readers) await r.refresh();
+    for (const s of [folded.store, plain.store]) await s.commit({ upsert: [articleNo(2, 3)], remove: ['a0005'] });
+    const [a, b] = await Promise.all(readers.map(async (r) => answers(await r.refresh())));
+    expect(a).toEqual(b);
+    expect(a!.ids).not.toContain('a0005#0');
+  });
+
+  it('folds a new checkpoint once the changes outgrow a share of the last one, and removes the old file', async () => {
+    const { store, dir } = open(1);
+    await store.commit({ meta: META, upsert: Array.from({ length: 10 }, (_, i) => articleNo(i)) });
+    const [firstFile] = lexicalFiles(dir);
+    await store.commit({ upsert: [articleNo(20)] });
+    expect(lexicalFiles(dir)).toEqual([firstFile]);
+    await store.commit({ upsert: Array.from({ length: 210 }, (_, i) => articleNo(100 + i)) });
+    const files = lexicalFiles(dir);
+    expect(files).toHaveLength(1);
+    expect(files[0]).not.toBe(firstFile);
+    const view = await store.reader().refresh();
+    expect(view.passageCount).toBe(2 * (10 + 1 + 210));
+    expect(view.lexical.search('Dossier 305', 3)[0]!.id.startsWith('a0305')).toBe(true);
+  });
+
+  it('a damaged checkpoint makes the index unreadable (repaired by a rebuild), never a wrong answer', async () => {
+    const { store, dir } = open(1);
+    await store.commit({ meta: META, upsert: Array.from({ length: 5 }, (_, i) => articleNo(i)) });
+    const generation = readdirSync(dir).find((n) => n.startsWith('gen-'))!;
+    const file = join(dir, generation, lexicalFiles(dir)[0]!);
+    truncateSync(file, 100);
+    await expect(store.reader().refresh()).rejects.toMatchObject({ code: 'INDEX_CORRUPT' });
+    await store.withWriteLock(async () => {
+      const space = await store.rebuild(META);
+      await space.commit({ upsert: Array.from({ length: 5 }, (_, i) => articleNo(i)) });
+      await space.publish();
+    });
+    expect((await store.reader().refresh()).passageCount).toBe(10);
+  });
+});
