@@ -96,6 +96,28 @@ describe('lexical evidence', () => {
     expect(lexicalEvidence(questionTerms('Who is the mayor of Brest?'), [passage('Le tramway de Brest rejoint le port.')], stats).unknownWords).toEqual(['mayor']);
   });
 
+  it('lists figures the coverage never states, and holds them to the unknown-name bar', () => {
+    const stats1900 = createTermStats(['Le tramway de Brest rejoint le port en 2024.']);
+    const terms = (q: string) => evidenceTerms(analyseQuestion(q), stats1900);
+    const text = [passage('Le tramway de Brest rejoint le port en 2024.')];
+    expect(lexicalEvidence(terms('Où allait le tramway de Brest en 2024 ?'), text, stats1900).unknownFigures).toEqual([]);
+    const ev = lexicalEvidence(terms('Où allait le tramway de Brest en 1900 ?'), text, stats1900);
+    expect(ev.unknownFigures).toEqual(['1900']);
+    expect(shouldAbstain({ ...ev, similarity: null }, LEXICAL_THRESHOLD)).toBe(true);
+  });
+
+  it('leaves out a stray word of three letters or fewer the coverage never uses (a slip: "sls" for "les")', () => {
+    const terms = questionTerms('Quelles sont sls caves de la coopérative du Vercors ?').map((t) => t.term);
+    expect(terms).not.toContain('sl');
+    expect(terms).toContain('vercor');
+  });
+
+  it('reads a century in Roman numerals as a figure, not as an unknown name', () => {
+    const q = analyseQuestion('Que fait la coopérative du Vercors au XIXème siècle ?');
+    expect(q.content.find((t) => t.forms.includes('xixeme'))).toMatchObject({ specific: false });
+    expect(lexicalEvidence(questionTerms('Que fait la coopérative du Vercors au XIXème siècle ?'), [], stats).unknownNames).toEqual([]);
+  });
+
   it('gives zero coverage for a question without content words', () => {
     expect(lexicalEvidence(questionTerms('Qui est-ce ?'), [passage('Le tramway de Brest.')], stats).coverage).toBe(0);
   });

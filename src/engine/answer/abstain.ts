@@ -47,6 +47,9 @@ export interface Evidence {
   unknownNames: string[];
   /** Other words of the question the coverage never uses. */
   unknownWords?: string[];
+  /** Figures of the question the coverage never states. */
+  unknownFigures?: string[];
+
   similarity: number | null;
 }
 
@@ -57,7 +60,8 @@ export interface Evidence {
  */
 export function shouldAbstain(best: Evidence | null, t: AbstainThresholds): boolean {
   if (!best) return true;
-  if (best.unknownNames.length > 0 && best.coverage < t.unknownNameCoverage) return true;
+  // A figure the coverage never states ("la population du Texas en 1900") is held to the bar of an unknown name.
+  if ((best.unknownNames.length > 0 || (best.unknownFigures?.length ?? 0) > 0) && best.coverage < t.unknownNameCoverage) return true;
   if ((best.unknownWords?.length ?? 0) > 0 && best.coverage < t.unknownWordCoverage) return true;
   if (best.coverage >= t.coverage) return false;
   if (t.similarity !== null && best.similarity !== null && best.similarity >= t.similarity) return false;

@@ -9,6 +9,8 @@ export interface LexicalEvidence {
   unknownNames: string[];
   /** Other words of the question the coverage never uses, not even one typo away ("dividende", "mayor"). */
   unknownWords: string[];
+  /** Figures of the question the coverage never states ("en 1900"): like an unknown name, the question is about something else. */
+  unknownFigures: string[];
 }
 
 /**
@@ -29,10 +31,18 @@ export function setStemOnlyShare(share: number): void {
  * stay: an unknown name still counts against), and the French renderings of its words join in.
  */
 export function evidenceTerms(q: AnalysedQuestion, stats: TermStats): QuestionTerm[] {
-  if (!q.english) return q.content.filter((t) => !t.rendering);
+  if (!q.english) return q.content.filter((t) => !t.rendering && !isStray(t, stats));
   // An English word the lexicon renders stands through its renderings; one it cannot render
   // ("mayor", "latest") stays, and counts against where the coverage never uses it.
-  return q.content.filter((t) => t.rendering || t.specific || stats.known(t.term) || !t.translatable);
+  return q.content.filter((t) => (t.rendering || t.specific || stats.known(t.term) || !t.translatable) && !isStray(t, stats));
+}
+
+/**
+ * A word of three letters or fewer that the coverage never uses is a slip of the keyboard
+ * ("sls" for "les") or an abbreviation, not the question's topic: it is left out of evidence.
+ */
+function isStray(t: QuestionTerm, stats: TermStats): boolean {
+  return !t.specific && !t.rendering && !/^\d/.test(t.term) && t.forms.length > 0 && t.forms.every((f) => f.length <= 3) && !stats.known(t.term);
 }
 
 /** A passage as evidence: its sentences' analyses and its title's. */
@@ -62,5 +72,6 @@ export function lexicalEvidence(terms: QuestionTerm[], passages: readonly Eviden
   const own = terms.filter((t) => t.weight >= 1 && !t.rendering);
   const unknownNames = own.filter((t) => t.specific && !stats.knownName(t.term)).map((t) => t.term);
   const unknownWords = own.filter((t) => !t.specific && !/^\d/.test(t.term) && !stats.known(t.term) && !stats.extended(t.term)).map((t) => t.term);
-  return { coverage, unknownNames, unknownWords };
+  const unknownFigures = own.filter((t) => /^\d/.test(t.term) && !stats.known(t.term)).map((t) => t.term);
+  return { coverage, unknownNames, unknownWords, unknownFigures };
 }

@@ -76,6 +76,9 @@ const ANSWER_TYPE_TERMS: ReadonlySet<string> = new Set(
   ),
 );
 
+/** A century or rank in Roman numerals ("XIXe", "XIXème", "IIIeme"): written in capitals, but a figure, not a name. */
+const ROMAN_ORDINAL = /(?<![\p{L}])[MDCLXVI]+(?:e|er|re|ème|eme|è)(?![\p{L}])/gu;
+
 /** Follow-up openers that only point back ("Et", "And", "Also"): no content of their own. */
 const FOLLOW_UP_FILLER = /^\s*(?:et|and|also|aussi|alors|puis|ensuite|so)\b[\s,]*/i;
 
@@ -85,7 +88,8 @@ function ownTerms(text: string): QuestionTerm[] {
   // A capitalised English word the lexicon translates ("SoftBank World", "the United States")
   // is a word, not a name the coverage should know: its French renderings stand for it.
   const all = tokenize(text);
-  const names = all.filter((t) => t.proper && !(english && hasRendering(t.text)));
+  const romans = new Set([...text.matchAll(ROMAN_ORDINAL)].map((m) => m[0].toLowerCase()));
+  const names = all.filter((t) => t.proper && !(english && hasRendering(t.text)) && !romans.has(t.text));
   const specific = new Set(names.flatMap((t) => analyze(t.text)));
   const forms = new Map<string, Set<string>>();
   const translatable = new Set<string>();
