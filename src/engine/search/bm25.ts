@@ -189,8 +189,8 @@ function definedOnly(options: LexicalIndexOptions): LexicalIndexOptions {
 
 /** Passages added (or removed) since the last fold past which the index folds on its own. */
 const FOLD_MIN = 4096;
-/** Keys restored between two pauses. */
-const RESTORE_SLICE = 20_000;
+/** Keys restored between two calls of `pause` (which yields only once its own time slice is spent). */
+const RESTORE_SLICE = 1024;
 
 /**
  * BM25F with compact storage: every key (term, word, bigram, prefix) is an integer id, every
@@ -425,9 +425,10 @@ class BM25Index implements LexicalIndex {
     await intern(this.terms, s.terms);
     await intern(this.words, s.words);
     await intern(this.prefixes, s.prefixes);
+    this.bigrams = new PairKeys(s.bigramFirsts.length);
     for (let id = 0; id < s.bigramFirsts.length; id++) {
       this.bigrams.intern(s.bigramFirsts[id]!, s.bigramSeconds[id]!);
-      if (id % (RESTORE_SLICE * 4) === RESTORE_SLICE * 4 - 1) await pause();
+      if (id % RESTORE_SLICE === RESTORE_SLICE - 1) await pause();
     }
     const [terms, words, bigrams, prefixes] = s.spaces.map((p) => PostingSpace.sealed(p.offsets, p.docs, p.tfs, p.titleTfs));
     this.termSpace = terms!;
@@ -445,6 +446,7 @@ class BM25Index implements LexicalIndex {
     for (let ord = 0; ord < live; ord++) {
       this.totalLength += s.lengths[ord]!;
       this.totalTitleLength += s.titleLengths[ord]!;
+      if (ord % (RESTORE_SLICE * 64) === 0) await pause();
     }
     this.alive = new Uint8Array(Math.max(16, live)).fill(1, 0, live);
     this.sealedForward = forward;

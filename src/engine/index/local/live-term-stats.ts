@@ -9,13 +9,12 @@ export interface LiveTermStats extends TermStats {
 
 /**
  * The same weights as `createTermStatsFromTerms` (document frequencies over passage bodies),
- * updated per passage instead of recomputed over the whole coverage; `initial` starts from the
- * frequencies a lexical checkpoint holds (term lists and counts by term id).
+ * updated per passage instead of recomputed over the whole coverage; `initial` starts from
+ * frequencies already counted (a lexical checkpoint holds them), and is then owned by the stats.
  */
-export function createLiveTermStats(initial?: { terms: readonly string[]; df: ArrayLike<number>; passages: number }): LiveTermStats {
-  const df = new Map<string, number>();
+export function createLiveTermStats(initial?: { df: Map<string, number>; passages: number }): LiveTermStats {
+  const df = initial?.df ?? new Map<string, number>();
   let n = initial?.passages ?? 0;
-  if (initial) initial.terms.forEach((t, i) => initial.df[i]! > 0 && df.set(t, initial.df[i]!));
   const lookups = createTermLookups(df);
   return {
     add(terms) {

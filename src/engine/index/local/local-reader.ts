@@ -59,6 +59,7 @@ interface ReaderState {
 }
 
 const CACHED_PASSAGES = 2000;
+const POINTER_TTL_MS = 250;
 
 interface PassageRow {
   id: string;
@@ -99,9 +100,21 @@ export function createLocalReader(locator: SpaceLocator): StoreReader {
     if (old && old !== next) setTimeout(() => release(old), 30_000).unref();
   };
 
+  // Asks refresh on every question: the pointer file is read again only after POINTER_TTL_MS
+  // (a rebuild is still seen well within the 2 s readers promise), unless the caller waits for it.
+  let pointer: { generation: string | null; at: number } | null = null;
+  const liveGeneration = (fresh: boolean): string | null => {
+    const now = performance.now();
+    if (fresh || !pointer || now - pointer.at > POINTER_TTL_MS) pointer = { generation: locator.live(), at: now };
+    const { generation } = pointer;
+    // Until there is an index, every refresh looks: the first commit must be seen at once.
+    if (generation === null) pointer = null;
+    return generation;
+  };
+
   return {
     async refresh(options = {}) {
-      const generation = locator.live();
+      const generation = liveGeneration(options.wait === true);
       if (!generation) throw createError('INDEX_MISSING', locator.dir('').replace(/\/$/, ''));
       if (!state || ((state.generation !== generation || state.stale) && options.wait)) {
         swap(await startLoad(generation));
@@ -214,7 +227,12 @@ async function loadCheckpoint(state: ReaderState): Promise<boolean> {
   const pause = slicer();
   const loaded = await readLexicalCheckpoint(join(dbDir(db), ref.file), { pause });
   state.lexical = loaded.index;
-  state.stats = createLiveTermStats({ terms: loaded.terms, df: loaded.bodyDf, passages: loaded.ids.length });
+  const df = new Map<string, number>();
+  for (let t = 0; t < loaded.terms.length; t++) {
+    if (loaded.bodyDf[t]! > 0) df.set(loaded.terms[t]!, loaded.bodyDf[t]!);
+    if ((t & 4095) === 4095) await pause();
+  }
+  state.stats = createLiveTermStats({ df, passages: loaded.ids.length });
   state.lexicalRef = ref;
   const { ids, labels } = loaded;
   for (let ord = 0; ord < ids.length; ord++) {

@@ -41,6 +41,15 @@ export class PairKeys {
   /** Slot → pair id + 1 (0: empty). Kept under half full. */
   private slots: Uint32Array = new Uint32Array(64);
 
+  /** Sized for `pairs` up front: restoring a million pairs then never rehashes (one long stall). */
+  constructor(pairs = 0) {
+    let size = 64;
+    while (size < pairs * 2 + 2) size *= 2;
+    this.slots = new Uint32Array(size);
+    this.firsts = new Uint32Array(Math.max(16, pairs));
+    this.seconds = new Uint32Array(Math.max(16, pairs));
+  }
+
   get size(): number {
     return this.count;
   }
