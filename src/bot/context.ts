@@ -5,6 +5,7 @@ import type { Translate } from './i18n/index.js';
 import type { LoopMonitor } from './health/loop-monitor.js';
 import type { AnswerQueue } from './limits/answer-queue.js';
 import type { RateLimiter } from './limits/rate-limiter.js';
+import type { TurnPacer } from './limits/turn-pacer.js';
 import type { Logger } from './logger.js';
 import type { OperatorWarnings } from './operator-warnings.js';
 import type { Store } from './store/store.js';
@@ -20,6 +21,8 @@ export interface BotContext {
   logger: Logger;
   limiter: RateLimiter;
   queue: AnswerQueue;
+  /** Starts interaction handlers a slice per event-loop turn, so a burst never holds the loop. */
+  pacer: TurnPacer;
   /** Event-loop delay of this process, for logs and /stats. */
   loop: LoopMonitor;
   /** Warnings for the operator (log + /stats), kept out of members' answers. */

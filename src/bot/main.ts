@@ -10,6 +10,7 @@ import type { BotContext } from './context.js';
 import { createCoverageIngest } from './coverage-ingest.js';
 import { translate } from './i18n/index.js';
 import { createAnswerQueue } from './limits/answer-queue.js';
+import { createTurnPacer } from './limits/turn-pacer.js';
 import { createRateLimiter } from './limits/rate-limiter.js';
 import { startLoopMonitor } from './health/loop-monitor.js';
 import { createLogger, flushLogs } from './logger.js';
@@ -17,6 +18,7 @@ import { createOperatorWarnings } from './operator-warnings.js';
 import { runShardManager } from './sharding/run-shards.js';
 import { runningShards, shardPlan, type ShardPlan } from './sharding/shard-config.js';
 import { openStore } from './store/store.js';
+import { warmAnswerPath } from './warm-answer-path.js';
 
 /** `npm start`: configuration, engine, database, then the Discord connection; clean stop on SIGINT/SIGTERM. */
 
@@ -65,6 +67,7 @@ try {
   if (report.warning) warnings.note(report.warning, 'start-up index');
   const warning = await engine.warmUp();
   if (warning) warnings.note(warning, 'start-up model');
+  logger.debug({ answers: await warmAnswerPath(engine, translate) }, 'answer path warmed up');
 } catch (error) {
   if (error instanceof EngineError) fail(error.message);
   // A full disk, a read-only or forbidden folder: one line naming it and the fix.
@@ -90,6 +93,7 @@ const ctx: BotContext = {
   logger,
   limiter: createRateLimiter(store, botConfig.rateLimit),
   queue,
+  pacer: createTurnPacer(),
   loop: startLoopMonitor({
     logger,
     windowMs: botConfig.healthWindowSeconds * 1000,

@@ -6,6 +6,7 @@ import type { BotContext } from '../../src/bot/context.js';
 import { createCoverageIngest } from '../../src/bot/coverage-ingest.js';
 import { translate } from '../../src/bot/i18n/index.js';
 import { createAnswerQueue } from '../../src/bot/limits/answer-queue.js';
+import { createTurnPacer } from '../../src/bot/limits/turn-pacer.js';
 import { createRateLimiter } from '../../src/bot/limits/rate-limiter.js';
 import { startLoopMonitor } from '../../src/bot/health/loop-monitor.js';
 import { createLogger } from '../../src/bot/logger.js';
@@ -78,6 +79,7 @@ export async function startBotHarness(options: HarnessOptions = {}): Promise<Bot
     logger,
     limiter: createRateLimiter(store, config.rateLimit),
     queue: createAnswerQueue({ concurrency: config.maxConcurrentAnswers, maxQueued: config.maxQueuedAnswers }),
+    pacer: createTurnPacer(),
     loop: startLoopMonitor({ logger, windowMs: config.healthWindowSeconds * 1000 }),
     warnings: createOperatorWarnings(logger),
     state: { shuttingDown: false, reindexing: false },

@@ -7,7 +7,8 @@ import { defineEvent } from './event.js';
 
 export const interactionCreate = defineEvent({
   name: Events.InteractionCreate,
-  execute: (ctx, interaction) => routeInteraction(interaction, ctx),
+  // A burst of interactions is handled a slice per event-loop turn (see turn-pacer.ts).
+  execute: (ctx, interaction) => ctx.pacer.run(() => routeInteraction(interaction, ctx)),
 });
 
 /** Sends every interaction to its handler; whatever happens, the interaction gets an answer. */
