@@ -245,7 +245,7 @@ function renderScale(s: IndexScaleResult): string {
 function renderStore(s: StoreScaleResult): string {
   const cell = (v: number | undefined, digits: number) => (v === undefined ? '–' : fixed(v, digits));
   const rows = s.rows.map((r) => [
-    r.passages,
+    r.lexicalOnly ? `${r.passages} (lexical only)` : r.passages,
     r.articles,
     fixed(r.passagesPerS, 0),
     fixed(r.peakRssMb, 0),

@@ -59,7 +59,7 @@ async function runSection(results: BenchResults, section: Section, options: Benc
       });
       return;
     case 'store':
-      results.store = await runStoreScale({ sizes: options.storeSizes, dim: 384, seedCorpus: options.corpus, questions: 50, workDir, verbose });
+      results.store = await runStoreScale({ sizes: options.storeSizes, lexicalSizes: options.storeLexicalSizes, dim: 384, seedCorpus: options.corpus, questions: 50, workDir, verbose });
       break;
     case 'load':
       results.load = await runLoad({ model: options.model, modelDir: options.modelDir, corpus: options.corpus, workDir, verbose });

@@ -35,6 +35,8 @@ export interface BenchOptions extends ModelChoice {
   coldRuns: number;
   /** Passages of the synthetic coverages of the store section. */
   storeSizes: number[];
+  /** Sizes of the store section built without vectors (lexical only): where an HNSW build would not fit the run. */
+  storeLexicalSizes: number[];
   k: number;
   out: string;
   quiet: boolean;
@@ -44,7 +46,7 @@ const USAGE = `usage: npm run bench -- [--sections compare,cold,runtime,scale] [
   [--index-settings 8:100,16:100,16:200] [--ef 16,32,64,128,256] [--vectors clustered|uniform]
   [--index-queries 200] [--model ID] [--model-dir DIR] [--cache-dir DIR] [--corpus DIR]
   [--synthetic-articles 60] [--repeat 3] [--k 5] [--batch-sizes 1,4,16] [--rounds 2] [--threads 1,2]
-  [--cold-runs 3] [--store-sizes 10000,100000] [--out bench/results/latest.json] [--quiet]
+  [--cold-runs 3] [--store-sizes 10000,100000] [--store-lexical-sizes 1000000] [--out bench/results/latest.json] [--quiet]
        npm run bench -- --render bench/results/latest.json   (print a saved run's table)`;
 
 export class BenchUsageError extends Error {
@@ -87,6 +89,7 @@ export function parseBenchOptions(argv: string[], root: string): BenchOptions {
         threads: { type: 'string' },
         'cold-runs': { type: 'string' },
         'store-sizes': { type: 'string' },
+        'store-lexical-sizes': { type: 'string' },
         k: { type: 'string' },
         out: { type: 'string' },
         quiet: { type: 'boolean' },
@@ -134,6 +137,7 @@ export function parseBenchOptions(argv: string[], root: string): BenchOptions {
     threads: values.threads === '0' ? [] : intList('threads', values.threads ?? '1,2'),
     coldRuns: intList('cold-runs', values['cold-runs'] ?? '3')[0]!,
     storeSizes: intList('store-sizes', values['store-sizes'] ?? '10000,100000'),
+    storeLexicalSizes: values['store-lexical-sizes'] ? intList('store-lexical-sizes', values['store-lexical-sizes']) : [],
     k: intList('k', values.k ?? '5')[0]!,
     out: path.resolve(root, values.out ?? 'bench/results/latest.json'),
     quiet: values.quiet ?? false,

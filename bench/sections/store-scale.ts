@@ -4,6 +4,8 @@ import type { StoreBuildOutput, StoreScaleInput, StoreServeOutput } from '../wor
 
 export interface StoreScaleOptions {
   sizes: number[];
+  /** Sizes built without vectors (lexical-only store and asks). */
+  lexicalSizes?: number[];
   dim: number;
   seedCorpus: string;
   questions: number;
@@ -13,6 +15,8 @@ export interface StoreScaleOptions {
 
 export interface StoreScaleRow extends StoreBuildOutput, Partial<StoreServeOutput> {
   passagesPerS: number;
+  /** Built and served without vectors. */
+  lexicalOnly?: boolean;
   /** Why serving could not be measured at this size, when it could not. */
   error?: string;
 }
@@ -30,12 +34,13 @@ export interface StoreScaleResult {
  */
 export async function runStoreScale(options: StoreScaleOptions): Promise<StoreScaleResult> {
   const rows: StoreScaleRow[] = [];
-  for (const passages of options.sizes) {
-    const base: Omit<StoreScaleInput, 'phase'> = { passages, dim: options.dim, seedCorpus: options.seedCorpus, dir: path.join(options.workDir, `store-${passages}`), questions: options.questions };
+  const runs = [...options.sizes.map((passages) => ({ passages, vectors: true })), ...(options.lexicalSizes ?? []).map((passages) => ({ passages, vectors: false }))];
+  for (const { passages, vectors } of runs) {
+    const base: Omit<StoreScaleInput, 'phase'> = { passages, vectors, dim: options.dim, seedCorpus: options.seedCorpus, dir: path.join(options.workDir, `store-${passages}${vectors ? '' : '-lexical'}`), questions: options.questions };
     if (options.verbose) process.stderr.write(`store scale: ${passages} passages\n`);
     const heap = ['--max-old-space-size=16384'];
     const { result: built } = await runWorker<StoreBuildOutput>('store-scale', { ...base, phase: 'build' }, { verbose: options.verbose, nodeFlags: heap, timeoutMs: 60 * 60_000 });
-    const row: StoreScaleRow = { ...built, passagesPerS: built.passages / (built.buildMs / 1000) };
+    const row: StoreScaleRow = { ...built, lexicalOnly: !vectors, passagesPerS: built.passages / (built.buildMs / 1000) };
     try {
       const { result: served } = await runWorker<StoreServeOutput>('store-scale', { ...base, phase: 'serve' }, { verbose: options.verbose, nodeFlags: heap, timeoutMs: 30 * 60_000 });
       Object.assign(row, served);

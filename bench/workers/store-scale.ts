@@ -25,6 +25,8 @@ import { clusteredVectors, loadSentencePool, syntheticArticle, syntheticQuestion
 export interface StoreScaleInput {
   phase: 'build' | 'serve';
   passages: number;
+  /** False: a lexical-only store (no model, no vectors), served in lexical mode. */
+  vectors?: boolean;
   dim: number;
   /** Seed coverage the sentences come from. */
   seedCorpus: string;
@@ -82,11 +84,12 @@ async function build(input: StoreScaleInput): Promise<StoreBuildOutput> {
   const indexDir = path.join(input.dir, 'index');
   rmSync(input.dir, { recursive: true, force: true });
   mkdirSync(corpusDir, { recursive: true });
-  await ensureModel(input.dir);
-  const meta: IndexMeta = { chunkerVersion: CHUNKER_VERSION, analyzerVersion: ANALYZER_VERSION, model: { id: BENCH_MODEL, dimension: input.dim } };
+  const withVectors = input.vectors !== false;
+  if (withVectors) await ensureModel(input.dir);
+  const meta: IndexMeta = { chunkerVersion: CHUNKER_VERSION, analyzerVersion: ANALYZER_VERSION, model: withVectors ? { id: BENCH_MODEL, dimension: input.dim } : null };
   const store = createStore({ backend: 'local', indexDir });
   const rng = createRng(11);
-  const vector = clusteredVectors(input.dim, Math.max(8, Math.round(input.passages / 200)), 7);
+  const vector = withVectors ? clusteredVectors(input.dim, Math.max(8, Math.round(input.passages / 200)), 7) : null;
   let peak = rssMb();
   let passages = 0;
   let articles = 0;
@@ -109,7 +112,7 @@ async function build(input: StoreScaleInput): Promise<StoreBuildOutput> {
         nextReport += Math.max(10_000, input.passages / 10);
       }
     }
-    progress('publishing (vector checkpoint)');
+    progress('publishing (vector and lexical checkpoints)');
     await space.publish();
   });
   const buildMs = msSince(t0);
@@ -125,7 +128,8 @@ async function serve(input: StoreScaleInput): Promise<StoreServeOutput> {
   const indexDir = path.join(input.dir, 'index');
   const pool = await loadSentencePool(input.seedCorpus);
   const questions = syntheticQuestions(pool, input.questions, 5);
-  const engine = await createEngine({ corpusDir, indexDir, model: BENCH_MODEL, modelDir, cacheDir: null, mode: 'hybrid', k: 5 });
+  const withVectors = input.vectors !== false;
+  const engine = await createEngine({ corpusDir, indexDir, model: withVectors ? BENCH_MODEL : 'none', modelDir: withVectors ? modelDir : null, cacheDir: null, mode: withVectors ? 'hybrid' : 'lexical', k: 5 });
   await engine.ask(questions[0]!);
   // From this process's start (Node, imports, engine, index load, model, first answer).
   const coldFromStart = process.uptime() * 1000;
