@@ -38,6 +38,18 @@ describe('highlight', () => {
     expect(where[0]!.score).toBeGreaterThan(where[1]!.score);
   });
 
+  it('for a date or a figure, prefers a sentence stating one over one that covers more of the question without', () => {
+    const q = analyseQuestion('Quand la coopérative du Vercors a-t-elle ouvert sa cave ?');
+    const [without] = scoreSentences(q, [analyseSentence('La coopérative du Vercors a ouvert sa cave avec un grand succès.')]);
+    const [stated] = scoreSentences(q, [analyseSentence('La coopérative a ouvert sa cave mardi.')]);
+    expect(without!.share).toBeGreaterThan(stated!.share);
+    expect(stated!.score).toBeGreaterThan(without!.score);
+    // "un", "une" are articles far more often than counts: they do not make a sentence state a figure.
+    const much = analyseQuestion('Combien la coopérative a-t-elle investi ?');
+    expect(scoreSentences(much, [analyseSentence('La coopérative a investi dans une cave.')])[0]!.fits).toBe(false);
+    expect(scoreSentences(much, [analyseSentence('La coopérative a investi deux millions.')])[0]!.fits).toBe(true);
+  });
+
   it('adds the neighbouring sentence when it answers nearly as well', () => {
     expect(pickHighlights([score(0, 0.1), score(1, 0.9), score(2, 0.8)], ranges).highlights).toEqual([ranges[1], ranges[2]]);
   });

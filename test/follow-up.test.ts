@@ -11,6 +11,8 @@ describe('a follow-up in a thread', () => {
     scratch = makeScratch();
     scratch.writeArticle('500_polaris', { title: 'Le projet Polaris dévoilé' },
       'Le groupe Arcadia investira 40 milliards de dollars dans Polaris. Il s’associe pour cela à Borealis et à la banque Nordhaven. Le projet a été annoncé mardi à Lyon.');
+    scratch.writeArticle('502_lancement', { title: 'Lancement à Lyon' },
+      'Arcadia a présenté Polaris devant ses actionnaires. Arcadia a annoncé Polaris mardi, à Lyon. La salle était comble.');
     scratch.writeArticle('501_meteo', { title: 'La météo du week-end' }, 'Il fera beau samedi sur la côte. Des averses sont attendues dimanche dans le nord.');
     engine = await createEngine(scratch.config({ mode: 'lexical' }));
     await engine.reindex();
@@ -37,5 +39,11 @@ describe('a follow-up in a thread', () => {
     const much = await engine.ask('Combien ?', { context: 'Avec qui Arcadia s’associe-t-il pour Polaris ?' });
     expect(much.abstained).toBe(false);
     expect(much.directAnswer!.text).toContain('40 milliards');
+  });
+
+  it('answers "And when was it announced?" with the sentence that dates the previous question’s subject, not the one that only names it', async () => {
+    const when = await engine.ask('And when was it announced?', { context: 'How much will Arcadia invest in Polaris?' });
+    expect(when.abstained).toBe(false);
+    expect(when.directAnswer!.text).toContain('mardi');
   });
 });

@@ -26,6 +26,8 @@ export const SENTENCE_WEIGHTS = {
   topic: 0.5,
   /** Added to a sentence on topic that holds the kind of answer asked for. */
   kind: 0.05,
+  /** Added on top for a figure or a date, which a sentence either states or does not (names, places, causes are read less surely). */
+  kindStated: 0.4,
   /** Times the share of the question's word prefixes the sentence holds ("reprend" / "reprise", which stems miss). */
   prefix: 0.25,
   /** Times the share of the question's words the sentence holds as written ("investir", not only "investi"). */
@@ -77,7 +79,8 @@ export function scoreSentences(
     const previous = shares[index - 1] ?? 0;
     const near = W.kindNear && q.kind !== null && kindNear(s, wanted, kindPositions(s.tokens, q.kind, q.asked), W.nearWindow) ? W.kindNear : 0;
     const dense = W.proximity ? W.proximity * density(s, wanted) : 0;
-    const score = share + (fits ? W.kind : 0) + W.prefix * prefixShare + W.exact * exactShare + W.pair * pairShare + W.previous * previous + W.next * (shares[index + 1] ?? 0) + near + dense;
+    const stated = fits && (q.kind === 'figure' || q.kind === 'date') ? W.kindStated : 0;
+    const score = share + (fits ? W.kind : 0) + stated + W.prefix * prefixShare + W.exact * exactShare + W.pair * pairShare + W.previous * previous + W.next * (shares[index + 1] ?? 0) + near + dense;
     return { index, score, share, fits };
   });
 }

@@ -29,7 +29,7 @@ export function answerKindOf(question: string): AnswerKind {
 const MONTHS = 'janvier|février|fevrier|mars|avril|mai|juin|juillet|août|aout|septembre|octobre|novembre|décembre|decembre|january|february|march|april|may|june|july|august|september|october|november|december';
 const DAYS = 'lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche|monday|tuesday|wednesday|thursday|friday|saturday|sunday';
 const DATE_WORD = new RegExp(String.raw`^(?:1[0-9]\d{2}|20\d{2}|${MONTHS}|${DAYS}|siècle|siecle|siècles|century|hier|yesterday|demain|an|ans|années|years)$`, 'i');
-const FIGURE_WORD = /^(?:un|une|deux|trois|quatre|cinq|six|sept|huit|neuf|dix|onze|douze|quinze|vingt|trente|quarante|cinquante|soixante|cent|cents|mille|million|millions|milliard|milliards|one|two|three|four|five|six|seven|eight|nine|ten|twenty|hundred|thousand|million|billion|dizaine|douzaine|centaine|moitié|moitie|quart|tiers)$/i;
+const FIGURE_WORD = /^(?:deux|trois|quatre|cinq|six|sept|huit|neuf|dix|onze|douze|quinze|vingt|trente|quarante|cinquante|soixante|cent|cents|mille|million|millions|milliard|milliards|two|three|four|five|six|seven|eight|nine|ten|twenty|hundred|thousand|million|billion|dizaine|douzaine|centaine|moitié|moitie|quart|tiers)$/i;
 const REASON_TEXT = /(?<!\p{L})(?:parce qu|car\b|afin d|afin qu|en raison|à cause|a cause|grâce|grace|pour (?:que|l[ae']|les|des|son|sa|ses|un|une|[a-zé]+er\b)|because|due to|so that|in order to|owing to|since|raison|cause|motif|objectif|but de|vise à|vise a|permet)/iu;
 const MANNER_TEXT = /(?<!\p{L})(?:en |par |grâce|grace|avec |using|by |through|via|méthode|methode|manière|maniere|façon|facon)/iu;
 const PLACE_TEXT = /(?<!\p{L})(?:à|a|au|aux|en|dans|sur|près de|pres de|in|at|near)\s+(?:l['’]|la |le |les )?\p{Lu}/u;
