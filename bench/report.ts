@@ -5,6 +5,7 @@ import type { ColdStartResult } from './sections/cold-start.js';
 import { VARIANTS, type EmbedRuntimeResult, type VariantName } from './sections/embed-runtime.js';
 import type { IndexScaleResult } from './sections/index-scale.js';
 import type { StoreScaleResult } from './sections/store-scale.js';
+import type { CorpusScanResult } from './sections/corpus-scan.js';
 import { renderLoad, type LoadResult } from './sections/load.js';
 import { P50_TARGET_MS, RECALL_TARGET } from './sections/index-scale.js';
 import type { SideBySideResult } from './sections/side-by-side.js';
@@ -20,6 +21,7 @@ export interface BenchResults {
   runtime?: EmbedRuntimeResult;
   scale?: IndexScaleResult;
   store?: StoreScaleResult;
+  corpus?: CorpusScanResult;
   load?: LoadResult;
   errors: { section: string; message: string }[];
 }
@@ -271,6 +273,23 @@ function renderStore(s: StoreScaleResult): string {
   ].join('\n');
 }
 
+function renderCorpus(c: CorpusScanResult): string {
+  const rows = c.rows.map((r) => [
+    r.articles,
+    fixed(r.fullReadMs, 0),
+    fixed(r.noopCachedMs, 0),
+    `${fixed(r.fullReadMs / Math.max(r.noopCachedMs, 0.001), 0)}×`,
+    fixed(r.catalogMs, 0),
+    fixed(r.catalogCachedMs, 0),
+    `${fixed(r.catalogMs / Math.max(r.catalogCachedMs, 0.001), 0)}×`,
+  ]);
+  return [
+    '### Reading the corpus folder: every file vs the corpus cache (synthetic articles, files in the page cache)',
+    '',
+    table(['articles', 'no-op index: read all ms', 'cached ms', 'faster', 'duplicate check: read all ms', 'cached ms', 'faster'], rows),
+  ].join('\n');
+}
+
 /** The Markdown printed at the end of a run and pasted into the README. */
 export function renderReport(r: BenchResults): string {
   const parts = [
@@ -286,6 +305,7 @@ export function renderReport(r: BenchResults): string {
   if (r.runtime) parts.push('', renderRuntime(r.runtime));
   if (r.scale) parts.push('', renderScale(r.scale));
   if (r.store) parts.push('', renderStore(r.store));
+  if (r.corpus) parts.push('', renderCorpus(r.corpus));
   if (r.load) parts.push('', renderLoad(r.load));
   if (r.errors.length) parts.push('', '### Sections that failed', '', ...r.errors.map((e) => `- ${e.section}: ${e.message}`));
   return parts.join('\n');

@@ -9,6 +9,7 @@ import { describeMachine } from './lib/machine.js';
 import { BenchUsageError, parseBenchOptions, type BenchOptions, type Section } from './lib/options.js';
 import { modelLabel, renderReport, type BenchResults } from './report.js';
 import { runColdStart } from './sections/cold-start.js';
+import { runCorpusScan } from './sections/corpus-scan.js';
 import { runEmbedRuntime } from './sections/embed-runtime.js';
 import { runIndexScale } from './sections/index-scale.js';
 import { runLoad } from './sections/load.js';
@@ -61,6 +62,9 @@ async function runSection(results: BenchResults, section: Section, options: Benc
     case 'store':
       results.store = await runStoreScale({ sizes: options.storeSizes, lexicalSizes: options.storeLexicalSizes, dim: 384, seedCorpus: options.corpus, questions: 50, workDir, verbose });
       break;
+    case 'corpus':
+      results.corpus = await runCorpusScan({ sizes: options.corpusSizes, seedCorpus: options.corpus, workDir, verbose });
+      return;
     case 'load':
       results.load = await runLoad({ model: options.model, modelDir: options.modelDir, corpus: options.corpus, workDir, verbose });
       return;

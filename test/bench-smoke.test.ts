@@ -172,6 +172,6 @@ describe('npm run bench (tiny model, tiny sizes)', () => {
   it('rejects an unknown section with a one-line reason and exit code 2', () => {
     const bad = spawnSync(process.execPath, ['--import', 'tsx', 'bench/run.ts', '--sections', 'nope'], { cwd: ROOT, encoding: 'utf8' });
     expect(bad.status).toBe(2);
-    expect(bad.stderr.split('\n')[0]).toBe('--sections: unknown "nope", must be among compare, cold, runtime, scale, store, load');
+    expect(bad.stderr.split('\n')[0]).toBe('--sections: unknown "nope", must be among compare, cold, runtime, scale, store, load, corpus');
   });
 });

@@ -5,10 +5,10 @@ import type { HnswSetting } from '../sections/index-scale.js';
 import type { VectorDistribution } from './vectors.js';
 import type { ModelChoice } from './model-choice.js';
 
-export const SECTIONS = ['compare', 'cold', 'runtime', 'scale', 'store', 'load'] as const;
+export const SECTIONS = ['compare', 'cold', 'runtime', 'scale', 'store', 'load', 'corpus'] as const;
 /** Sections run without `--sections`: `load` starts a bot process, so it runs when asked for. */
 // The load and store sections run for minutes: only when asked for.
-const DEFAULT_SECTIONS = SECTIONS.filter((s) => s !== 'load' && s !== 'store');
+const DEFAULT_SECTIONS = SECTIONS.filter((s) => s !== 'load' && s !== 'store' && s !== 'corpus');
 export type Section = (typeof SECTIONS)[number];
 
 export interface BenchOptions extends ModelChoice {
@@ -37,6 +37,8 @@ export interface BenchOptions extends ModelChoice {
   storeSizes: number[];
   /** Sizes of the store section built without vectors (lexical only): where an HNSW build would not fit the run. */
   storeLexicalSizes: number[];
+  /** Article files of the synthetic corpora of the corpus section. */
+  corpusSizes: number[];
   k: number;
   out: string;
   quiet: boolean;
@@ -46,7 +48,8 @@ const USAGE = `usage: npm run bench -- [--sections compare,cold,runtime,scale] [
   [--index-settings 8:100,16:100,16:200] [--ef 16,32,64,128,256] [--vectors clustered|uniform]
   [--index-queries 200] [--model ID] [--model-dir DIR] [--cache-dir DIR] [--corpus DIR]
   [--synthetic-articles 60] [--repeat 3] [--k 5] [--batch-sizes 1,4,16] [--rounds 2] [--threads 1,2]
-  [--cold-runs 3] [--store-sizes 10000,100000] [--store-lexical-sizes 1000000] [--out bench/results/latest.json] [--quiet]
+  [--cold-runs 3] [--store-sizes 10000,100000] [--store-lexical-sizes 1000000] [--corpus-sizes 1000,10000]
+  [--out bench/results/latest.json] [--quiet]
        npm run bench -- --render bench/results/latest.json   (print a saved run's table)`;
 
 export class BenchUsageError extends Error {
@@ -90,6 +93,7 @@ export function parseBenchOptions(argv: string[], root: string): BenchOptions {
         'cold-runs': { type: 'string' },
         'store-sizes': { type: 'string' },
         'store-lexical-sizes': { type: 'string' },
+        'corpus-sizes': { type: 'string' },
         k: { type: 'string' },
         out: { type: 'string' },
         quiet: { type: 'boolean' },
@@ -138,6 +142,7 @@ export function parseBenchOptions(argv: string[], root: string): BenchOptions {
     coldRuns: intList('cold-runs', values['cold-runs'] ?? '3')[0]!,
     storeSizes: intList('store-sizes', values['store-sizes'] ?? '10000,100000'),
     storeLexicalSizes: values['store-lexical-sizes'] ? intList('store-lexical-sizes', values['store-lexical-sizes']) : [],
+    corpusSizes: intList('corpus-sizes', values['corpus-sizes'] ?? '1000,10000'),
     k: intList('k', values.k ?? '5')[0]!,
     out: path.resolve(root, values.out ?? 'bench/results/latest.json'),
     quiet: values.quiet ?? false,

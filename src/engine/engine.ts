@@ -1,3 +1,4 @@
+import { corpusCachePath, openCorpusCache, type CorpusCache } from './corpus/corpus-cache.js';
 import { thresholdsFor } from './answer/abstain.js';
 import { bestSentenceScore, composeAnswer } from './answer/compose-answer.js';
 import { createEmbedder, type Embedder } from './embed/embedder.js';
@@ -65,6 +66,8 @@ export async function createEngine(config: EngineConfig, hooks: EngineHooks = {}
     return embedderPromise;
   };
 
+  /** Opened by the first build: a fresh engine that only answers never touches the index folder. */
+  let corpusCache: CorpusCache | null = null;
   let writing = false;
   /** Why the last build in this process could not use the model, to tell askers. */
   let modelError: string | null = null;
@@ -103,8 +106,10 @@ export async function createEngine(config: EngineConfig, hooks: EngineHooks = {}
         const live = await reader.refresh().catch(() => null);
         if (live) checkModel(live);
       }
+      corpusCache ??= openCorpusCache(corpusCachePath(config.indexDir));
       const report = await buildIndex({
         corpusDir: config.corpusDir,
+        corpusCache,
         store,
         loadEmbedder: config.mode === 'lexical' ? null : loadEmbedder,
         rebuild: options.rebuild ?? false,
@@ -248,6 +253,7 @@ export async function createEngine(config: EngineConfig, hooks: EngineHooks = {}
       await writeQueue;
       await reader.close();
       await store.close();
+      corpusCache?.close();
       const pending = embedderPromise;
       embedderPromise = null;
       if (pending) await pending.then((e) => e.dispose(), () => undefined);

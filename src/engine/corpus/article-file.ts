@@ -39,6 +39,13 @@ export interface ParsedArticleFile {
 
 export const ARTICLE_EXTENSIONS = ['.md', '.txt'] as const;
 
+/** Whether a corpus folder entry is an article file (its stem is the article id): `.md`/`.txt`, no dot-files, no README. */
+export function isArticleFileName(name: string): boolean {
+  const dot = name.lastIndexOf('.');
+  const ext = dot > 0 ? name.slice(dot).toLowerCase() : '';
+  return (ARTICLE_EXTENSIONS as readonly string[]).includes(ext) && !name.startsWith('.') && !/^readme/i.test(name);
+}
+
 /**
  * Parses an article file. `.md` needs front matter; a bare `.txt` takes its first line as title.
  * Throws an Error whose message says what is wrong (the caller adds the file name).

@@ -2,14 +2,30 @@ import { readdir } from 'node:fs/promises';
 import { extname, basename } from 'node:path';
 import type { Article } from '../types.js';
 import { createError } from '../errors.js';
-import { ARTICLE_EXTENSIONS, parseArticleFile } from './article-file.js';
+import { isArticleFileName, parseArticleFile } from './article-file.js';
 import { findArticleText } from './clean.js';
+import { fingerprints, type CorpusCache } from './corpus-cache.js';
+import { factsOf } from './corpus-file-facts.js';
 import { readCorpusFile } from './read-corpus-file.js';
 
 export interface LoadedCorpus {
   articles: Article[];
   /** Files that could not be used, with the reason; they never stop the others from loading. */
   skipped: { file: string; reason: string }[];
+  /** Ids of articles left unread because the cache showed them unchanged (see `unchanged`). */
+  unchanged: string[];
+}
+
+export interface LoadCorpusOptions {
+  /** Read only these article ids. */
+  only?: ReadonlySet<string>;
+  /** What files held when last read (see corpus-cache.ts); read files are remembered there. */
+  cache?: CorpusCache;
+  /**
+   * With `cache`: whether an article whose file is unchanged since it was cached, holding content
+   * of this hash, can be left unread (the index already has that version of it).
+   */
+  unchanged?: (id: string, hash: string) => boolean;
 }
 
 const ID_PATTERN = /^[\w.-]{1,120}$/;
@@ -17,35 +33,45 @@ const ID_PATTERN = /^[\w.-]{1,120}$/;
 /**
  * Reads every article file of `dir` (sorted by name; the file name stem is the article id),
  * or only those whose id is in `only`.
- * @example await loadCorpus('corpus') // { articles: [{ id: '000_dcb9…', title, text, kept, … }], skipped: [] }
+ * @example await loadCorpus('corpus') // { articles: [{ id: '000_dcb9…', title, text, kept, … }], skipped: [], unchanged: [] }
  */
-export async function loadCorpus(dir: string, options: { only?: ReadonlySet<string> } = {}): Promise<LoadedCorpus> {
+export async function loadCorpus(dir: string, options: LoadCorpusOptions = {}): Promise<LoadedCorpus> {
   let names: string[];
   try {
-    names = (await readdir(dir)).sort();
+    // An update of a few articles reads only their files.
+    names = (await readdir(dir)).sort().filter((n) => isArticleFileName(n) && (!options.only || options.only.has(stem(n))));
   } catch {
     throw createError('CORPUS_MISSING', dir);
   }
+  const { cache } = options;
+  const prints = cache ? await fingerprints(dir, names) : [];
   const articles: Article[] = [];
   const skipped: LoadedCorpus['skipped'] = [];
+  const unchanged: string[] = [];
   const ids = new Set<string>();
-  for (const name of names) {
-    const ext = extname(name).toLowerCase();
-    if (!(ARTICLE_EXTENSIONS as readonly string[]).includes(ext) || name.startsWith('.') || /^readme/i.test(name)) continue;
-    const id = basename(name, extname(name));
-    // An update of a few articles reads only their files.
-    if (options.only && !options.only.has(id)) continue;
+  for (const [i, name] of names.entries()) {
+    const id = stem(name);
     try {
       if (!ID_PATTERN.test(id)) throw new Error('file name must be letters, digits, "_", "-" or "."');
       if (ids.has(id)) throw new Error(`another file already has the id "${id}"`);
-      const parsed = parseArticleFile(await readCorpusFile(dir, name), ext);
+      const print = prints[i] ?? null;
+      const known = print && options.unchanged ? cache!.lookup(name, print) : null;
+      if (known && options.unchanged!(id, known.hash)) {
+        ids.add(id);
+        unchanged.push(id);
+        continue;
+      }
+      const parsed = parseArticleFile(await readCorpusFile(dir, name), extname(name).toLowerCase());
       const kept = findArticleText(parsed.body, { title: parsed.meta.title, publisher: parsed.meta.publisher });
       if (kept.length === 0) throw new Error('no article text left after cleaning');
+      if (print) cache!.remember(name, print, factsOf(parsed));
       ids.add(id);
       articles.push({ id, ...parsed.meta, text: parsed.body, hash: parsed.hash, kept });
     } catch (err) {
       skipped.push({ file: name, reason: (err as Error).message });
     }
   }
-  return { articles, skipped };
+  return { articles, skipped, unchanged };
 }
+
+const stem = (name: string) => basename(name, extname(name));

@@ -2,7 +2,8 @@ import { readdir } from 'node:fs/promises';
 import { basename, extname } from 'node:path';
 import type { Embedder } from '../embed/embedder.js';
 import { loadCorpus, type LoadedCorpus } from '../corpus/load-corpus.js';
-import { ARTICLE_EXTENSIONS } from '../corpus/article-file.js';
+import { isArticleFileName } from '../corpus/article-file.js';
+import type { CorpusCache } from '../corpus/corpus-cache.js';
 import { createError, EngineError } from '../errors.js';
 import { ANALYZER_VERSION, analyze, analyzeBoth } from '../text/analyze.js';
 import { CHUNKER_VERSION, DEFAULT_CHUNK_OPTIONS, chunkArticle } from '../text/chunk.js';
@@ -22,6 +23,8 @@ export interface BuildOptions {
    * ingest); edits to other files by hand wait for a full build.
    */
   articles?: readonly string[];
+  /** What corpus files held when last read: a full build then reads only files changed since. */
+  corpusCache?: CorpusCache;
   onProgress?: (p: IndexProgress) => void;
 }
 
@@ -118,12 +121,16 @@ async function buildLocked(options: BuildOptions): Promise<IndexReport> {
   if (options.articles && !rebuild) {
     const names = await corpusNames(options.corpusDir);
     const wantedIds = new Set([...options.articles, ...[...names.keys()].filter((id) => !stored.has(id))]);
-    corpus = await loadCorpus(options.corpusDir, { only: wantedIds });
+    corpus = await loadCorpus(options.corpusDir, { only: wantedIds, ...(options.corpusCache ? { cache: options.corpusCache } : {}) });
     gone = [...stored].filter((id) => !names.has(id) || (wantedIds.has(id) && !corpus.articles.some((a) => a.id === id)));
   } else {
-    corpus = await loadCorpus(options.corpusDir);
-    if (corpus.articles.length === 0) throw createError('CORPUS_EMPTY', options.corpusDir);
-    const present = new Set(corpus.articles.map((a) => a.id));
+    // Files unchanged since they were read for this very version of the article stay unread.
+    const before = options.corpusCache ? await target.articles() : null;
+    corpus = await loadCorpus(options.corpusDir, {
+      ...(before ? { cache: options.corpusCache, unchanged: (id: string, hash: string) => before.get(id)?.hash === hash } : {}),
+    });
+    if (corpus.articles.length + corpus.unchanged.length === 0) throw createError('CORPUS_EMPTY', options.corpusDir);
+    const present = new Set([...corpus.articles.map((a) => a.id), ...corpus.unchanged]);
     gone = [...stored].filter((id) => !present.has(id));
   }
 
@@ -194,11 +201,5 @@ async function corpusNames(dir: string): Promise<Map<string, string>> {
   } catch {
     throw createError('CORPUS_MISSING', dir);
   }
-  const out = new Map<string, string>();
-  for (const name of names) {
-    const ext = extname(name).toLowerCase();
-    if (!(ARTICLE_EXTENSIONS as readonly string[]).includes(ext) || name.startsWith('.') || /^readme/i.test(name)) continue;
-    out.set(basename(name, extname(name)), name);
-  }
-  return out;
+  return new Map(names.filter(isArticleFileName).map((name) => [basename(name, extname(name)), name]));
 }

@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseArticleFile } from '../corpus/article-file.js';
 import { findArticleText } from '../corpus/clean.js';
+import { corpusCachePath, openCorpusCache, type CorpusCache } from '../corpus/corpus-cache.js';
 import { chunkArticle } from '../text/chunk.js';
 import { EngineError } from '../errors.js';
 import { engineFolders, StorageError, toStorageError } from '../fs/storage-error.js';
@@ -79,6 +80,9 @@ export function createIngestService(engine: Pick<Engine, 'reindex' | 'source'>, 
   // `articles`: only the changed article's file is read (plus files that appeared or vanished): the cost follows the change.
   const reindex = (onProgress?: (p: LiveIngestProgress) => void, articles?: string[]) =>
     storage('index', () => engine.reindex((progress) => onProgress?.({ step: 'index', progress }), articles ? { articles } : undefined));
+  // Opened on first use: the duplicate check then reads only corpus files changed since the last one.
+  let cache: CorpusCache | null = null;
+  const corpusCache = () => (cache ??= openCorpusCache(options.indexDir ? corpusCachePath(options.indexDir) : null));
   return {
     async ingest(input, { actor = 'unknown', onProgress } = {}) {
       const result = await storage('corpus', () =>
@@ -87,6 +91,7 @@ export function createIngestService(engine: Pick<Engine, 'reindex' | 'source'>, 
           fetch: options.fetch,
           maxFileBytes: options.maxFileBytes,
           budget: options.budget,
+          corpusCache: corpusCache(),
           onProgress: (step) => onProgress?.({ step }),
         }),
       );
@@ -117,7 +122,7 @@ export function createIngestService(engine: Pick<Engine, 'reindex' | 'source'>, 
     },
 
     async remove(id, { actor = 'unknown', onProgress } = {}) {
-      const source = await storage('corpus', () => removeArticle(id, { corpusDir: options.corpusDir }));
+      const source = await storage('corpus', () => removeArticle(id, { corpusDir: options.corpusDir, corpusCache: corpusCache() }));
       options.onChange?.({ action: 'remove', actor, id, title: source.title, status: 'removed', url: source.url });
       const report = await reindex(onProgress, [id]);
       return { source, report };

@@ -6,7 +6,9 @@ import { fsyncPath, writeFileAtomic } from '../fs/atomic-write.js';
 import { cleanLine } from './clean-metadata.js';
 import type { SourceMeta } from '../types.js';
 import { articleId } from './article-id.js';
-import { readCatalog, textHash, urlKey, type CatalogEntry } from './corpus-catalog.js';
+import { textHash, urlKey } from '../corpus/article-identity.js';
+import type { CorpusCache } from '../corpus/corpus-cache.js';
+import { readCatalog, type CatalogEntry } from './corpus-catalog.js';
 import { sweepStaleTemps, withCorpusLock } from './corpus-lock.js';
 import type { ExtractBudget } from './document-budget.js';
 import { MAX_DOCUMENT_BYTES, type ExtractedArticle } from './extract-article.js';
@@ -38,6 +40,8 @@ export interface IngestDeps {
   /** Extraction bounds (time, memory, shape, passages); defaults in document-budget.ts. */
   budget?: Partial<ExtractBudget>;
   onProgress?: (step: IngestStep) => void;
+  /** What corpus files held when last read, so the duplicate check reads only changed files. */
+  corpusCache?: CorpusCache;
 }
 
 export type IngestStatus = 'added' | 'updated' | 'duplicate';
@@ -93,7 +97,7 @@ export async function ingest(input: IngestInput, deps: IngestDeps): Promise<Inge
   return withCorpusLock(deps.corpusDir, async () => {
     deps.onProgress?.('write');
     await sweepStaleTemps(deps.corpusDir);
-    const catalog = await readCatalog(deps.corpusDir);
+    const catalog = await readCatalog(deps.corpusDir, deps.corpusCache);
     const sameText = catalog.find((e) => e.textHash === hash);
     if (sameText) return duplicate(sameText, sameText.urlKey !== null && keys.has(sameText.urlKey) ? 'url' : 'text', article);
     const sameUrl = catalog.find((e) => e.urlKey !== null && keys.has(e.urlKey));
@@ -131,9 +135,9 @@ export async function ingest(input: IngestInput, deps: IngestDeps): Promise<Inge
  * @example await removeArticle('stargate-openai-softbank-3f9c2a1b', { corpusDir: 'corpus' }) // { id, title, … }
  * @throws IngestError NOT_FOUND, LAST_ARTICLE
  */
-export async function removeArticle(id: string, deps: { corpusDir: string }): Promise<SourceMeta> {
+export async function removeArticle(id: string, deps: { corpusDir: string; corpusCache?: CorpusCache }): Promise<SourceMeta> {
   return withCorpusLock(deps.corpusDir, async () => {
-    const catalog = await readCatalog(deps.corpusDir);
+    const catalog = await readCatalog(deps.corpusDir, deps.corpusCache);
     const matches = catalog.filter((e) => e.meta.id === id);
     const first = matches[0];
     if (!first) throw ingestError('NOT_FOUND', { id: cleanLine(id, 140) });
