@@ -1,6 +1,6 @@
 import { corpusCachePath, openCorpusCache, type CorpusCache } from './corpus/corpus-cache.js';
 import { thresholdsFor } from './answer/abstain.js';
-import { bestSentenceScore, composeAnswer } from './answer/compose-answer.js';
+import { bestSentenceScorer, composeAnswer } from './answer/compose-answer.js';
 import { createEmbedder, type Embedder } from './embed/embedder.js';
 import { createError, EngineError } from './errors.js';
 import { validateQuestion } from './question.js';
@@ -208,7 +208,7 @@ export async function createEngine(config: EngineConfig, hooks: EngineHooks = {}
       const limit = offset + k + DIVERSITY_MARGIN;
       const found = await hybridSearch(snap, { text: analysis, vector: vector ?? null, mode, depth: SEARCH_DEPTH, limit, weights: fusionWeightsFor(modelId) });
       // Second stage: the leading hits re-ordered by their best sentence, then diversity again.
-      const hits = diversify(rerank(found, (hit) => bestSentenceScore(analysis, hit, snap.sources, snap.termStats)), undefined, limit);
+      const hits = diversify(rerank(found, bestSentenceScorer(analysis, snap.sources, snap.termStats)), undefined, limit);
       return composeAnswer({
         analysis,
         mode,

@@ -40,11 +40,15 @@ function linkTo(chunk: IndexedChunk, sentence: number, source: SourceMeta): stri
 /**
  * How well a hit's best sentence answers the question (the score that picks highlights):
  * what the second stage of retrieval (search/rerank.ts) re-orders the leading hits by.
+ * The question's evidence terms are worked out once for all the hits of an ask.
  */
-export function bestSentenceScore(analysis: AnalysedQuestion, hit: SearchHit, sources: ReadonlyMap<string, SourceMeta>, stats: TermStats): number {
-  const title = titleTerms(sources.get(hit.articleId)?.title ?? '');
-  const scores = scoreSentences(analysis, sentencesOf(hit.chunk), stats.weight, title.terms, evidenceTerms(analysis, stats));
-  return scores.reduce((best, s) => Math.max(best, s.score), 0);
+export function bestSentenceScorer(analysis: AnalysedQuestion, sources: ReadonlyMap<string, SourceMeta>, stats: TermStats): (hit: SearchHit) => number {
+  const terms = evidenceTerms(analysis, stats);
+  return (hit) => {
+    const title = titleTerms(sources.get(hit.articleId)?.title ?? '');
+    const scores = scoreSentences(analysis, sentencesOf(hit.chunk), stats.weight, title.terms, terms);
+    return scores.reduce((best, s) => Math.max(best, s.score), 0);
+  };
 }
 
 /** Builds the answer from ranked hits: passages with highlights and links, direct answer, abstention, disagreements. Pure. */
