@@ -261,7 +261,7 @@ function renderStore(s: StoreScaleResult): string {
     r.ingestStallMs === undefined ? '–' : `${fixed(r.ingestStallMs, 0)} / ${fixed(r.removeStallMs ?? 0, 0)}`,
     r.reloadMs === undefined ? '–' : `${fixed(r.reloadMs / 1000, 1)} s / ${fixed(r.reloadStallMs ?? 0, 0)} ms`,
   ]);
-  const failed = s.rows.filter((r) => r.error).map((r) => `- ${r.passages} passages, serving: ${r.error}`);
+  const failed = s.rows.filter((r) => r.error).map((r) => `- ${r.passages} passages: ${r.error}`);
   return [
     `### Index store at scale (backend ${s.backend}; synthetic coverage written through the seam: recombined seed sentences, clustered ${s.dim}-d vectors; ${s.questions} questions)`,
     '',

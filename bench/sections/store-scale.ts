@@ -39,13 +39,20 @@ export async function runStoreScale(options: StoreScaleOptions): Promise<StoreSc
     const base: Omit<StoreScaleInput, 'phase'> = { passages, vectors, dim: options.dim, seedCorpus: options.seedCorpus, dir: path.join(options.workDir, `store-${passages}${vectors ? '' : '-lexical'}`), questions: options.questions };
     if (options.verbose) process.stderr.write(`store scale: ${passages} passages\n`);
     const heap = ['--max-old-space-size=16384'];
-    const { result: built } = await runWorker<StoreBuildOutput>('store-scale', { ...base, phase: 'build' }, { verbose: options.verbose, nodeFlags: heap, timeoutMs: 60 * 60_000 });
+    let built: StoreBuildOutput;
+    try {
+      ({ result: built } = await runWorker<StoreBuildOutput>('store-scale', { ...base, phase: 'build' }, { verbose: options.verbose, nodeFlags: heap, timeoutMs: 60 * 60_000 }));
+    } catch (err) {
+      // A size that cannot be built here (time, memory) must not lose the other sizes' rows.
+      rows.push({ passages, articles: 0, buildMs: 0, peakRssMb: 0, diskMb: 0, passagesPerS: 0, lexicalOnly: !vectors, error: `build: ${(err as Error).message.slice(0, 300)}` });
+      continue;
+    }
     const row: StoreScaleRow = { ...built, lexicalOnly: !vectors, passagesPerS: built.passages / (built.buildMs / 1000) };
     try {
       const { result: served } = await runWorker<StoreServeOutput>('store-scale', { ...base, phase: 'serve' }, { verbose: options.verbose, nodeFlags: heap, timeoutMs: 30 * 60_000 });
       Object.assign(row, served);
     } catch (err) {
-      row.error = (err as Error).message.slice(0, 300);
+      row.error = `serving: ${(err as Error).message.slice(0, 300)}`;
     }
     rows.push(row);
   }
