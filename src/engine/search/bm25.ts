@@ -359,16 +359,27 @@ class BM25Index implements LexicalIndex {
     this.wordSpace.seal(this.words.size, remap);
     this.bigramSpace.seal(this.bigrams.size, remap);
     this.prefixSpace.seal(this.prefixes.size, remap);
+    const sealed = this.sealedForward;
     const offsets = new Uint32Array(live + 1);
-    const records: Uint32Array[] = [];
     for (let ord = 0; ord < count; ord++) {
-      if (remap[ord]! < 0) continue;
-      const record = this.forwardOf(ord);
-      records.push(record);
-      offsets[records.length] = offsets[records.length - 1]! + record.length;
+      const to = remap[ord]!;
+      if (to < 0) continue;
+      const length = ord < this.sealedOrds ? sealed.offsets[ord + 1]! - sealed.offsets[ord]! : this.deltaForward.get(ord)!.length;
+      offsets[to + 1] = offsets[to]! + length;
     }
     const arena = new Uint32Array(offsets[live]!);
-    records.forEach((r, i) => arena.set(r, offsets[i]!));
+    // Sealed records move in runs of kept ordinals (one copy each; one in all when nothing was removed).
+    for (let ord = 0; ord < this.sealedOrds; ) {
+      if (remap[ord]! < 0) {
+        ord++;
+        continue;
+      }
+      let end = ord + 1;
+      while (end < this.sealedOrds && remap[end]! >= 0) end++;
+      sealed.copyRecords(ord, end, arena, offsets[remap[ord]!]!);
+      ord = end;
+    }
+    for (const [ord, record] of this.deltaForward) if (remap[ord]! >= 0) arena.set(record, offsets[remap[ord]!]!);
     const ids: string[] = new Array<string>(live);
     const lengths = new Uint32Array(Math.max(16, live));
     const titleLengths = new Uint32Array(Math.max(16, live));

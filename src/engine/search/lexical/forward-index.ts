@@ -10,6 +10,10 @@ export const HEADER = 5;
 /** Where the records of sealed passages live: one array in memory, or a snapshot file read on demand. */
 export interface ForwardSource {
   record(ord: number): Uint32Array;
+  /** Start of each record (and the end), in ids. */
+  readonly offsets: Uint32Array;
+  /** Copies the records of ordinals `from .. to` (contiguous) into `target` at `at`: one copy, not one per record. */
+  copyRecords(from: number, to: number, target: Uint32Array, at: number): void;
   /** Records of sealed ordinals `0 .. count` (the ordinals a seal knows). */
   readonly count: number;
   close?(): void;
@@ -28,6 +32,10 @@ export class MemoryForward implements ForwardSource {
 
   record(ord: number): Uint32Array {
     return this.arena.subarray(this.offsets[ord]!, this.offsets[ord + 1]!);
+  }
+
+  copyRecords(from: number, to: number, target: Uint32Array, at: number): void {
+    target.set(this.arena.subarray(this.offsets[from]!, this.offsets[to]!), at);
   }
 }
 
@@ -49,16 +57,20 @@ export class FileForward implements ForwardSource {
   }
 
   record(ord: number): Uint32Array {
-    const start = this.offsets[ord]!;
-    const out = new Uint32Array(this.offsets[ord + 1]! - start);
-    const bytes = new Uint8Array(out.buffer);
+    const out = new Uint32Array(this.offsets[ord + 1]! - this.offsets[ord]!);
+    this.copyRecords(ord, ord + 1, out, 0);
+    return out;
+  }
+
+  copyRecords(from: number, to: number, target: Uint32Array, at: number): void {
+    const start = this.offsets[from]!;
+    const bytes = new Uint8Array(target.buffer, target.byteOffset + at * 4, (this.offsets[to]! - start) * 4);
     let read = 0;
     while (read < bytes.length) {
-      const n = readSync(this.fd, bytes, read, bytes.length - read, this.position + start * 4 + read);
+      const n = readSync(this.fd, bytes, read, Math.min(bytes.length - read, 1 << 30), this.position + start * 4 + read);
       if (n === 0) throw new Error('lexical snapshot is truncated');
       read += n;
     }
-    return out;
   }
 
   close(): void {
