@@ -3,14 +3,13 @@ import { parseHTML } from 'linkedom';
 
 /**
  * Blocks that are never article text, whatever Readability scores them: navigation, forms,
- * asides, embedded media and scripts.
+ * asides, embedded media and scripts (by tag, by ARIA role, or hidden).
  */
-const DROP_SELECTOR = [
-  'script', 'style', 'noscript', 'template', 'iframe', 'object', 'embed', 'svg', 'canvas', 'video', 'audio',
-  'nav', 'aside', 'form', 'button', 'input', 'select', 'textarea', 'dialog', 'footer',
-  '[role="navigation"]', '[role="complementary"]', '[role="banner"]', '[role="contentinfo"]',
-  '[role="dialog"]', '[aria-hidden="true"]', '[hidden]',
-].join(',');
+const DROP_TAGS = new Set([
+  'SCRIPT', 'STYLE', 'NOSCRIPT', 'TEMPLATE', 'IFRAME', 'OBJECT', 'EMBED', 'SVG', 'CANVAS', 'VIDEO', 'AUDIO',
+  'NAV', 'ASIDE', 'FORM', 'BUTTON', 'INPUT', 'SELECT', 'TEXTAREA', 'DIALOG', 'FOOTER',
+]);
+const DROP_ROLES = new Set(['navigation', 'complementary', 'banner', 'contentinfo', 'dialog']);
 
 /**
  * Words in a class or id that mark boilerplate Readability keeps (it knows "comment",
@@ -49,34 +48,87 @@ export function htmlToText(html: string, title: string | null = null): string {
   return paragraphs.join('\n\n');
 }
 
-function dropBoilerplate(document: { querySelectorAll(s: string): Iterable<El>; body: El | null }): void {
-  for (const el of [...document.querySelectorAll(DROP_SELECTOR)]) {
-    if (!containsArticle(el)) el.remove();
-  }
-  // Site-wide <header> only: inside an article it holds the headline and lede.
-  for (const el of [...document.querySelectorAll('header')]) {
-    if (!el.closest('article, main') && !containsArticle(el)) el.remove();
-  }
+/**
+ * Removes boilerplate blocks in one pass over the page: one walk finds the candidates and the
+ * blocks holding the article, another sums text lengths. A selector search and a `textContent`
+ * per block made it quadratic in nesting depth, and 27 selectors matched against every element cost
+ * more than the walk (on a loaded 2-core machine: 100 chains of 190 nested "share" blocks 1.5–1.9 s
+ * → 0.5–0.8 s; 20 000 flat ones 1.3–1.4 s → 0.15–0.35 s).
+ */
+function dropBoilerplate(document: { body: El | null; documentElement: El | null }): void {
+  const page = survey(document.documentElement);
+  for (const el of page.dropped) if (!page.holders.has(el)) el.remove();
+  for (const el of page.siteHeaders) if (!page.holders.has(el)) el.remove();
   // A class word alone is weak evidence: never drop a block that holds most of the text.
-  const total = textLength(document.body);
-  for (const el of [...document.querySelectorAll('[class], [id]')]) {
-    if (isBoilerplate(el) && !containsArticle(el) && textLength(el) < 0.4 * total) el.remove();
+  const lengths = textLengths(document.body);
+  const total = document.body ? (lengths.get(document.body) ?? 0) : 0;
+  for (const el of page.named) {
+    if (isBoilerplate(el) && !page.holders.has(el) && (lengths.get(el) ?? 0) < 0.4 * total) el.remove();
   }
 }
 
-function textLength(el: El | null): number {
-  return el?.textContent?.replace(/\s+/g, ' ').length ?? 0;
+interface PageSurvey {
+  /** Never kept: the article itself (<article>, <main>, <body>, <html>) and every block containing one (sites put odd classes on wrappers). */
+  holders: Set<El>;
+  /** Blocks that are never article text (DROP_TAGS, DROP_ROLES, hidden). */
+  dropped: El[];
+  /** Site-wide <header>s: inside an <article> or <main> a header holds the headline and lede. */
+  siteHeaders: El[];
+  /** Blocks with a class or id, judged by its words once the others are gone. */
+  named: El[];
+}
+
+function survey(root: El | null): PageSurvey {
+  const page: PageSurvey = { holders: new Set(), dropped: [], siteHeaders: [], named: [] };
+  const stack: { el: El; inArticle: boolean }[] = root ? [{ el: root, inArticle: false }] : [];
+  while (stack.length > 0) {
+    const { el, inArticle } = stack.pop()!;
+    const tag = el.tagName.toUpperCase();
+    if (tag === 'ARTICLE' || tag === 'MAIN' || tag === 'BODY' || tag === 'HTML') {
+      // Mark up the ancestors, stopping at one already marked: each block is marked once.
+      for (let up: El | null = el; up && !page.holders.has(up); up = up.parentElement) page.holders.add(up);
+    }
+    const role = el.getAttribute('role');
+    if (DROP_TAGS.has(tag) || (role !== null && DROP_ROLES.has(role)) || el.getAttribute('aria-hidden') === 'true' || el.hasAttribute('hidden')) {
+      page.dropped.push(el);
+    } else if (tag === 'HEADER' && !inArticle) page.siteHeaders.push(el);
+    if (el.hasAttribute('class') || el.hasAttribute('id')) page.named.push(el);
+    const childInArticle = inArticle || tag === 'ARTICLE' || tag === 'MAIN';
+    // Sibling links, not `children`: linkedom builds that list by walking the whole subtree.
+    for (let child = el.firstElementChild; child; child = child.nextElementSibling) stack.push({ el: child, inArticle: childInArticle });
+  }
+  return page;
+}
+
+/**
+ * Each block's text length, white space runs counted as one (as `textContent` collapsed), summed
+ * bottom-up in one walk (a run split across two text nodes may count twice: a character or two).
+ */
+function textLengths(root: El | null): Map<El, number> {
+  const lengths = new Map<El, number>();
+  if (!root) return lengths;
+  // Post-order without recursion: an element is summed once all its children are.
+  const stack: { el: El; open: boolean }[] = [{ el: root, open: true }];
+  while (stack.length > 0) {
+    const top = stack.pop()!;
+    if (top.open) {
+      stack.push({ el: top.el, open: false });
+      for (let child = top.el.firstElementChild; child; child = child.nextElementSibling) stack.push({ el: child, open: true });
+      continue;
+    }
+    let length = 0;
+    for (let node = top.el.firstChild; node; node = node.nextSibling) {
+      if (node.nodeType === 3) length += (node.textContent ?? '').replace(/\s+/g, ' ').length;
+      else if (node.nodeType === 1) length += lengths.get(node as El) ?? 0;
+    }
+    lengths.set(top.el, length);
+  }
+  return lengths;
 }
 
 function isBoilerplate(el: El): boolean {
   const names = `${el.getAttribute('class') ?? ''} ${el.getAttribute('id') ?? ''}`.toLowerCase();
   return names.split(/[\s_-]+/).some((word) => BOILERPLATE_WORDS.has(word));
-}
-
-/** Never drop a block that holds the article itself (sites put odd classes on wrappers). */
-function containsArticle(el: El): boolean {
-  const tag = el.tagName;
-  return tag === 'BODY' || tag === 'HTML' || tag === 'ARTICLE' || tag === 'MAIN' || el.querySelector('article, main') !== null;
 }
 
 function flatten(root: El): string[] {
