@@ -1,10 +1,33 @@
+import { spawn } from 'node:child_process';
 import { mkdtempSync, readdirSync, rmSync, truncateSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createLocalStore } from '../src/engine/index/local/local-store.js';
 import type { IndexStore, StoreView } from '../src/engine/index/store.js';
 import { article, META } from './store-contract.js';
+
+const FOLDER = resolve(import.meta.dirname, 'fixtures/index/fold-until-killed.ts');
+
+/** Runs the folding child and SIGKILLs it `delayMs` after its `after`-th commit. */
+function killDuringFolds(indexDir: string, after: number, delayMs: number): Promise<number> {
+  return new Promise((done, fail) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', FOLDER, indexDir], { cwd: resolve(import.meta.dirname, '..'), stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    let err = '';
+    let armed = false;
+    child.stdout.on('data', (d: Buffer) => {
+      out += d.toString();
+      const last = Number([...out.matchAll(/COMMITTED (\d+)/g)].at(-1)?.[1] ?? -1);
+      if (last >= after && !armed) {
+        armed = true;
+        setTimeout(() => child.kill('SIGKILL'), delayMs);
+      }
+    });
+    child.stderr.on('data', (d: Buffer) => (err += d.toString()));
+    child.on('exit', (_code, signal) => (signal === 'SIGKILL' ? done(Number([...out.matchAll(/COMMITTED (\d+)/g)].at(-1)?.[1] ?? -1)) : fail(new Error(`child ended on its own: ${err}`))));
+  });
+}
 
 /**
  * A writer folds the space's lexical index into a binary checkpoint beside the vector one; a
@@ -17,6 +40,7 @@ const articleNo = (i: number, variant = 0) =>
     `Le ${TOPICS[(i + variant) % TOPICS.length]} revient dans l’actualité numéro ${i} avec ${variant} précisions.`,
     `Les chiffres de ${2000 + (i % 25)} montrent ${i * 7} mégawatts et ${i % 13} milliards investis.`,
   ], { axis: i, hash: `h${i}-${variant}` });
+const withoutVectors = (a: ReturnType<typeof articleNo>) => ({ ...a, passages: a.passages.map((p) => ({ ...p, vector: null })) });
 const QUESTIONS = ['centrale solaire Ouarzazate', 'inflation banque', 'Nvidia milliards', 'volcan Saint-Paul 2007', 'mégawatts investis', 'retraites réforme précisions', 'Ouarzazat'];
 
 let roots: string[] = [];
@@ -113,5 +137,29 @@ describe('lexical checkpoints', () => {
       await space.publish();
     });
     expect((await store.reader().refresh()).passageCount).toBe(10);
+  });
+
+  it('a writer killed at any moment of a fold leaves a space that loads and answers like every committed article, and the next commit folds again', async () => {
+    for (const [after, delayMs] of [[1, 0], [1, 150], [2, 400]] as const) {
+      const dir = mkdtempSync(join(tmpdir(), 'depeche-lexical-kill-'));
+      roots.push(dir);
+      const indexDir = join(dir, 'index');
+      await killDuringFolds(indexDir, after, delayMs);
+      const store = createLocalStore({ indexDir, lexicalFoldMin: 1 });
+      stores.push(store);
+      const { passages } = await store.counts();
+      const view = await store.reader().refresh();
+      expect(view.passageCount).toBe(passages);
+      expect(view.lexical.size).toBe(passages);
+      expect((await view.passageIds()).length).toBe(passages);
+      expect(view.lexical.search(`lot ${after} centrale 3`, 3).length).toBeGreaterThan(0);
+      await store.sweep();
+      expect(readdirSync(indexDir).flatMap((g) => (g.startsWith('gen-') ? readdirSync(join(indexDir, g)) : [])).filter((n) => n.includes('.tmp-'))).toEqual([]);
+      await store.commit({ upsert: Array.from({ length: 210 }, (_, i) => withoutVectors(articleNo(1000 + i))) });
+      const after2 = await store.reader().refresh();
+      expect(after2.passageCount).toBe(passages + 420);
+      expect(after2.lexical.search('Dossier 1005', 3)[0]!.id.startsWith('a1005')).toBe(true);
+      expect(after2.lexical.search('lot 1 centrale 7', 3).length).toBeGreaterThan(0);
+    }
   });
 });
