@@ -10,6 +10,7 @@ import path from 'node:path';
 import { startFakeDiscord, type FakeDiscord } from '../../test/fake-discord/server.js';
 import { commandInteraction, user } from '../../test/fake-discord/world.js';
 import { startHostileServer } from '../../test/fixtures/ingest/hostile-pages.js';
+import { fr } from '../../src/bot/i18n/fr.js';
 import { repoRoot } from '../lib/child.js';
 import { table, fixed } from '../lib/markdown.js';
 import { percentile } from '../lib/stats.js';
@@ -73,6 +74,8 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
       HEALTH_WINDOW_SECONDS: '1',
       LOG_LEVEL: 'debug',
       ...(process.env.BENCH_LOAD_NODE_OPTIONS ? { NODE_OPTIONS: process.env.BENCH_LOAD_NODE_OPTIONS } : {}),
+      // The bot's state on PostgreSQL instead of SQLite (a throw-away one: scripts/pg-test-cluster.sh).
+      ...(process.env.BENCH_LOAD_DATABASE_URL ? { DATABASE_URL: process.env.BENCH_LOAD_DATABASE_URL } : {}),
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -144,7 +147,8 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
       // gone
     }
     // Diagnostics: BENCH_LOAD_LOG=FILE keeps the bot's log (its stop included), BENCH_LOAD_NODE_OPTIONS
-    // (e.g. --cpu-prof, written when the bot exits) runs it under Node flags.
+    // (e.g. --cpu-prof, written when the bot exits) runs it under Node flags, BENCH_LOAD_DATABASE_URL
+    // keeps its state on PostgreSQL.
     if (process.env.BENCH_LOAD_LOG) writeFileSync(process.env.BENCH_LOAD_LOG, out);
     await Promise.all([fake.close(), pages.close()]);
   }
@@ -164,7 +168,9 @@ async function ask(fake: FakeDiscord, question: string, asker: ReturnType<typeof
   const failed = () => fake.requestsFor(interaction).some((r) => r.status >= 400);
   if (ack.body.type === 4) return { ackMs, ended: 'busy', failed: failed() };
   const final = await edited(fake, interaction, 300_000);
-  return { ackMs, ended: final.body.embeds?.length > 0 ? 'answered' : 'other', failed: failed() };
+  // An abstention is an answer too (the questions' numbers are figures no article states).
+  const abstained = String(final.body.content ?? '').startsWith(fr.abstain);
+  return { ackMs, ended: final.body.embeds?.length > 0 || abstained ? 'answered' : 'other', failed: failed() };
 }
 
 function edited(fake: FakeDiscord, interaction: Record<string, any>, timeoutMs: number) {
