@@ -40,11 +40,24 @@ export interface VectorIndex {
 function wrap(index: InstanceType<typeof HierarchicalNSW>, dimension: number, params: HnswParams): VectorIndex {
   index.setEf(params.efSearch);
   const deleted = new Set<number>();
-  const present = new Set<number>(index.getCurrentCount() > 0 ? index.getIdsList() : []);
+  // Labels are dense small integers: a byte per label, not a Set entry (a million labels load without a long stall).
+  let present = new Uint8Array(16);
+  let presentCount = 0;
+  const mark = (label: number) => {
+    if (label >= present.length) {
+      const grown = new Uint8Array(Math.max(label + 1, present.length * 2));
+      grown.set(present);
+      present = grown;
+    }
+    if (!present[label]) presentCount++;
+    present[label] = 1;
+  };
+  const isPresent = (label: number) => label >= 0 && label < present.length && present[label] === 1;
+  if (index.getCurrentCount() > 0) for (const label of index.getIdsList()) mark(label);
   return {
     dimension,
     get size() {
-      return present.size - deleted.size;
+      return presentCount - deleted.size;
     },
     add(vectors, labels) {
       const needed = index.getCurrentCount() + vectors.length;
@@ -52,13 +65,13 @@ function wrap(index: InstanceType<typeof HierarchicalNSW>, dimension: number, pa
       vectors.forEach((v, i) => {
         if (v.length !== dimension) throw new Error(`vector of dimension ${v.length}, index has ${dimension}`);
         index.addPoint(Array.from(v), labels[i]!);
-        present.add(labels[i]!);
+        mark(labels[i]!);
         deleted.delete(labels[i]!);
       });
     },
     remove(labels) {
       for (const label of labels) {
-        if (!present.has(label) || deleted.has(label)) continue;
+        if (!isPresent(label) || deleted.has(label)) continue;
         try {
           index.markDelete(label);
         } catch {
@@ -68,16 +81,18 @@ function wrap(index: InstanceType<typeof HierarchicalNSW>, dimension: number, pa
       }
     },
     has(label) {
-      return present.has(label) && !deleted.has(label);
+      return isPresent(label) && !deleted.has(label);
     },
     labels() {
-      return [...present];
+      const out: number[] = [];
+      for (let label = 0; label < present.length; label++) if (present[label]) out.push(label);
+      return out;
     },
     vector(label) {
       return Float32Array.from(index.getPoint(label));
     },
     search(query, k) {
-      const n = Math.min(k, present.size - deleted.size);
+      const n = Math.min(k, presentCount - deleted.size);
       if (n <= 0) return [];
       // ef below k makes hnswlib return fewer than k results.
       index.setEf(Math.max(params.efSearch, n));

@@ -204,7 +204,10 @@ async function loadFrom(db: SpaceDb, generation: string): Promise<ReaderState> {
   }
   if (!(await loadCheckpoint(state))) await loadPassages(state);
   const live = new Set<number>();
-  state.byLabel.forEach((id, label) => id !== undefined && live.add(label));
+  for (let label = 0; label < state.byLabel.length; label++) {
+    if (state.byLabel[label] !== undefined) live.add(label);
+    if ((label & 8191) === 8191) await yieldNow();
+  }
   const loaded = await loadSpaceVectors(dbDir(db), db, live);
   state.vectors = loaded?.vectors ?? null;
   // What changed while we read (rows read at different moments) is read again, consistently.

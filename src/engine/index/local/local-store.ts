@@ -7,8 +7,8 @@ import type { IndexMeta, IndexStore, RebuildSpace, StoreChange } from '../store.
 import { createLocalReader } from './local-reader.js';
 import { foldLexical, LEXICAL_SETTING, lexicalFoldDue, type LexicalCheckpointRef } from './lexical-fold.js';
 import { DB_FILE, openSpaceDb, readSetting, type SpaceDb } from './space-db.js';
-import { compactionDue, compactVectors, sweepSpace } from './space-vectors.js';
-import { commitToSpace, spaceArticleIds, spaceArticles, spaceCounts, spaceMeta, spacePending } from './space-writes.js';
+import { compactionDue, compactVectors, sweepSpace, yieldNow } from './space-vectors.js';
+import { commitToSpace, spaceArticleIds, spaceArticleIdsPaged, spaceArticles, spaceCounts, spaceMeta, spacePending } from './space-writes.js';
 
 /**
  * The local backend: SQLite (WAL) + hnswlib-node in one folder.
@@ -145,7 +145,10 @@ export function createLocalStore(options: { indexDir: string; lexicalFoldMin?: n
     backend: 'local',
     meta: () => reading(spaceMeta, null),
     articles: (ids) => reading((db) => spaceArticles(db, ids), new Map()),
-    articleIds: () => reading(spaceArticleIds, new Set<string>()),
+    async articleIds() {
+      const db = await reading((d) => d, null);
+      return db ? spaceArticleIdsPaged(db, yieldNow) : new Set<string>();
+    },
     counts: () => reading(spaceCounts, { articles: 0, passages: 0 }),
     async pendingVectors(limit) {
       const db = liveDb(false);

@@ -30,11 +30,27 @@ export async function loadSpaceVectors(dir: string, db: SpaceDb, live: Set<numbe
   const vectors = checkpoint
     ? await readVectorIndex(join(dir, checkpoint.file), meta.model.dimension, params)
     : createVectorIndex(meta.model.dimension, live.size, params);
-  vectors.remove(vectors.labels().filter((l) => !live.has(l)));
-  const missing = [...live].filter((l) => !vectors.has(l)).sort((a, b) => a - b);
+  // Both passes are O(vectors): in slices, so a reload at a million never holds the event loop.
+  let slice = performance.now();
+  const pause = async () => {
+    if (performance.now() - slice < SLICE_MS) return;
+    await yieldNow();
+    slice = performance.now();
+  };
+  const stored = vectors.labels();
+  for (let i = 0; i < stored.length; i += 4096) {
+    vectors.remove(stored.slice(i, i + 4096).filter((l) => !live.has(l)));
+    await pause();
+  }
+  const missing: number[] = [];
+  let i = 0;
+  for (const l of live) {
+    if (!vectors.has(l)) missing.push(l);
+    if (++i % 4096 === 0) await pause();
+  }
+  missing.sort((a, b) => a - b);
   const get = db.prepare('SELECT vector FROM vector_log WHERE label = ?').pluck();
   // Time-sliced: inserting into HNSW costs about a millisecond a vector; the event loop gets a turn every SLICE_MS.
-  let slice = performance.now();
   for (let i = 0; i < missing.length; i += ADD_BATCH) {
     const labels = missing.slice(i, i + ADD_BATCH);
     const vecs = labels.map((l) => {

@@ -39,11 +39,32 @@ export function spaceArticleIds(db: SpaceDb): Set<string> {
   return new Set(db.prepare('SELECT id FROM articles').pluck().all() as string[]);
 }
 
+/** Kept in the settings by every commit: COUNT(*) walks a whole table, a cost every ingest paid at the end. */
 export function spaceCounts(db: SpaceDb): { articles: number; passages: number } {
+  return readSetting<{ articles: number; passages: number }>(db, 'counts') ?? countRows(db);
+}
+
+function countRows(db: SpaceDb): { articles: number; passages: number } {
   return {
     articles: db.prepare('SELECT COUNT(*) FROM articles').pluck().get() as number,
     passages: db.prepare('SELECT COUNT(*) FROM passages').pluck().get() as number,
   };
+}
+
+/**
+ * Ids of every stored article, read a page at a time with a turn of the event loop between
+ * pages (a million passages hold some 200 000 articles).
+ */
+export async function spaceArticleIdsPaged(db: SpaceDb, pause: () => Promise<void>): Promise<Set<string>> {
+  const page = db.prepare('SELECT rowid, id FROM articles WHERE rowid > ? ORDER BY rowid LIMIT 5000');
+  const ids = new Set<string>();
+  for (let after = 0; ; ) {
+    const rows = page.all(after) as { rowid: number; id: string }[];
+    for (const r of rows) ids.add(r.id);
+    if (rows.length < 5000) return ids;
+    after = rows[rows.length - 1]!.rowid;
+    await pause();
+  }
 }
 
 export function spacePending(db: SpaceDb, limit: number): PendingPassage[] {
@@ -76,13 +97,19 @@ export function commitToSpace(db: SpaceDb, change: StoreChange): void {
     };
     let nextLabel = readSetting<number>(db, 'next_label') ?? 0;
     const touched = new Set<string>();
+    const hadCounts = readSetting<{ articles: number; passages: number }>(db, 'counts');
+    let articlesDelta = 0;
+    let passagesDelta = 0;
     const dropVectors = db.prepare('DELETE FROM vector_log WHERE label IN (SELECT label FROM passages WHERE article_id = ? AND label IS NOT NULL)');
     const dropPassages = db.prepare('DELETE FROM passages WHERE article_id = ?');
     const dropArticle = db.prepare('DELETE FROM articles WHERE id = ?');
     const drop = (id: string) => {
       dropVectors.run(id);
-      dropPassages.run(id);
-      if (dropArticle.run(id).changes > 0) touched.add(id);
+      passagesDelta -= dropPassages.run(id).changes;
+      if (dropArticle.run(id).changes > 0) {
+        articlesDelta--;
+        touched.add(id);
+      }
     };
     for (const id of change.remove ?? []) drop(id);
 
@@ -92,6 +119,8 @@ export function commitToSpace(db: SpaceDb, change: StoreChange): void {
     for (const a of change.upsert ?? []) {
       drop(a.source.id);
       putArticle.run(a.source.id, a.hash, JSON.stringify(a.source), joinTerms(a.titleTerms));
+      articlesDelta++;
+      passagesDelta += a.passages.length;
       for (const { passage, terms, vector } of a.passages) {
         if (passage.articleId !== a.source.id) throw new Error(`passage ${passage.id} is not of article ${a.source.id}`);
         let label: number | null = null;
@@ -118,6 +147,7 @@ export function commitToSpace(db: SpaceDb, change: StoreChange): void {
       touched.add(articleId);
     }
     writeSetting(db, 'next_label', nextLabel);
+    writeSetting(db, 'counts', hadCounts ? { articles: hadCounts.articles + articlesDelta, passages: hadCounts.passages + passagesDelta } : countRows(db));
     const logChange = db.prepare('INSERT INTO changes (article_id) VALUES (?)');
     for (const id of touched) logChange.run(id);
   })();

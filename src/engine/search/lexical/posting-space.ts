@@ -1,5 +1,3 @@
-import { ensureLength } from './growable.js';
-
 /**
  * The postings of one key space: for each key id, the passages (dense ordinals) holding it and
  * how often. Most postings sit in one compact run of typed arrays (CSR: `offsets[key]` ..
@@ -17,8 +15,11 @@ export class PostingSpace {
   /** Key → flat [ordinal, tf, (title tf)] added since the last seal. */
   readonly delta = new Map<number, number[]>();
   deltaEntries = 0;
-  /** Live passages per key. */
-  df: Int32Array = new Int32Array(16);
+  /**
+   * Live passages per key, as a change over the sealed run's counts: small (the keys changed
+   * since the last seal), so restoring a sealed space computes nothing per key.
+   */
+  private readonly dfChange = new Map<number, number>();
 
   constructor(withTitle: boolean) {
     this.titleTfs = withTitle ? new Uint16Array(0) : null;
@@ -34,7 +35,8 @@ export class PostingSpace {
   }
 
   dfOf(key: number): number {
-    return key < this.df.length ? this.df[key]! : 0;
+    const sealed = key < this.offsets.length - 1 ? this.offsets[key + 1]! - this.offsets[key]! : 0;
+    return sealed + (this.dfChange.get(key) ?? 0);
   }
 
   add(key: number, ord: number, tf: number, titleTf = 0): void {
@@ -43,13 +45,12 @@ export class PostingSpace {
     if (this.titleTfs) list.push(ord, clampTf(tf), clampTf(titleTf));
     else list.push(ord, clampTf(tf));
     this.deltaEntries++;
-    this.df = ensureLength(this.df, key + 1);
-    this.df[key]!++;
+    this.dfChange.set(key, (this.dfChange.get(key) ?? 0) + 1);
   }
 
   /** One passage holding `key` left (its postings stay, tombstoned, until the next seal). */
   drop(key: number): void {
-    this.df[key]!--;
+    this.dfChange.set(key, (this.dfChange.get(key) ?? 0) - 1);
   }
 
   /**
@@ -107,8 +108,7 @@ export class PostingSpace {
     this.titleTfs = titleTfs;
     this.delta.clear();
     this.deltaEntries = 0;
-    this.df = ensureLength(this.df, keyCount);
-    for (let k = 0; k < keyCount; k++) this.df[k] = offsets[k + 1]! - offsets[k]!;
+    this.dfChange.clear();
   }
 
   /** A sealed space restored from a snapshot (no delta, no tombstones). */
@@ -118,9 +118,6 @@ export class PostingSpace {
     space.docs = docs;
     space.tfs = tfs;
     space.titleTfs = titleTfs;
-    const keys = offsets.length - 1;
-    space.df = new Int32Array(Math.max(16, keys));
-    for (let k = 0; k < keys; k++) space.df[k] = offsets[k + 1]! - offsets[k]!;
     return space;
   }
 }
