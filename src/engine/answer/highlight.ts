@@ -1,4 +1,4 @@
-import { fitsKind, kindPositions } from '../text/answer-kind.js';
+import { fitsKind } from '../text/answer-kind.js';
 import type { AnalysedQuestion, QuestionTerm } from '../text/question-analysis.js';
 import type { Range } from '../types.js';
 import { prefixesOf, type SentenceTerms } from './sentence-terms.js';
@@ -38,20 +38,17 @@ export const SENTENCE_WEIGHTS = {
   previous: 0.2,
   /** Times the next sentence's share: or introduces what the next one says about it. */
   next: 0.1,
-  /** Added when the kind of answer asked for stands within `nearWindow` tokens of a word of the question. */
-  kindNear: 0,
-  nearWindow: 6,
   /** Times the density of the question's terms in the shortest stretch of the sentence holding them all. */
   proximity: 0.05,
 };
 
-
 /**
  * Scores each sentence of a passage by the weighted share of the question's content terms it
  * holds (terms of the article's title count less), plus bonuses for holding the kind of answer
- * asked for, for the question's word pairs, and for following a sentence on the subject. Pure.
+ * asked for (more for a figure or a date), for the question's words standing close together,
+ * and for following a sentence on the subject. Pure.
  * @example scoreSentences(analyseQuestion('Combien de meules ?'), [analyseSentence('Il fait beau.'), analyseSentence('Elle accueille 12 000 meules.')])
- *   // [{ index: 0, score: 0, … }, { index: 1, score: 1.25, share: 1, fits: true }]
+ *   // [{ index: 0, score: 0, … }, { index: 1, score: 1.8, share: 1, fits: true }]
  */
 export function scoreSentences(
   q: AnalysedQuestion,
@@ -77,10 +74,9 @@ export function scoreSentences(
     const prefixShare = asks.size ? countIn(asks, s.prefixes) / asks.size : 0;
     const exactShare = words.size ? countIn(words, s.words) / words.size : 0;
     const previous = shares[index - 1] ?? 0;
-    const near = W.kindNear && q.kind !== null && kindNear(s, wanted, kindPositions(s.tokens, q.kind, q.asked), W.nearWindow) ? W.kindNear : 0;
     const dense = W.proximity ? W.proximity * density(s, wanted) : 0;
     const stated = fits && (q.kind === 'figure' || q.kind === 'date') ? W.kindStated : 0;
-    const score = share + (fits ? W.kind : 0) + stated + W.prefix * prefixShare + W.exact * exactShare + W.pair * pairShare + W.previous * previous + W.next * (shares[index + 1] ?? 0) + near + dense;
+    const score = share + (fits ? W.kind : 0) + stated + W.prefix * prefixShare + W.exact * exactShare + W.pair * pairShare + W.previous * previous + W.next * (shares[index + 1] ?? 0) + dense;
     return { index, score, share, fits };
   });
 }
@@ -96,22 +92,6 @@ function kindOnlyScore(q: AnalysedQuestion, s: SentenceTerms, index: number, sha
   if (subject === 0) return { index, score: 0, share: 0, fits: false };
   const fits = fitsKind(s.tokens, s.text, q.kind, q.asked);
   return { index, score: (fits ? 1 : 0) + 0.5 * subject, share: subject, fits };
-}
-
-/** Positions of the question's terms in the sentence. */
-function matchedPositions(s: SentenceTerms, wanted: ReadonlySet<string>): number[] {
-  const out: number[] = [];
-  s.at.forEach((terms, i) => {
-    if (terms.some((t) => wanted.has(t))) out.push(i);
-  });
-  return out;
-}
-
-/** Whether one of `positions` stands within `window` tokens of a word of the question. */
-function kindNear(s: SentenceTerms, wanted: ReadonlySet<string>, positions: readonly number[], window: number): boolean {
-  if (positions.length === 0) return false;
-  const matched = matchedPositions(s, wanted);
-  return positions.some((p) => matched.some((m) => Math.abs(m - p) <= window));
 }
 
 /**

@@ -35,26 +35,6 @@ const MANNER_TEXT = /(?<!\p{L})(?:en |par |grâce|grace|avec |using|by |through|
 const PLACE_TEXT = /(?<!\p{L})(?:à|a|au|aux|en|dans|sur|près de|pres de|in|at|near)\s+(?:l['’]|la |le |les )?\p{Lu}/u;
 
 /**
- * Where in a sentence the kind of answer asked for stands: the positions of the tokens that
- * are such an answer (a figure, a date word, a name the question does not use). Empty for
- * causes and manners, which are phrasings rather than tokens.
- * @example kindPositions(tokenize('En 2005, UAZ a assemblé 52 600 véhicules.'), 'figure', new Set(['2005'])) // [4]
- */
-export function kindPositions(tokens: readonly Token[], kind: AnswerKind, asked: ReadonlySet<string>): number[] {
-  const out: number[] = [];
-  tokens.forEach((t, i) => {
-    if (asked.has(t.text)) return;
-    const fits =
-      kind === 'figure' ? t.kind === 'number' || FIGURE_WORD.test(t.text)
-      : kind === 'date' ? DATE_WORD.test(t.text)
-      : kind === 'person' || kind === 'place' ? t.proper
-      : false;
-    if (fits) out.push(i);
-  });
-  return out;
-}
-
-/**
  * Whether a sentence holds the kind of answer asked for, beyond what the question already
  * says: a figure or a name it does not repeat. `asked` are the question's own words, folded.
  * @example fitsKind(tokenize('Elle peut accueillir 12 000 meules.'), 'Elle peut accueillir 12 000 meules.', 'figure', new Set()) // true
