@@ -6,6 +6,7 @@
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { cpSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import path from 'node:path';
 import { startFakeDiscord, type FakeDiscord } from '../../test/fake-discord/server.js';
 import { commandInteraction, user } from '../../test/fake-discord/world.js';
@@ -32,6 +33,8 @@ export interface LoadResult {
   answeringStallMs: number | null;
   ingests: { page: string; ms: number; reply: string; stallMs: number | null; asks: number; ackMaxMs: number }[];
   botPeakRssMb: number | null;
+  /** The machine's 1-minute load average when the section started and ended: stalls grow with it (a 2-core machine shared). */
+  loadAverage: { start: number; end: number };
 }
 
 export interface LoadOptions {
@@ -48,6 +51,7 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 export async function runLoad(options: LoadOptions): Promise<LoadResult> {
   const log = (line: string) => options.verbose && process.stderr.write(`${line}\n`);
+  const loadAtStart = loadavg()[0]!;
   const build = spawnSync('npm', ['run', '--silent', 'build'], { cwd: repoRoot, encoding: 'utf8' });
   if (build.status !== 0) throw new Error(`npm run build failed: ${build.stderr.split('\n')[0]}`);
   const root = path.join(options.workDir, 'load');
@@ -135,6 +139,7 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
       answeringStallMs: longestStall(out, burstStart, burstEnd),
       ingests,
       botPeakRssMb: peakRss(out),
+      loadAverage: { start: loadAtStart, end: loadavg()[0]! },
     };
   } finally {
     // A clean stop (answers in flight finish), then a kill if it lingers.
@@ -219,6 +224,6 @@ export function renderLoad(r: LoadResult): string {
       ],
     ),
     '',
-    `Bot peak RSS: ${r.botPeakRssMb ?? '–'} MB.`,
+    `Bot peak RSS: ${r.botPeakRssMb ?? '–'} MB.${r.loadAverage ? ` Machine load average (1 min): ${fixed(r.loadAverage.start, 1)} at start, ${fixed(r.loadAverage.end, 1)} at end.` : ''}`,
   ].join('\n');
 }
