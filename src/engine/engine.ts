@@ -1,3 +1,4 @@
+import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import { corpusCachePath, openCorpusCache, type CorpusCache } from './corpus/corpus-cache.js';
 import { thresholdsFor } from './answer/abstain.js';
 import { bestSentenceScorer, composeAnswer } from './answer/compose-answer.js';
@@ -184,6 +185,9 @@ export async function createEngine(config: EngineConfig, hooks: EngineHooks = {}
       const warnings: string[] = [];
       let mode: SearchMode = options.mode ?? config.mode;
       let vector: Float32Array | null = null;
+      // Analysed before the question's vector is asked for: the analysis then runs while a worker
+      // thread embeds, not in one block with the search and the answer after it.
+      const analysis = analyseQuestion(q, context);
       if (mode !== 'lexical') {
         if (snap.vectorCount === 0) {
           warnings.push(await noVectorsWarning());
@@ -204,9 +208,11 @@ export async function createEngine(config: EngineConfig, hooks: EngineHooks = {}
         }
       }
       const modelId = snap.meta.model?.id ?? null;
-      const analysis = analyseQuestion(q, context);
       const limit = offset + k + DIVERSITY_MARGIN;
       const found = await hybridSearch(snap, { text: analysis, vector: vector ?? null, mode, depth: SEARCH_DEPTH, limit, weights: fusionWeightsFor(modelId) });
+      // A turn of the event loop between the search and the answer's composition: in a bot each is
+      // tens of milliseconds on a busy machine, and together they were its longest stall under a burst.
+      await yieldToEventLoop();
       // Second stage: the leading hits re-ordered by their best sentence, then diversity again.
       const hits = diversify(rerank(found, bestSentenceScorer(analysis, snap.sources, snap.termStats)), undefined, limit);
       return composeAnswer({
