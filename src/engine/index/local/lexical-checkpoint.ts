@@ -136,16 +136,28 @@ export async function readLexicalCheckpoint(path: string, options: { pause: () =
     const header = JSON.parse(Buffer.from(headerBytes).toString('utf8')) as Header;
     if (fstatSync(fd).size !== header.fileBytes) throw new Error('lexical checkpoint is truncated');
     const byName = new Map(header.sections.map((s) => [s.name, s]));
+    // Every section but the forward records, in one allocation: each large ArrayBuffer makes V8
+    // weigh its external memory and run a full GC (100-200 ms pauses at 100k passages), so one
+    // buffer, not zero-filled (the reads overwrite it whole).
+    const kept = header.sections.filter((s) => s.name !== 'forward');
+    const arena = Buffer.allocUnsafeSlow(kept.reduce((n, s) => n + align(s.bytes), 0));
+    const placed = new Map<string, number>();
+    kept.reduce((at, s) => (placed.set(s.name, at), at + align(s.bytes)), 0);
     const section = async (name: string): Promise<Uint8Array> => {
       const info = byName.get(name);
-      if (!info) throw new Error(`lexical checkpoint lacks ${name}`);
-      const bytes = new Uint8Array(info.bytes);
+      const at = placed.get(name);
+      if (!info || at === undefined) throw new Error(`lexical checkpoint lacks ${name}`);
+      const bytes = arena.subarray(at, at + info.bytes);
       await readFully(fd, bytes, info.offset);
       return bytes;
     };
-    const u32 = async (name: string) => new Uint32Array((await section(name)).buffer);
-    const i32 = async (name: string) => new Int32Array((await section(name)).buffer);
-    const u16 = async (name: string) => new Uint16Array((await section(name)).buffer);
+    const view = async <T>(name: string, make: (buffer: ArrayBuffer, offset: number, length: number) => T, width: number) => {
+      const bytes = await section(name);
+      return make(bytes.buffer as ArrayBuffer, bytes.byteOffset, bytes.byteLength / width);
+    };
+    const u32 = (name: string) => view(name, (b, o, n) => new Uint32Array(b, o, n), 4);
+    const i32 = (name: string) => view(name, (b, o, n) => new Int32Array(b, o, n), 4);
+    const u16 = (name: string) => view(name, (b, o, n) => new Uint16Array(b, o, n), 2);
     const list = async (name: string) => decodeList(await section(name), byName.get(name)!.count ?? 0, options.pause);
     const [terms, words, prefixes, ids] = [await list('terms'), await list('words'), await list('prefixes'), await list('ids')];
     const spaces = [];
