@@ -80,9 +80,9 @@ export function createIngestService(engine: Pick<Engine, 'reindex' | 'source'>, 
   // `articles`: only the changed article's file is read (plus files that appeared or vanished): the cost follows the change.
   const reindex = (onProgress?: (p: LiveIngestProgress) => void, articles?: string[]) =>
     storage('index', () => engine.reindex((progress) => onProgress?.({ step: 'index', progress }), articles ? { articles } : undefined));
-  // Opened on first use: the duplicate check then reads only corpus files changed since the last one.
-  let cache: CorpusCache | null = null;
-  const corpusCache = () => (cache ??= openCorpusCache(options.indexDir ? corpusCachePath(options.indexDir) : null));
+  // The duplicate check then reads only corpus files changed since the last one. Opened now, not
+  // on the first ingest: in the bot that is start-up, not a moment members are waiting (30-80 ms).
+  const cache: CorpusCache = openCorpusCache(options.indexDir ? corpusCachePath(options.indexDir) : null);
   return {
     async ingest(input, { actor = 'unknown', onProgress } = {}) {
       const result = await storage('corpus', () =>
@@ -91,7 +91,7 @@ export function createIngestService(engine: Pick<Engine, 'reindex' | 'source'>, 
           fetch: options.fetch,
           maxFileBytes: options.maxFileBytes,
           budget: options.budget,
-          corpusCache: corpusCache(),
+          corpusCache: cache,
           onProgress: (step) => onProgress?.({ step }),
         }),
       );
@@ -122,7 +122,7 @@ export function createIngestService(engine: Pick<Engine, 'reindex' | 'source'>, 
     },
 
     async remove(id, { actor = 'unknown', onProgress } = {}) {
-      const source = await storage('corpus', () => removeArticle(id, { corpusDir: options.corpusDir, corpusCache: corpusCache() }));
+      const source = await storage('corpus', () => removeArticle(id, { corpusDir: options.corpusDir, corpusCache: cache }));
       options.onChange?.({ action: 'remove', actor, id, title: source.title, status: 'removed', url: source.url });
       const report = await reindex(onProgress, [id]);
       return { source, report };
