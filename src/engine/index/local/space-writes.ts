@@ -56,12 +56,12 @@ function countRows(db: SpaceDb): { articles: number; passages: number } {
  * pages (a million passages hold some 200 000 articles).
  */
 export async function spaceArticleIdsPaged(db: SpaceDb, pause: () => Promise<void>): Promise<Set<string>> {
-  const page = db.prepare('SELECT rowid, id FROM articles WHERE rowid > ? ORDER BY rowid LIMIT 5000');
+  const page = db.prepare('SELECT rowid, id FROM articles WHERE rowid > ? ORDER BY rowid LIMIT 1000');
   const ids = new Set<string>();
   for (let after = 0; ; ) {
     const rows = page.all(after) as { rowid: number; id: string }[];
     for (const r of rows) ids.add(r.id);
-    if (rows.length < 5000) return ids;
+    if (rows.length < 1000) return ids;
     after = rows[rows.length - 1]!.rowid;
     await pause();
   }

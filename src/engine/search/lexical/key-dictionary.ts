@@ -41,13 +41,17 @@ export class PairKeys {
   /** Slot → pair id + 1 (0: empty). Kept under half full. */
   private slots: Uint32Array = new Uint32Array(64);
 
-  /** Sized for `pairs` up front: restoring a million pairs then never rehashes (one long stall). */
+  /**
+   * Sized for `pairs` and a quarter more up front: restoring millions of pairs, then the next
+   * article's few new ones, never rehash or regrow the whole table (one long stall each).
+   */
   constructor(pairs = 0) {
+    const room = Math.ceil(pairs * 1.25) + 1024;
     let size = 64;
-    while (size < pairs * 2 + 2) size *= 2;
+    while (size < room * 2) size *= 2;
     this.slots = new Uint32Array(size);
-    this.firsts = new Uint32Array(Math.max(16, pairs));
-    this.seconds = new Uint32Array(Math.max(16, pairs));
+    this.firsts = new Uint32Array(room);
+    this.seconds = new Uint32Array(room);
   }
 
   get size(): number {
