@@ -2,7 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { getPriority } from 'node:os';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BACKGROUND_NICE } from '../src/engine/workers/background-priority.js';
-import { defaultEmbedWorkers, embedThreads, MAX_RESTARTS } from '../src/engine/embed/embed-pool.js';
+import { defaultEmbedWorkers } from '../src/engine/embed/embed-pool.js';
 import { createEmbedder, type Embedder } from '../src/engine/embed/embedder.js';
 import { TINY_MODEL_DIR, TINY_MODEL_ID } from './helpers/tiny-model.js';
 
@@ -83,36 +83,7 @@ describe('the embedding model in worker threads', () => {
     expect(getPriority(0)).toBe(0);
   });
 
-  it('replaces threads that die: a question asked meanwhile waits for the new thread and gets the same vector', async () => {
-    // Passages: questions' vectors are cached, these always reach a thread.
-    const [before] = await embedder.embedPassages(['le budget des écoles après la panne']);
-    const dead = embedThreads();
-    // Every thread at once: none is left running the model, the new ones load it afresh.
-    await Promise.all(dead.map((thread) => thread.terminate()));
-    const [after] = await embedder.embedPassages(['le budget des écoles après la panne']);
-    expect([...after!]).toEqual([...before!]);
-    expect(embedThreads().length).toBe(dead.length);
-    expect(embedThreads().some((thread) => dead.includes(thread))).toBe(false);
-  });
-
   it('picks one thread per two cores, at most four', () => {
     expect([1, 2, 3, 4, 8, 32].map((cores) => defaultEmbedWorkers(cores))).toEqual([1, 1, 1, 2, 4, 4]);
-  });
-});
-
-// Last in this file: it leaves the process without embedding threads.
-describe('a model that keeps killing its thread', () => {
-  it(`is reloaded at most ${MAX_RESTARTS} times in a while, then its questions fail at once (answers fall back to lexical search)`, async () => {
-    // On every live thread, so any replacement holds it.
-    const embedder = await createEmbedder({ ...tiny, workers: embedThreads().length });
-    let replaced = 0;
-    for (;;) {
-      await Promise.all(embedThreads().map((thread) => thread.terminate()));
-      if (embedThreads().length === 0) break;
-      replaced += embedThreads().length;
-      expect(replaced).toBeLessThanOrEqual(MAX_RESTARTS);
-      expect((await embedder.embedPassages([`encore ${replaced}`]))[0]).toHaveLength(embedder.dimension);
-    }
-    await expect(embedder.embedPassages(['plus de thread'])).rejects.toThrow(/embedding thread stopped/);
   });
 });

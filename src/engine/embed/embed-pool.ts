@@ -42,14 +42,7 @@ export function defaultEmbedWorkers(cores = availableParallelism()): number {
  * aborts the process when two threads run it. So threads are never ended on dispose (the model is
  * unloaded instead), and the huggingface runtime gets one thread. Idle threads are unref'd, so
  * they never keep a process alive.
- *
- * A thread that dies anyway (out of memory, a native crash) is replaced: a new thread loads the
- * models the dead one held, and the questions waiting meanwhile wait for it instead of failing.
- * At most MAX_RESTARTS in RESTART_WINDOW_MS, so a model that kills every thread it runs on is not
- * reloaded forever; past that, its jobs fail and answers fall back to lexical search.
  */
-export const MAX_RESTARTS = 3;
-export const RESTART_WINDOW_MS = 10 * 60_000;
 
 interface Job {
   key: number;
@@ -77,40 +70,18 @@ interface LoadWaiter {
 
 const hosts: Host[] = [];
 const line: Job[] = [];
-/** Every live model's load options, by key: what a replacement thread loads again. */
-const hosted = new Map<number, HostedModel>();
-/** When threads were last replaced (within RESTART_WINDOW_MS). */
-const restarts: number[] = [];
 const progressTargets = new Map<number, (info: DownloadProgress) => void>();
 let nextKey = 0;
 let nextJob = 0;
 // The two runtimes' onnxruntime builds crash one process when both load, worker threads included.
 let processRuntime: EmbedRuntimeName | null = null;
 
-let keeper: Worker | null = null;
-
-/**
- * Starts the keeper thread once per process (xenova runtime): it holds onnxruntime's binding, so a
- * replacement thread can load it after every host thread died (see embed-keeper.ts). Resolves once
- * it holds it; a keeper that cannot load it changes nothing (the hosts report the real error).
- */
-function startKeeper(): Promise<void> {
-  if (keeper) return Promise.resolve();
-  const thread = startModuleWorker(import.meta.url, './embed-keeper');
-  keeper = thread;
-  thread.unref();
-  return new Promise((ready) => {
-    thread.once('message', () => ready());
-    thread.once('error', () => ready());
-    thread.once('exit', () => ready());
-  });
-}
-
 function startHost(): Host {
   const worker = startModuleWorker(import.meta.url, './embed-worker');
   const host: Host = { worker, keys: new Set(), job: null, jobId: -1, loads: new Map() };
   worker.on('message', (message: FromHost) => onMessage(host, message));
-  // A thread that dies fails the job it was on (it may be what killed it) and is replaced (see above).
+  // A thread that dies (out of memory, a native crash) fails what it held; it is not restarted
+  // (see above), and models left without a thread fail their waiting jobs.
   const lost = (error: Error) => {
     const index = hosts.indexOf(host);
     if (index < 0) return;
@@ -119,52 +90,16 @@ function startHost(): Host {
     host.job = null;
     for (const waiter of host.loads.values()) waiter.reject(error);
     host.loads.clear();
-    if (mayRestart()) replace(host);
-    for (const key of host.keys) failOrphans(key, error);
+    for (const key of host.keys) {
+      if (hosts.some((h) => h.keys.has(key))) continue;
+      for (let i = line.length - 1; i >= 0; i--) if (line[i]!.key === key) line.splice(i, 1)[0]!.reject(error);
+    }
   };
   worker.on('error', lost);
   worker.on('exit', (code) => lost(new Error(`the embedding thread stopped (exit code ${code})`)));
   hosts.push(host);
   updateRef(host);
   return host;
-}
-
-function mayRestart(now = Date.now()): boolean {
-  while (restarts.length > 0 && restarts[0]! <= now - RESTART_WINDOW_MS) restarts.shift();
-  if (restarts.length >= MAX_RESTARTS) return false;
-  restarts.push(now);
-  return true;
-}
-
-/** A new thread in place of a dead one, loading the models it held; their waiting jobs wait for it. */
-function replace(dead: Host): void {
-  const fresh = startHost();
-  for (const key of dead.keys) {
-    const model = hosted.get(key);
-    if (!model) continue;
-    loadOn(fresh, key, { ...model, reportDownloads: false }).then(
-      () => {
-        // Disposed while it loaded again: unload it at once.
-        if (!hosted.has(key) && fresh.keys.delete(key)) send(fresh, { type: 'unload', key });
-        pump();
-      },
-      (error: Error) => failOrphans(key, error),
-    );
-  }
-}
-
-/** Fails the waiting jobs of a model no thread holds or is loading any more. */
-function failOrphans(key: number, error: Error): void {
-  if (hosts.some((h) => h.keys.has(key) || h.loads.has(key))) return;
-  for (let i = line.length - 1; i >= 0; i--) if (line[i]!.key === key) line.splice(i, 1)[0]!.reject(error);
-}
-
-/**
- * The live host threads, for diagnostics and for tests that stop one for real
- * (`embedThreads()[0].terminate()`) to see it replaced.
- */
-export function embedThreads(): readonly Worker[] {
-  return hosts.map((h) => h.worker);
 }
 
 function updateRef(host: Host): void {
@@ -246,8 +181,6 @@ export async function createEmbedPool(options: EmbedPoolOptions): Promise<EmbedP
     throw new ModelUnavailableError(modelId, `the ${runtime} runtime cannot load in a process that already loaded the ${processRuntime} runtime (their onnxruntime builds conflict)`);
   }
   processRuntime = runtime;
-  // Before any host loads the binding: the keeper must hold it before the last host could end.
-  if (runtime === 'xenova') await startKeeper();
   const wanted = runtime === 'huggingface' ? 1 : Math.max(1, Math.floor(options.workers ?? defaultEmbedWorkers()));
   while (hosts.length < wanted) startHost();
   const mine = hosts.slice(0, wanted);
@@ -263,7 +196,6 @@ export async function createEmbedPool(options: EmbedPoolOptions): Promise<EmbedP
   } finally {
     progressTargets.delete(key);
   }
-  hosted.set(key, { ...options.model, reportDownloads: false });
 
   let disposed = false;
   return {
@@ -272,8 +204,7 @@ export async function createEmbedPool(options: EmbedPoolOptions): Promise<EmbedP
     embed(texts, priority) {
       if (disposed) return Promise.reject(new Error('the embedder was disposed'));
       if (texts.length === 0) return Promise.resolve([]);
-      // A thread being replaced (loading the model again) takes the job once it is ready.
-      if (!hosts.some((h) => h.keys.has(key) || h.loads.has(key))) return Promise.reject(new Error('the embedding thread stopped'));
+      if (!hosts.some((h) => h.keys.has(key))) return Promise.reject(new Error('the embedding thread stopped'));
       return new Promise((resolve, reject) => {
         line.push({ key, texts, priority, resolve, reject });
         pump();
@@ -282,7 +213,6 @@ export async function createEmbedPool(options: EmbedPoolOptions): Promise<EmbedP
     async dispose() {
       if (disposed) return;
       disposed = true;
-      hosted.delete(key);
       for (let i = line.length - 1; i >= 0; i--) if (line[i]!.key === key) line.splice(i, 1)[0]!.reject(new Error('the embedder was disposed'));
       // Jobs already on a thread finish first: the thread handles messages in order.
       for (const host of hosts) if (host.keys.delete(key)) send(host, { type: 'unload', key });
