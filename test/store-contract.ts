@@ -3,6 +3,9 @@
  * backend runs: `describeStoreContract('local', makeLocal)`. `make()` returns a store on a fresh
  * location and `open()` another store on the same location, as a second process would open it.
  */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ArticleWrite, IndexMeta, IndexStore, StoredPassage, StoreReader, StoreView } from '../src/engine/index/store.js';
 import { ANALYZER_VERSION, analyze, analyzeBoth } from '../src/engine/text/analyze.js';
@@ -13,6 +16,21 @@ export interface StoreFixture {
   /** Another store on the same location (what a second process opens). */
   open(): IndexStore;
   cleanup(): Promise<void>;
+}
+
+/** A fixture whose store lives in a fresh temp folder, removed on cleanup; `open` makes another handle on it. */
+export function tempStoreFixture(prefix: string, openIn: (root: string) => IndexStore): StoreFixture {
+  const root = mkdtempSync(join(tmpdir(), prefix));
+  const open = () => openIn(root);
+  const store = open();
+  return {
+    store,
+    open,
+    cleanup: async () => {
+      await store.close();
+      rmSync(root, { recursive: true, force: true });
+    },
+  };
 }
 
 export const DIM = 8;

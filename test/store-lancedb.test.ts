@@ -5,22 +5,10 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { LanceView } from '../src/engine/index/lancedb/lancedb-reader.js';
 import { createLanceStore } from '../src/engine/index/lancedb/lancedb-store.js';
 import { run } from './helpers/child-process.js';
-import { article, describeStoreContract, META } from './store-contract.js';
+import { article, describeStoreContract, META, tempStoreFixture } from './store-contract.js';
 
 /** The index store contract, on a real LanceDB database in a temp folder. */
-describeStoreContract('lancedb', async () => {
-  const root = mkdtempSync(join(tmpdir(), 'depeche-lance-'));
-  const open = () => createLanceStore({ uri: join(root, 'lancedb') });
-  const store = open();
-  return {
-    store,
-    open,
-    cleanup: async () => {
-      await store.close();
-      rmSync(root, { recursive: true, force: true });
-    },
-  };
-});
+describeStoreContract('lancedb', async () => tempStoreFixture('depeche-lance-', (root) => createLanceStore({ uri: join(root, 'lancedb') })));
 
 describe('LanceDB index store', () => {
   let root: string;
