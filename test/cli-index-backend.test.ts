@@ -1,8 +1,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runMain } from '../src/cli/main.js';
+import { runCli } from './helpers/cli-in-process.js';
 import { makeScratch, type Scratch } from './helpers/coverage.js';
 import { TINY_MODEL_DIR, TINY_MODEL_ID } from './helpers/tiny-model.js';
 
@@ -17,12 +16,8 @@ beforeAll(() => {
 });
 afterAll(() => scratch?.cleanup());
 
-async function cli(argv: string[], extra: Record<string, string> = {}) {
-  let out = '';
-  let err = '';
-  const sink = (append: (s: string) => void) => new Writable({ write(chunk, _e, cb) { append(String(chunk)); cb(); } });
-  const code = await runMain(argv, { stdout: sink((s) => (out += s)), stderr: sink((s) => (err += s)), stdin: process.stdin, env: { ...env, ...extra } });
-  return { code, out, err };
+function cli(argv: string[], extra: Record<string, string> = {}) {
+  return runCli(argv, { ...env, ...extra });
 }
 
 describe('npm run index -- --backend lancedb', () => {

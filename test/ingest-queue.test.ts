@@ -1,9 +1,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { PassThrough } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
-import { runMain } from '../src/cli/main.js';
+import { startCli } from './helpers/cli-in-process.js';
 import { createEngine } from '../src/engine/engine.js';
 import { WRITE_LOCK } from '../src/engine/index/local/local-store.js';
 import { startBotHarness } from './fake-discord/bot-harness.js';
@@ -61,31 +60,21 @@ describe('a change while another process updates the index', () => {
     writeFileSync(note, '# La piscine Zéphyrine rénovée\n\nLe conseil municipal a voté douze millions d’euros pour rénover la piscine Zéphyrine de Villeneuve.\n');
     const pid = await holdIndexLock();
 
-    const out = new PassThrough();
-    const err = new PassThrough();
-    let outText = '';
-    let errText = '';
-    out.on('data', (d: Buffer) => (outText += d.toString()));
-    err.on('data', (d: Buffer) => (errText += d.toString()));
     let exit: number | null = null;
-    const running = runMain(['ingest', note], {
-      stdout: out as unknown as NodeJS.WriteStream,
-      stderr: err,
-      stdin: new PassThrough(),
-      env: { CORPUS_DIR: scratch.corpusDir, INDEX_DIR: scratch.indexDir, SEARCH_MODE: 'lexical' },
-    }).then((code) => (exit = code));
+    const run = startCli(['ingest', note], { CORPUS_DIR: scratch.corpusDir, INDEX_DIR: scratch.indexDir, SEARCH_MODE: 'lexical' });
+    const running = run.done.then((code) => (exit = code));
 
-    await until(() => errText.includes('Queued: '));
-    expect(errText).toContain(`Queued: process ${pid} is updating the index; this one goes on when it is done…`);
+    await until(() => run.err().includes('Queued: '));
+    expect(run.err()).toContain(`Queued: process ${pid} is updating the index; this one goes on when it is done…`);
     // While the holder lives the ingest keeps waiting: no refusal, and nothing taken from it.
     await new Promise((r) => setTimeout(r, 3000));
     expect(exit).toBeNull();
-    expect(outText).toBe('');
+    expect(run.out()).toBe('');
 
     holder!.kill('SIGKILL');
     await running;
     expect(exit).toBe(0);
-    expect(outText).toMatch(/^Added «La piscine Zéphyrine rénovée» \(.+\) — 1 passage\.\n$/);
+    expect(run.out()).toMatch(/^Added «La piscine Zéphyrine rénovée» \(.+\) — 1 passage\.\n$/);
   });
 
   it('/ingest tells the moderator it is queued, then replaces that with the result', { timeout: 120_000 }, async () => {

@@ -1,9 +1,8 @@
 import { spawn } from 'node:child_process';
 import { chmodSync, cpSync, mkdirSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { PassThrough } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
-import { runMain } from '../src/cli/main.js';
+import { runCli } from './helpers/cli-in-process.js';
 import { createEngine } from '../src/engine/engine.js';
 import { toStorageError, StorageError } from '../src/engine/fs/storage-error.js';
 import { makeScratch, type Scratch } from './helpers/coverage.js';
@@ -37,16 +36,8 @@ afterEach(() => {
   scratch?.cleanup();
 });
 
-async function cli(args: string[]): Promise<{ code: number; out: string; err: string }> {
-  const out = new PassThrough();
-  const err = new PassThrough();
-  let outText = '';
-  let errText = '';
-  out.on('data', (d: Buffer) => (outText += d.toString()));
-  err.on('data', (d: Buffer) => (errText += d.toString()));
-  const env = { CORPUS_DIR: scratch.corpusDir, INDEX_DIR: scratch.indexDir, SEARCH_MODE: 'lexical' };
-  const code = await runMain(args, { stdout: out as unknown as NodeJS.WriteStream, stderr: err, stdin: new PassThrough(), env });
-  return { code, out: outText, err: errText };
+function cli(args: string[]): Promise<{ code: number; out: string; err: string }> {
+  return runCli(args, { CORPUS_DIR: scratch.corpusDir, INDEX_DIR: scratch.indexDir, SEARCH_MODE: 'lexical' });
 }
 
 /** The seed coverage, indexed (lexical), with its corpus on a tmpfs of `bytes` when asked. */
