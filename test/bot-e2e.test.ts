@@ -1,61 +1,15 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { limitViolations } from '../src/bot/render/limits.js';
 import { startFakeDiscord, type FakeDiscord, type RecordedRequest } from './fake-discord/server.js';
 import { commandInteraction, userMessage } from './fake-discord/world.js';
 import { makeScratch, type Scratch } from './helpers/coverage.js';
-import { TINY_MODEL_DIR, TINY_MODEL_ID } from './helpers/tiny-model.js';
+import { botEnv } from './helpers/bot-env.js';
+import { isAlive, killStarted, run, until, type Run } from './helpers/child-process.js';
 
 /**
  * The bot as users run it: `npm start` in a child process, configured only through the
  * environment, talking to the fake Discord on 127.0.0.1 and the real engine on the tiny model.
  */
-
-const ROOT = resolve(import.meta.dirname, '..');
-
-interface Run {
-  child: ChildProcess;
-  stdout: () => string;
-  stderr: () => string;
-  /** Exit code, or the signal name when the process was ended by one. */
-  exited: Promise<number | string | null>;
-}
-
-function run(command: string, args: string[], env: Record<string, string>): Run {
-  let out = '';
-  let err = '';
-  const child = spawn(command, args, {
-    cwd: ROOT,
-    // Its own process group, so a stop signal reaches npm and the bot as Ctrl-C or a process manager would.
-    detached: true,
-    env: { PATH: process.env.PATH!, HOME: process.env.HOME ?? '/tmp', NODE_ENV: 'test', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  child.stdout!.on('data', (d) => (out += String(d)));
-  child.stderr!.on('data', (d) => (err += String(d)));
-  const exited = new Promise<number | string | null>((done) => child.on('exit', (code, signal) => done(code ?? signal)));
-  const r = { child, stdout: () => out, stderr: () => err, exited };
-  started.push(r);
-  return r;
-}
-
-async function until(check: () => boolean, timeoutMs: number): Promise<void> {
-  const end = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > end) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 let fake: FakeDiscord;
 let scratch: Scratch;
@@ -64,28 +18,10 @@ let env: Record<string, string>;
 beforeAll(async () => {
   fake = await startFakeDiscord();
   scratch = makeScratch({ seed: true });
-  env = {
-    DISCORD_TOKEN: fake.token,
-    DISCORD_APPLICATION_ID: fake.world.applicationId,
-    DISCORD_GUILD_ID: fake.world.guildId,
-    DISCORD_API_URL: fake.apiUrl,
-    DATA_DIR: join(scratch.root, 'data'),
-    CORPUS_DIR: scratch.corpusDir,
-    INDEX_DIR: scratch.indexDir,
-    MODEL: TINY_MODEL_ID,
-    MODEL_DIR: TINY_MODEL_DIR,
-    LOG_LEVEL: 'info',
-  };
+  env = botEnv(fake, scratch);
 });
-const started: Run[] = [];
 afterAll(async () => {
-  for (const r of started) {
-    try {
-      process.kill(-r.child.pid!, 'SIGKILL');
-    } catch {
-      // already gone
-    }
-  }
+  killStarted();
   await fake?.close();
   scratch?.cleanup();
 });

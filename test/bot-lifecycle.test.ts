@@ -1,58 +1,21 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { join, resolve } from 'node:path';
+import { spawn } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFakeDiscord, type FakeDiscord } from './fake-discord/server.js';
 import { makeScratch, type Scratch } from './helpers/coverage.js';
-import { TINY_MODEL_DIR, TINY_MODEL_ID } from './helpers/tiny-model.js';
+import { botEnv } from './helpers/bot-env.js';
+import { isAlive, killStarted, ROOT, run, type Run } from './helpers/child-process.js';
 
 /**
  * How the running bot ends: as an operator's supervisor sees it (exit code, one log line),
  * with the real process (`npm start` runs dist/bot/main.js) against the fake Discord.
  */
 
-const ROOT = resolve(import.meta.dirname, '..');
-
-interface Run {
-  child: ChildProcess;
-  stdout: () => string;
-  stderr: () => string;
-  exited: Promise<number | string | null>;
-}
-
-const started: Run[] = [];
 function startBot(fake: FakeDiscord, command: string[]): Run {
-  let out = '';
-  let err = '';
-  const child = spawn(command[0]!, command.slice(1), {
-    cwd: ROOT,
-    detached: true,
-    env: { PATH: process.env.PATH!, HOME: process.env.HOME ?? '/tmp', NODE_ENV: 'test', ...envFor(fake) },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  child.stdout!.on('data', (d) => (out += String(d)));
-  child.stderr!.on('data', (d) => (err += String(d)));
-  const exited = new Promise<number | string | null>((done) => child.on('exit', (code, signal) => done(code ?? signal)));
-  const run = { child, stdout: () => out, stderr: () => err, exited };
-  started.push(run);
-  return run;
+  return run(command[0]!, command.slice(1), botEnv(fake, scratch));
 }
 
 let scratch: Scratch;
 const fakes: FakeDiscord[] = [];
-function envFor(fake: FakeDiscord): Record<string, string> {
-  return {
-    DISCORD_TOKEN: fake.token,
-    DISCORD_APPLICATION_ID: fake.world.applicationId,
-    DISCORD_GUILD_ID: fake.world.guildId,
-    DISCORD_API_URL: fake.apiUrl,
-    DATA_DIR: join(scratch.root, 'data'),
-    CORPUS_DIR: scratch.corpusDir,
-    INDEX_DIR: scratch.indexDir,
-    MODEL: TINY_MODEL_ID,
-    MODEL_DIR: TINY_MODEL_DIR,
-    LOG_LEVEL: 'info',
-  };
-}
 async function newFake(): Promise<FakeDiscord> {
   const fake = await startFakeDiscord();
   fakes.push(fake);
@@ -63,25 +26,10 @@ beforeAll(() => {
   scratch = makeScratch({ seed: true });
 });
 afterAll(async () => {
-  for (const r of started) {
-    try {
-      process.kill(-r.child.pid!, 'SIGKILL');
-    } catch {
-      // already gone
-    }
-  }
+  killStarted();
   for (const fake of fakes) await fake.close();
   scratch?.cleanup();
 });
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 describe('a gateway Discord closes for good while the bot runs', () => {
   it.each([

@@ -1,12 +1,12 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFakeDiscord, type FakeDiscord, type RecordedRequest } from './fake-discord/server.js';
 import { commandInteraction, user } from './fake-discord/world.js';
 import { startHostileServer, type HostileServer } from './fixtures/ingest/hostile-pages.js';
 import { makeScratch, type Scratch } from './helpers/coverage.js';
-import { TINY_MODEL_DIR, TINY_MODEL_ID } from './helpers/tiny-model.js';
+import { botEnv } from './helpers/bot-env.js';
 
 /**
  * The bot under load, as users run it: `npm start` in a child process against the fake Discord,
@@ -30,22 +30,7 @@ beforeAll(async () => {
   bot = spawn('npm', ['start', '--silent'], {
     cwd: ROOT,
     detached: true,
-    env: {
-      PATH: process.env.PATH!,
-      HOME: process.env.HOME ?? '/tmp',
-      NODE_ENV: 'test',
-      DISCORD_TOKEN: fake.token,
-      DISCORD_APPLICATION_ID: fake.world.applicationId,
-      DISCORD_GUILD_ID: fake.world.guildId,
-      DISCORD_API_URL: fake.apiUrl,
-      DATA_DIR: join(scratch.root, 'data'),
-      CORPUS_DIR: scratch.corpusDir,
-      INDEX_DIR: scratch.indexDir,
-      MODEL: TINY_MODEL_ID,
-      MODEL_DIR: TINY_MODEL_DIR,
-      INGEST_ALLOW_HOSTS: '127.0.0.1',
-      LOG_LEVEL: 'info',
-    },
+    env: { PATH: process.env.PATH!, HOME: process.env.HOME ?? '/tmp', NODE_ENV: 'test', ...botEnv(fake, scratch, { INGEST_ALLOW_HOSTS: '127.0.0.1' }) },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   bot.stdout!.on('data', (d) => (out += String(d)));

@@ -1,10 +1,9 @@
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFakeDiscord, type FakeDiscord } from './fake-discord/server.js';
 import { addGuild, commandInteraction, shardOfGuild, user } from './fake-discord/world.js';
 import { isAlive, killStarted, run, until } from './helpers/child-process.js';
+import { botEnv } from './helpers/bot-env.js';
 import { makeScratch, type Scratch } from './helpers/coverage.js';
-import { TINY_MODEL_DIR, TINY_MODEL_ID } from './helpers/tiny-model.js';
 
 /**
  * `npm start` with SHARD_COUNT: discord.js's ShardingManager runs each shard in a real process of
@@ -21,17 +20,7 @@ beforeAll(async () => {
   fake = await startFakeDiscord({ recommendedShards: 2 });
   guilds = [addGuild(fake.world, { onShard: [0, 2] }), addGuild(fake.world, { onShard: [1, 2] })];
   scratch = makeScratch({ seed: true });
-  env = {
-    DISCORD_TOKEN: fake.token,
-    DISCORD_APPLICATION_ID: fake.world.applicationId,
-    DISCORD_API_URL: fake.apiUrl,
-    DATA_DIR: join(scratch.root, 'data'),
-    CORPUS_DIR: scratch.corpusDir,
-    INDEX_DIR: scratch.indexDir,
-    MODEL: TINY_MODEL_ID,
-    MODEL_DIR: TINY_MODEL_DIR,
-    LOG_LEVEL: 'info',
-  };
+  env = botEnv(fake, scratch, {}, { guild: false });
 });
 afterAll(async () => {
   killStarted();

@@ -4,10 +4,10 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { startFakeDiscord, type FakeDiscord, type RecordedRequest } from './fake-discord/server.js';
 import { addGuild, buttonInteraction, commandInteraction, shardOfGuild, user, type FakeUser } from './fake-discord/world.js';
 import { startPageServer, type PageServer } from './fixtures/ingest/page-server.js';
+import { botEnv } from './helpers/bot-env.js';
 import { killStarted, run, until, type Run } from './helpers/child-process.js';
 import { makeScratch, type Scratch } from './helpers/coverage.js';
 import { describePostgres, freshDatabase, type TestDatabase } from './helpers/postgres.js';
-import { TINY_MODEL_DIR, TINY_MODEL_ID } from './helpers/tiny-model.js';
 
 /**
  * Dépêche at scale, all real processes: an indexer builds the coverage into LanceDB; `npm start`
@@ -36,22 +36,19 @@ describePostgres('two shards, one ingest process, one LanceDB index, one Postgre
     pages = await startPageServer();
     scratch = makeScratch({ seed: true });
     db = await freshDatabase();
-    env = {
-      DISCORD_TOKEN: fake.token,
-      DISCORD_APPLICATION_ID: fake.world.applicationId,
-      DISCORD_API_URL: fake.apiUrl,
-      DATABASE_URL: db.url,
-      INDEX_BACKEND: 'lancedb',
-      LANCEDB_URI: join(scratch.root, 'lancedb'),
-      CORPUS_DIR: scratch.corpusDir,
-      INDEX_DIR: scratch.indexDir,
-      DATA_DIR: join(scratch.root, 'data-unused'),
-      MODEL: TINY_MODEL_ID,
-      MODEL_DIR: TINY_MODEL_DIR,
-      INGEST_ALLOW_HOSTS: '127.0.0.1',
-      RATE_LIMIT_MAX: '4',
-      LOG_LEVEL: 'info',
-    };
+    env = botEnv(
+      fake,
+      scratch,
+      {
+        DATABASE_URL: db.url,
+        INDEX_BACKEND: 'lancedb',
+        LANCEDB_URI: join(scratch.root, 'lancedb'),
+        DATA_DIR: join(scratch.root, 'data-unused'),
+        INGEST_ALLOW_HOSTS: '127.0.0.1',
+        RATE_LIMIT_MAX: '4',
+      },
+      { guild: false },
+    );
   });
   afterAll(async () => {
     killStarted();
