@@ -27,6 +27,14 @@ describe('analyze', () => {
     expect(analyze('premier dernier cinq')).toHaveLength(3);
   });
 
+  it('keeps "né", "sûr" and "dû" written with their accent, which alone tells them from "ne", "sur", "du"', () => {
+    expect(analyze('Où est né le peintre ?')).toEqual(['ne', 'peintr']);
+    expect(analyze('Le peintre, né à Lyon, ne peignait pas.')).toEqual(['peintr', 'ne', 'lyon', 'peign']);
+    expect(analyze('Il était sûr du résultat, dû à la pluie.')).toEqual(['sur', stem('résultat'), 'du', stem('pluie')]);
+    // The same words unaccented stay function words.
+    expect(analyze('ne sur du')).toEqual([]);
+  });
+
   it('keeps "Son" as a name when capitalised inside a sentence, not the possessive "son"', () => {
     expect(analyze('Il a vendu son entreprise.')).not.toContain('son');
     expect(analyze('Le patron Masayoshi Son a parlé.')).toContain('son');

@@ -112,6 +112,11 @@ describe('lexical evidence', () => {
     expect(terms).toContain('vercor');
   });
 
+  it('keeps a short word the coverage never uses when it is written with an accent: "né" is typed on purpose', () => {
+    const ev = lexicalEvidence(questionTerms('Où est né le fondateur de la coopérative du Vercors ?'), [], stats);
+    expect(ev.unknownWords).toContain('ne');
+  });
+
   it('reads a century in Roman numerals as a figure, not as an unknown name', () => {
     const q = analyseQuestion('Que fait la coopérative du Vercors au XIXème siècle ?');
     expect(q.content.find((t) => t.forms.includes('xixeme'))).toMatchObject({ specific: false });

@@ -1,3 +1,4 @@
+import { foldAccents } from '../text/analyze.js';
 import type { TermStats } from '../search/term-weights.js';
 import type { AnalysedQuestion, QuestionTerm } from '../text/question-analysis.js';
 import type { SentenceTerms } from './sentence-terms.js';
@@ -31,18 +32,33 @@ export function setStemOnlyShare(share: number): void {
  * stay: an unknown name still counts against), and the French renderings of its words join in.
  */
 export function evidenceTerms(q: AnalysedQuestion, stats: TermStats): QuestionTerm[] {
-  if (!q.english) return q.content.filter((t) => !t.rendering && !isStray(t, stats));
+  const accented = accentedWords(q);
+  if (!q.english) return q.content.filter((t) => !t.rendering && !isStray(t, stats, accented));
   // An English word the lexicon renders stands through its renderings; one it cannot render
   // ("mayor", "latest") stays, and counts against where the coverage never uses it.
-  return q.content.filter((t) => (t.rendering || t.specific || stats.known(t.term) || !t.translatable) && !isStray(t, stats));
+  return q.content.filter((t) => (t.rendering || t.specific || stats.known(t.term) || !t.translatable) && !isStray(t, stats, accented));
 }
 
 /**
  * A word of three letters or fewer that the coverage never uses is a slip of the keyboard
  * ("sls" for "les") or an abbreviation, not the question's topic: it is left out of evidence.
+ * A word written with an accent ("né", "dû") was typed on purpose: it stays.
  */
-function isStray(t: QuestionTerm, stats: TermStats): boolean {
-  return !t.specific && !t.rendering && !/^\d/.test(t.term) && t.forms.length > 0 && t.forms.every((f) => f.length <= 3) && !stats.known(t.term);
+function isStray(t: QuestionTerm, stats: TermStats, accented: ReadonlySet<string>): boolean {
+  return (
+    !t.specific && !t.rendering && !/^\d/.test(t.term) && t.forms.length > 0 &&
+    t.forms.every((f) => f.length <= 3 && !accented.has(f)) && !stats.known(t.term)
+  );
+}
+
+/** The question's words written with a diacritic, folded ("né" → "ne"). */
+function accentedWords(q: AnalysedQuestion): Set<string> {
+  const out = new Set<string>();
+  for (const word of q.asked) {
+    const folded = foldAccents(word);
+    if (folded !== word) out.add(folded);
+  }
+  return out;
 }
 
 /** A passage as evidence: its sentences' analyses and its title's. */

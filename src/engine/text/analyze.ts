@@ -11,7 +11,7 @@ import { createRequire } from 'node:module';
  */
 
 /** Bump when `analyze` output changes: persisted lexical indexes record it and must be rebuilt. */
-export const ANALYZER_VERSION = 2;
+export const ANALYZER_VERSION = 3;
 
 // Neither package ships types; the shapes we use are tiny.
 const require = createRequire(import.meta.url);
@@ -76,6 +76,12 @@ const STOP_WORDS: ReadonlySet<string> = new Set([
  * terms when capitalised away from the start of a sentence.
  */
 const NAME_LIKE_STOP_WORDS: ReadonlySet<string> = new Set(['son', 'est']);
+
+/**
+ * Words whose accent is all that tells them from a stop word: "né" (born) is not "ne", "sûr"
+ * not "sur", "dû" not "du". Written with the accent they are content words ("Où est né… ?").
+ */
+const ACCENTED_CONTENT: ReadonlySet<string> = new Set(['né', 'sûr', 'sûre', 'sûrs', 'sûres', 'dû']);
 
 const ELISION = /^(?:l|d|j|m|n|s|t|c|qu|jusqu|lorsqu|puisqu|quoiqu|presqu)'(?=.)/;
 const ELISION_ANY_CASE = new RegExp(ELISION.source, 'i');
@@ -198,7 +204,7 @@ function simpleTerm(w: string, proper: boolean, out: string[], norm: (w: string)
     return true;
   }
   const folded = foldAccents(w);
-  if (STOP_WORDS.has(folded) && !(proper && NAME_LIKE_STOP_WORDS.has(folded))) return false;
+  if (STOP_WORDS.has(folded) && !(proper && NAME_LIKE_STOP_WORDS.has(folded)) && !ACCENTED_CONTENT.has(w.normalize('NFC'))) return false;
   // One Latin letter says nothing; one Chinese character is often a word.
   if (folded.length === 1 && !CJK.test(folded)) return false;
   out.push(norm(w));
