@@ -1,31 +1,15 @@
-import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { loadCorpus } from '../src/engine/corpus/load-corpus.js';
 import { articleId, slugify } from '../src/engine/ingest/article-id.js';
 import { LOCK_FILE, withCorpusLock } from '../src/engine/ingest/corpus-lock.js';
-import { chooseUrl, ingest, removeArticle, type IngestDeps } from '../src/engine/ingest/ingest.js';
+import { chooseUrl, ingest, removeArticle } from '../src/engine/ingest/ingest.js';
 import { IngestError } from '../src/engine/ingest/ingest-error.js';
-import { fixture, PNG, startPageServer, type PageServer } from './fixtures/ingest/page-server.js';
+import { fixture, PNG } from './fixtures/ingest/page-server.js';
+import { ingestScene } from './helpers/ingest-scene.js';
 
-let server: PageServer;
-let corpusDir: string;
-let deps: IngestDeps;
-
-beforeAll(async () => {
-  server = await startPageServer();
-});
-afterAll(async () => {
-  await server.close();
-});
-beforeEach(async () => {
-  corpusDir = await mkdtemp(join(tmpdir(), 'depeche-ingest-'));
-  deps = { corpusDir, fetch: { allowHosts: ['127.0.0.1'] } };
-});
-afterEach(async () => {
-  await rm(corpusDir, { recursive: true, force: true });
-});
+const scene = ingestScene('depeche-ingest-');
 
 const changedPage = (paragraph: string) =>
   `<!doctype html><html lang="fr"><head><title>Budget municipal</title><meta property="og:site_name" content="La Gazette locale"></head>` +
@@ -37,13 +21,13 @@ describe('ingest from a URL', () => {
     // The page's canonical URL is on quotidien.example: serve it under that name (resolved to
     // the local server) so the canonical address counts as the same site.
     const resolve = async () => [{ address: '127.0.0.1', family: 4 }];
-    const url = `http://quotidien.example:${server.port}/news/stargate`;
-    const result = await ingest({ url }, { ...deps, fetch: { ...deps.fetch, resolve }, onProgress: (s) => steps.push(s) });
+    const url = `http://quotidien.example:${scene.server.port}/news/stargate`;
+    const result = await ingest({ url }, { ...scene.deps, fetch: { ...scene.deps.fetch, resolve }, onProgress: (s) => steps.push(s) });
     expect(result.status).toBe('added');
     expect(result.id).toMatch(/^stargate-openai-et-softbank-promettent-500-milliards-de-[0-9a-f]{8}$/);
     expect(steps).toEqual(['fetch', 'extract', 'write']);
 
-    const { articles, skipped } = await loadCorpus(corpusDir);
+    const { articles, skipped } = await loadCorpus(scene.corpusDir);
     expect(skipped).toEqual([]);
     expect(articles).toHaveLength(1);
     const article = articles[0]!;
@@ -63,76 +47,76 @@ describe('ingest from a URL', () => {
   });
 
   it('records the fetched URL when the page declares none, and nulls the rest', async () => {
-    const result = await ingest({ url: `${server.origin}/bare` }, deps);
-    const raw = await readFile(join(corpusDir, `${result.id}.md`), 'utf8');
-    expect(raw).toContain(`url: ${server.origin}/bare`);
+    const result = await ingest({ url: `${scene.server.origin}/bare` }, scene.deps);
+    const raw = await readFile(join(scene.corpusDir, `${result.id}.md`), 'utf8');
+    expect(raw).toContain(`url: ${scene.server.origin}/bare`);
     expect(raw).toMatch(/publisher: null\ndate|publisher: null/);
-    expect(result.source).toMatchObject({ url: `${server.origin}/bare`, publisher: null, date: null, language: null });
+    expect(result.source).toMatchObject({ url: `${scene.server.origin}/bare`, publisher: null, date: null, language: null });
     expect(raw).toContain('title_descriptive: true');
   });
 
   it('reports a second ingest of the same page as a duplicate, even through a redirect', async () => {
-    const first = await ingest({ url: `${server.origin}/news/stargate` }, deps);
-    const again = await ingest({ url: `${server.origin}/redirect/1` }, deps);
+    const first = await ingest({ url: `${scene.server.origin}/news/stargate` }, scene.deps);
+    const again = await ingest({ url: `${scene.server.origin}/redirect/1` }, scene.deps);
     expect(again).toMatchObject({ status: 'duplicate', id: first.id, matchedBy: 'url' });
-    expect((await readdir(corpusDir)).filter((n) => n.endsWith('.md'))).toHaveLength(1);
+    expect((await readdir(scene.corpusDir)).filter((n) => n.endsWith('.md'))).toHaveLength(1);
   });
 
   it('reports the same text under another address as a duplicate', async () => {
-    const first = await ingest({ url: `${server.origin}/bare` }, deps);
-    const again = await ingest({ file: { name: 'copie.html', data: fixture('bare-page.html') } }, deps);
+    const first = await ingest({ url: `${scene.server.origin}/bare` }, scene.deps);
+    const again = await ingest({ file: { name: 'copie.html', data: fixture('bare-page.html') } }, scene.deps);
     expect(again).toMatchObject({ status: 'duplicate', id: first.id, matchedBy: 'text' });
   });
 
   it('replaces the old version when a page changed, keeping its id', async () => {
-    server.changing.html = changedPage('Le conseil municipal a adopté mardi soir le budget primitif de la ville, en hausse de deux pour cent par rapport à l’an dernier.');
-    const first = await ingest({ url: `${server.origin}/changing` }, deps);
-    server.changing.html = changedPage('Le conseil municipal a adopté mardi soir le budget primitif de la ville, en hausse de quatre pour cent après un amendement de dernière minute.');
-    const second = await ingest({ url: `${server.origin}/changing` }, deps);
+    scene.server.changing.html = changedPage('Le conseil municipal a adopté mardi soir le budget primitif de la ville, en hausse de deux pour cent par rapport à l’an dernier.');
+    const first = await ingest({ url: `${scene.server.origin}/changing` }, scene.deps);
+    scene.server.changing.html = changedPage('Le conseil municipal a adopté mardi soir le budget primitif de la ville, en hausse de quatre pour cent après un amendement de dernière minute.');
+    const second = await ingest({ url: `${scene.server.origin}/changing` }, scene.deps);
     expect(second).toMatchObject({ status: 'updated', id: first.id });
-    const { articles } = await loadCorpus(corpusDir);
+    const { articles } = await loadCorpus(scene.corpusDir);
     expect(articles).toHaveLength(1);
     expect(articles[0]!.text).toContain('quatre pour cent');
     expect(articles[0]!.text).not.toContain('deux pour cent');
   });
 
   it('keeps a known fact the new version of a page no longer states', async () => {
-    server.changing.html = changedPage('Le conseil municipal a adopté le budget primitif, en hausse de deux pour cent.').replace('<head>', '<head><meta property="article:published_time" content="2025-03-04T18:00:00+01:00">');
-    const first = await ingest({ url: `${server.origin}/changing` }, deps);
+    scene.server.changing.html = changedPage('Le conseil municipal a adopté le budget primitif, en hausse de deux pour cent.').replace('<head>', '<head><meta property="article:published_time" content="2025-03-04T18:00:00+01:00">');
+    const first = await ingest({ url: `${scene.server.origin}/changing` }, scene.deps);
     expect(first.source.date).toBe('2025-03-04');
-    server.changing.html = changedPage('Le conseil municipal a adopté le budget primitif, en hausse de trois pour cent.');
-    const second = await ingest({ url: `${server.origin}/changing` }, deps);
+    scene.server.changing.html = changedPage('Le conseil municipal a adopté le budget primitif, en hausse de trois pour cent.');
+    const second = await ingest({ url: `${scene.server.origin}/changing` }, scene.deps);
     expect(second.status).toBe('updated');
     expect(second.source).toMatchObject({ id: first.id, date: '2025-03-04', publisher: 'La Gazette locale' });
   });
 
   it('lets fetch refusals through unchanged and writes nothing', async () => {
-    const error = (await ingest({ url: `${server.origin}/to-metadata` }, deps).catch((e: unknown) => e)) as IngestError;
+    const error = (await ingest({ url: `${scene.server.origin}/to-metadata` }, scene.deps).catch((e: unknown) => e)) as IngestError;
     expect(error).toBeInstanceOf(IngestError);
     expect(error.code).toBe('FORBIDDEN_ADDRESS');
-    const binary = (await ingest({ url: `${server.origin}/disguised` }, deps).catch((e: unknown) => e)) as IngestError;
+    const binary = (await ingest({ url: `${scene.server.origin}/disguised` }, scene.deps).catch((e: unknown) => e)) as IngestError;
     expect(binary.code).toBe('NOT_A_DOCUMENT');
-    expect(binary.message).toBe(`Refused ${server.origin}/disguised: it is image/png, not a document (HTML, PDF, Markdown or plain text).`);
-    expect(await readdir(corpusDir)).toEqual([]);
+    expect(binary.message).toBe(`Refused ${scene.server.origin}/disguised: it is image/png, not a document (HTML, PDF, Markdown or plain text).`);
+    expect(await readdir(scene.corpusDir)).toEqual([]);
   });
 
   it('ingests a PDF served as application/pdf with its declared title', async () => {
-    const result = await ingest({ url: `${server.origin}/rapport.pdf` }, deps);
-    expect(result).toMatchObject({ status: 'added', title: 'Rapport annuel de la Cour des comptes', source: { url: `${server.origin}/rapport.pdf`, publisher: null, date: null } });
-    const { articles } = await loadCorpus(corpusDir);
+    const result = await ingest({ url: `${scene.server.origin}/rapport.pdf` }, scene.deps);
+    expect(result).toMatchObject({ status: 'added', title: 'Rapport annuel de la Cour des comptes', source: { url: `${scene.server.origin}/rapport.pdf`, publisher: null, date: null } });
+    const { articles } = await loadCorpus(scene.corpusDir);
     expect(articles[0]!.text).toBe(
       'Le rapport annuel de la Cour des comptes, publié mercredi, pointe une dérive des dépenses de fonctionnement des collectivités locales.\n\nLes magistrats recommandent un plafonnement des hausses à un pour cent par an.\n',
     );
   });
 
   it('ingests Markdown served as text/markdown', async () => {
-    const result = await ingest({ url: `${server.origin}/note.md` }, deps);
+    const result = await ingest({ url: `${scene.server.origin}/note.md` }, scene.deps);
     expect(result).toMatchObject({ status: 'added', title: 'Note de synthèse' });
   });
 
   it('ingests a Latin-1 page and stores it as UTF-8', async () => {
-    const result = await ingest({ url: `${server.origin}/latin1` }, deps);
-    const { articles } = await loadCorpus(corpusDir);
+    const result = await ingest({ url: `${scene.server.origin}/latin1` }, scene.deps);
+    const { articles } = await loadCorpus(scene.corpusDir);
     expect(result.title).toBe('Été brûlant à Orléans');
     expect(articles[0]!.text).toContain("L'été a été brûlant à Orléans");
   });
@@ -141,31 +125,31 @@ describe('ingest from a URL', () => {
 describe('ingest from an attachment', () => {
   it('adds a Markdown file with its heading as title and null metadata', async () => {
     const data = Buffer.from('# Grève à la SNCF\n\nLe trafic sera très perturbé jeudi sur l’ensemble du réseau, selon la direction.\n');
-    const result = await ingest({ file: { name: 'greve.md', data } }, deps);
+    const result = await ingest({ file: { name: 'greve.md', data } }, scene.deps);
     expect(result).toMatchObject({ status: 'added', title: 'Grève à la SNCF', source: { url: null, publisher: null, date: null, language: null } });
     expect(result.id).toMatch(/^greve-a-la-sncf-[0-9a-f]{8}$/);
   });
 
   it('refuses a binary whatever its name', async () => {
-    const error = (await ingest({ file: { name: 'article.txt', data: PNG } }, deps).catch((e: unknown) => e)) as IngestError;
+    const error = (await ingest({ file: { name: 'article.txt', data: PNG } }, scene.deps).catch((e: unknown) => e)) as IngestError;
     expect(error.code).toBe('NOT_A_DOCUMENT');
     expect(error.message).toBe('Refused file "article.txt": it is image/png, not a document (HTML, PDF, Markdown or plain text).');
   });
 
   it('refuses an attachment over the size cap', async () => {
-    const error = (await ingest({ file: { name: 'big.txt', data: Buffer.alloc(6 * 1024 * 1024, 0x61) } }, deps).catch((e: unknown) => e)) as IngestError;
+    const error = (await ingest({ file: { name: 'big.txt', data: Buffer.alloc(6 * 1024 * 1024, 0x61) } }, scene.deps).catch((e: unknown) => e)) as IngestError;
     expect(error.code).toBe('TOO_LARGE');
     expect(error.message).toBe('Refused file "big.txt": it is larger than 5 MB.');
   });
 
   it('refuses a file that is only boilerplate', async () => {
     const data = Buffer.from('Abonnez-vous à notre newsletter\n\nTous droits réservés\n');
-    const error = (await ingest({ file: { name: 'promo.txt', data } }, deps).catch((e: unknown) => e)) as IngestError;
+    const error = (await ingest({ file: { name: 'promo.txt', data } }, scene.deps).catch((e: unknown) => e)) as IngestError;
     expect(error.code).toBe('EMPTY_DOCUMENT');
   });
 
   it('needs exactly one input', async () => {
-    const error = (await ingest({}, deps).catch((e: unknown) => e)) as IngestError;
+    const error = (await ingest({}, scene.deps).catch((e: unknown) => e)) as IngestError;
     expect(error.code).toBe('NO_INPUT');
     expect(error.message).toBe('Give exactly one URL or one file to ingest.');
   });
@@ -173,23 +157,23 @@ describe('ingest from an attachment', () => {
 
 describe('removeArticle', () => {
   it('takes the article file out of the corpus', async () => {
-    const kept = await ingest({ url: `${server.origin}/note.md` }, deps);
-    const added = await ingest({ url: `${server.origin}/bare` }, deps);
-    const removed = await removeArticle(added.id, deps);
+    const kept = await ingest({ url: `${scene.server.origin}/note.md` }, scene.deps);
+    const added = await ingest({ url: `${scene.server.origin}/bare` }, scene.deps);
+    const removed = await removeArticle(added.id, scene.deps);
     expect(removed.id).toBe(added.id);
-    expect(await readdir(corpusDir)).toEqual([`${kept.id}.md`]);
+    expect(await readdir(scene.corpusDir)).toEqual([`${kept.id}.md`]);
   });
 
   it('refuses to remove the last article', async () => {
-    const only = await ingest({ url: `${server.origin}/bare` }, deps);
-    const error = (await removeArticle(only.id, deps).catch((e: unknown) => e)) as IngestError;
+    const only = await ingest({ url: `${scene.server.origin}/bare` }, scene.deps);
+    const error = (await removeArticle(only.id, scene.deps).catch((e: unknown) => e)) as IngestError;
     expect(error.code).toBe('LAST_ARTICLE');
     expect(error.message).toBe(`Not removing «${only.title}» (${only.id}): it is the last article of the coverage.`);
-    expect(await readdir(corpusDir)).toEqual([`${only.id}.md`]);
+    expect(await readdir(scene.corpusDir)).toEqual([`${only.id}.md`]);
   });
 
   it('says when no article has that id', async () => {
-    const error = (await removeArticle('nope', deps).catch((e: unknown) => e)) as IngestError;
+    const error = (await removeArticle('nope', scene.deps).catch((e: unknown) => e)) as IngestError;
     expect(error.code).toBe('NOT_FOUND');
     expect(error.message).toBe('No article with id "nope".');
   });
@@ -198,33 +182,33 @@ describe('removeArticle', () => {
 describe('concurrency and crash leftovers', () => {
   it('lands two concurrent ingests', async () => {
     const [a, b] = await Promise.all([
-      ingest({ url: `${server.origin}/news/stargate` }, deps),
-      ingest({ url: `${server.origin}/bare` }, deps),
+      ingest({ url: `${scene.server.origin}/news/stargate` }, scene.deps),
+      ingest({ url: `${scene.server.origin}/bare` }, scene.deps),
     ]);
     expect(a.status).toBe('added');
     expect(b.status).toBe('added');
-    const { articles } = await loadCorpus(corpusDir);
+    const { articles } = await loadCorpus(scene.corpusDir);
     expect(articles.map((x) => x.id).sort()).toEqual([a.id, b.id].sort());
   });
 
   it('adds the same page only once when ingested twice at the same moment', async () => {
-    const results = await Promise.all([1, 2, 3].map(() => ingest({ url: `${server.origin}/news/stargate` }, deps)));
+    const results = await Promise.all([1, 2, 3].map(() => ingest({ url: `${scene.server.origin}/news/stargate` }, scene.deps)));
     expect(results.map((r) => r.status).sort()).toEqual(['added', 'duplicate', 'duplicate']);
-    expect((await loadCorpus(corpusDir)).articles).toHaveLength(1);
+    expect((await loadCorpus(scene.corpusDir)).articles).toHaveLength(1);
   });
 
   it('takes over a lock left by a dead process and sweeps its temporary files', async () => {
     // pid 2^22+1 is above Linux's pid_max default range: no such process.
-    await writeFile(join(corpusDir, LOCK_FILE), '4194305\n0\n');
-    await writeFile(join(corpusDir, 'half-written.md.tmp-4194305-1700000000000'), '---\ntitle: "cut');
-    const result = await ingest({ url: `${server.origin}/bare` }, deps);
+    await writeFile(join(scene.corpusDir, LOCK_FILE), '4194305\n0\n');
+    await writeFile(join(scene.corpusDir, 'half-written.md.tmp-4194305-1700000000000'), '---\ntitle: "cut');
+    const result = await ingest({ url: `${scene.server.origin}/bare` }, scene.deps);
     expect(result.status).toBe('added');
-    expect((await readdir(corpusDir)).sort()).toEqual([`${result.id}.md`]);
+    expect((await readdir(scene.corpusDir)).sort()).toEqual([`${result.id}.md`]);
   });
 
   it('waits for a live holder and then says the corpus is busy', async () => {
-    await writeFile(join(corpusDir, LOCK_FILE), `${process.ppid}\n0\n`);
-    const error = (await withCorpusLock(corpusDir, async () => 1, { waitMs: 150 }).catch((e: unknown) => e)) as IngestError;
+    await writeFile(join(scene.corpusDir, LOCK_FILE), `${process.ppid}\n0\n`);
+    const error = (await withCorpusLock(scene.corpusDir, async () => 1, { waitMs: 150 }).catch((e: unknown) => e)) as IngestError;
     expect(error.code).toBe('LOCKED');
     expect(error.message).toBe('Another ingest or removal is writing the corpus; try again in a moment.');
   });

@@ -1,33 +1,16 @@
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { loadCorpus } from '../src/engine/corpus/load-corpus.js';
 import { cleanLine, cleanText } from '../src/engine/ingest/clean-metadata.js';
 import { stripSiteSuffix } from '../src/engine/ingest/extract-article.js';
-import { ingest, type IngestDeps } from '../src/engine/ingest/ingest.js';
-import { startPageServer, type PageServer } from './fixtures/ingest/page-server.js';
+import { ingest } from '../src/engine/ingest/ingest.js';
+import { ingestScene } from './helpers/ingest-scene.js';
 
 // Issue 14, findings 3, 4, 5 and 8: what a page says about itself is stored clean, whatever
 // the page tries, and read from every place real pages put it.
 
-let server: PageServer;
-let corpusDir: string;
-let deps: IngestDeps;
-
-beforeAll(async () => {
-  server = await startPageServer();
-});
-afterAll(async () => {
-  await server.close();
-});
-beforeEach(async () => {
-  corpusDir = await mkdtemp(join(tmpdir(), 'depeche-meta-'));
-  deps = { corpusDir, fetch: { allowHosts: ['127.0.0.1'] } };
-});
-afterEach(async () => {
-  await rm(corpusDir, { recursive: true, force: true });
-});
+const scene = ingestScene('depeche-meta-');
 
 const BODY =
   '<p>La préfecture a ordonné mercredi la fermeture des berges de la Loire après la crue, la plus forte depuis vingt ans, qui a inondé trois quartiers de la ville.</p>' +
@@ -36,9 +19,9 @@ const BODY =
 async function ingestPage(head: string, body = BODY, options: { type?: string; bytes?: Buffer } = {}) {
   const path = `/p${Math.random().toString(36).slice(2)}`;
   const html = `<!doctype html><html lang="fr"><head>${head}</head><body><article>${body}</article></body></html>`;
-  server.pages.set(path, { body: options.bytes ?? html, type: options.type });
-  const result = await ingest({ url: `${server.origin}${path}` }, deps);
-  const raw = await readFile(join(corpusDir, `${result.id}.md`), 'utf8');
+  scene.server.pages.set(path, { body: options.bytes ?? html, type: options.type });
+  const result = await ingest({ url: `${scene.server.origin}${path}` }, scene.deps);
+  const raw = await readFile(join(scene.corpusDir, `${result.id}.md`), 'utf8');
   return { result, raw };
 }
 
@@ -70,8 +53,8 @@ describe('control bytes in an uploaded text file (finding 7)', () => {
     const data = Buffer.from(
       '# Crue \u001b[31mrouge\u0007\n\nLa préfecture a fermé les berges\u001b[2J de la Loire après la crue, la plus forte depuis vingt ans, et évacué quatre cents habitants.\r\n',
     );
-    const result = await ingest({ file: { name: 'note.md', data } }, deps);
-    const raw = await readFile(join(corpusDir, `${result.id}.md`), 'utf8');
+    const result = await ingest({ file: { name: 'note.md', data } }, scene.deps);
+    const raw = await readFile(join(scene.corpusDir, `${result.id}.md`), 'utf8');
     expect(result.title).toBe('Crue [31mrouge');
     expect(raw).not.toMatch(UNSAFE);
     expect(raw).toContain('les berges[2J de la Loire');
@@ -122,7 +105,7 @@ describe('pages real sites serve (finding 5)', () => {
       date: '2025-03-12',
       language: 'fr',
     });
-    const { articles } = await loadCorpus(corpusDir);
+    const { articles } = await loadCorpus(scene.corpusDir);
     expect(articles[0]!.text).toContain('quatre cents habitants');
   });
 
@@ -182,7 +165,7 @@ describe('the author (finding 8)', () => {
     const { result, raw } = await ingestPage('<title>Crue de la Loire</title><meta name="author" content="Louise  Martin">');
     expect(result.source.author).toBe('Louise Martin');
     expect(raw).toContain('author: Louise Martin');
-    const { articles } = await loadCorpus(corpusDir);
+    const { articles } = await loadCorpus(scene.corpusDir);
     expect(articles[0]!.author).toBe('Louise Martin');
   });
 
