@@ -649,7 +649,7 @@ function countIds(ids: readonly number[]): Map<number, number> {
 
 
 /** First `length` letters of a word term; null for numbers and shorter words. */
-function prefixOf(term: string, length: number): string | null {
+export function prefixOf(term: string, length: number): string | null {
   if (term.length < length || /^\d/.test(term)) return null;
   return term.slice(0, length);
 }

@@ -1,6 +1,8 @@
 import { existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { createLexicalIndex, type LexicalIndex } from '../../search/bm25.js';
+import type { LexicalSnapshot } from '../../search/bm25.js';
+import { BulkSnapshotBuilder } from '../../search/lexical/bulk-snapshot.js';
+import { ensureLength } from '../../search/lexical/growable.js';
 import { startModuleWorker } from '../../workers/module-worker.js';
 import { bodyFrequencies, readLexicalCheckpoint, writeLexicalCheckpoint } from './lexical-checkpoint.js';
 import { lastSeq, readSetting, splitTerms, writeSetting, type SpaceDb } from './space-db.js';
@@ -69,11 +71,9 @@ export async function writeLexicalCheckpointOf(dir: string, db: SpaceDb): Promis
     const built = (previous && (await fromPrevious(dir, db, previous))) || fromPassages(db);
     const articles = db.prepare('SELECT COUNT(*) FROM articles').pluck().get() as number;
     db.exec('COMMIT');
-    const snapshot = built.index.snapshot();
-    const labels = Int32Array.from(snapshot.ids, (id) => built.labels.get(id) ?? -1);
+    const { snapshot, labels } = built;
     const file = `lexical-${seq}-${Date.now()}.bin`;
     writeLexicalCheckpoint(join(dir, file), { snapshot, labels, bodyDf: bodyFrequencies(snapshot) });
-    built.index.close();
     return { file, seq, articles, passages: snapshot.ids.length };
   } finally {
     if (db.inTransaction) db.exec('ROLLBACK');
@@ -81,24 +81,28 @@ export async function writeLexicalCheckpointOf(dir: string, db: SpaceDb): Promis
 }
 
 interface Built {
-  index: LexicalIndex;
-  labels: Map<string, number>;
+  snapshot: LexicalSnapshot;
+  /** Vector label of each passage of the snapshot, by ordinal (-1: none). */
+  labels: Int32Array;
 }
 
 type Row = { id: string; article_id: string; terms: string; words: string; label: number | null };
 
-function fromPassages(db: SpaceDb): Built {
-  const index = createLexicalIndex();
-  const labels = new Map<string, number>();
+/** Every stored passage in one linear pass (a space's first checkpoint: a whole rebuild at publish). */
+export function fromPassages(db: SpaceDb): Built {
+  const builder = new BulkSnapshotBuilder();
+  let labels = new Int32Array(1024);
   const titles = new Map<string, string[]>();
   for (const a of db.prepare('SELECT id, title_terms FROM articles').iterate() as Iterable<{ id: string; title_terms: string }>) titles.set(a.id, splitTerms(a.title_terms));
   for (const r of db.prepare('SELECT id, article_id, terms, words, label FROM passages ORDER BY rowid').iterate() as Iterable<Row>) {
     const title = titles.get(r.article_id);
     if (!title) continue;
-    index.addAnalysed(r.id, splitTerms(r.terms), splitTerms(r.words), title.length > 0 ? title : null);
-    if (r.label !== null) labels.set(r.id, r.label);
+    labels = ensureLength(labels, builder.size + 1);
+    labels[builder.size] = r.label ?? -1;
+    builder.add(r.id, splitTerms(r.terms), splitTerms(r.words), title.length > 0 ? title : null);
   }
-  return { index, labels };
+  titles.clear();
+  return { snapshot: builder.snapshot(), labels: labels.slice(0, builder.size) };
 }
 
 async function fromPrevious(dir: string, db: SpaceDb, previous: LexicalCheckpointRef): Promise<Built | null> {
@@ -133,7 +137,9 @@ async function fromPrevious(dir: string, db: SpaceDb, previous: LexicalCheckpoin
       if (r.label !== null) labels.set(r.id, r.label);
     }
   }
-  return { index, labels };
+  const snapshot = index.snapshot();
+  index.close();
+  return { snapshot, labels: Int32Array.from(snapshot.ids, (id) => labels.get(id) ?? -1) };
 }
 
 /** Article id of a passage id (`${articleId}#${ordinal}`). */
