@@ -4,6 +4,9 @@
  * setting, and answer@1, abstentions and off-topic abstentions are printed per setting.
  * Usage: npx tsx scripts/tune-answer.ts --set eval/seed-questions.jsonl:corpus --set PIAF_QUESTIONS:PIAF_CORPUS
  *          [--param rankPenalty=0,0.05,0.1,0.2] …
+ * A question file followed by `@a` or `@b` (`PIAF_QUESTIONS@a:PIAF_CORPUS`) is one half of it: its odd
+ * (a) or even (b) lines. Tune on one half, check the other, so a setting that fits a few
+ * questions shows up as a gap between the two.
  * A param is one of SENTENCE_WEIGHTS, ANSWER_WEIGHTS, coverage / unknownNameCoverage (lexical
  * abstention bars) or stemOnly; each is varied alone around the current values.
  */
@@ -16,7 +19,7 @@ import { ANSWER_WEIGHTS } from '../src/engine/answer/pick-answer.js';
 import { RERANK_WEIGHTS } from '../src/engine/search/rerank.js';
 import { evalIndexDir } from '../src/cli/commands/eval.js';
 import { createEngine } from '../src/engine/engine.js';
-import { parseEvalQuestions } from '../src/engine/eval/questions.js';
+import { halfOf, parseEvalQuestions } from '../src/engine/eval/questions.js';
 import { gradeAnswer } from '../src/engine/eval/run-eval.js';
 import type { Engine } from '../src/engine/types.js';
 import * as evidence from '../src/engine/answer/evidence.js';
@@ -25,11 +28,14 @@ const { values } = parseArgs({ options: { set: { type: 'string', multiple: true 
 
 const sets: { name: string; engine: Engine; questions: ReturnType<typeof parseEvalQuestions> }[] = [];
 for (const spec of values.set ?? []) {
-  const [file, corpus] = spec.split(':') as [string, string];
+  const [named, corpus] = spec.split(':') as [string, string];
+  const [file, half] = named.split('@') as [string, string | undefined];
   const corpusDir = resolve(corpus);
   const engine = await createEngine({ corpusDir, indexDir: evalIndexDir(corpusDir, 'lexical-tune'), model: 'none', modelDir: null, cacheDir: null, mode: 'lexical', k: 5 });
   await engine.reindex();
-  sets.push({ name: file.split('/').slice(-2).join('/'), engine, questions: parseEvalQuestions(readFileSync(file, 'utf8')) });
+  const all = parseEvalQuestions(readFileSync(file, 'utf8'));
+  const questions = half === 'a' || half === 'b' ? halfOf(all, half) : all;
+  sets.push({ name: file.split('/').slice(-2).join('/') + (half ? `@${half}` : ''), engine, questions });
 }
 
 const targets: Record<string, Record<string, number>> = {

@@ -98,11 +98,24 @@ describe('npm run eval', () => {
     expect(figures.runs[1]!.byLang.fr!.hitAt1).toBe(1);
   });
 
+  it('grades one half of a question file with --half: the odd questions (a) or the even ones (b)', async () => {
+    const run = async (half: string) => {
+      const out = capture();
+      const args = ['eval', '--questions', questionsFile, '--corpus', scratch.corpusDir, '--index-dir', join(scratch.root, 'eval-index'), '--modes', 'lexical', '--half', half];
+      expect(await runMain(args, { stdout: out.stream, stderr: capture().stream, stdin: process.stdin, env })).toBe(0);
+      return out.text();
+    };
+    // Five questions, one to abstain on (the last): a gets questions 1, 3 and 5, b gets 2 and 4.
+    expect(await run('a')).toContain('3 questions (2 answerable, 1 to abstain on)');
+    expect(await run('b')).toContain('2 questions (2 answerable, 0 to abstain on)');
+  });
+
   it.each([
     [['eval'], /--questions FILE is required/, 2],
     [['eval', '--questions', '/nonexistent/q.jsonl'], /Cannot read \/nonexistent\/q.jsonl: no such file\./, 1],
     [['eval', '--questions', 'x', '--modes', 'fast'], /--modes must list hybrid, lexical or dense/, 2],
     [['eval', '--questions', 'x', '--k', '0'], /--k must be a whole number from 1 to 20/, 2],
+    [['eval', '--questions', 'x', '--half', 'c'], /--half is a or b, not "c"/, 2],
   ])('refuses %j with one line', async (argv, message, exit) => {
     const out = capture();
     const err = capture();

@@ -5,7 +5,7 @@ import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { createEngine } from '../../engine/engine.js';
 import { formatMisses, formatReport } from '../../engine/eval/format-report.js';
-import { parseEvalQuestions, type EvalQuestion } from '../../engine/eval/questions.js';
+import { halfOf, parseEvalQuestions, type EvalQuestion } from '../../engine/eval/questions.js';
 import { runEvalQuestions, type ModeRun } from '../../engine/eval/run-eval.js';
 import { INDEX_BACKENDS } from '../../engine/index/create-store.js';
 import type { Engine, EngineConfig, SearchMode } from '../../engine/types.js';
@@ -19,6 +19,7 @@ export const usage = `Usage: npm run eval -- --questions FILE [--corpus DIR [--i
   --index-dir DIR   where to keep that coverage's index instead
   --json OUT        also write the figures and per-question outcomes to OUT
   --verbose         also list each miss with the answer line it got
+  --half a|b        only the odd (a) or even (b) lines of the file: tune on one half, check the other
   --backends LIST   grade each index backend side by side, e.g. local,lancedb (rows labelled "mode [backend]")`;
 
 export interface EvalContext extends CliContext {
@@ -96,6 +97,7 @@ export async function runEval(argv: string[], ctx: EvalContext): Promise<number>
       k: { type: 'string' },
       modes: { type: 'string' },
       verbose: { type: 'boolean', short: 'v' },
+      half: { type: 'string' },
       backends: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
@@ -109,7 +111,8 @@ export async function runEval(argv: string[], ctx: EvalContext): Promise<number>
   if (values['index-dir'] !== undefined && values.corpus === undefined) throw new CliError('--index-dir goes with --corpus.', 2);
   const k = parseK(values.k);
   const modes = parseModes(values.modes);
-  const questions = await readQuestions(values.questions);
+  if (values.half !== undefined && values.half !== 'a' && values.half !== 'b') throw new CliError(`--half is a or b, not "${values.half}".`, 2);
+  const questions = values.half ? halfOf(await readQuestions(values.questions), values.half) : await readQuestions(values.questions);
 
   const corpus = values.corpus;
   if (values.backends !== undefined) {

@@ -66,3 +66,12 @@ export function parseEvalQuestions(text: string): EvalQuestion[] {
   if (out.length === 0) throw new Error('no questions');
   return out;
 }
+
+/**
+ * One half of a question set: the odd (a) or even (b) questions in file order. Tuning on one
+ * half and checking the other shows a setting that only fits a few questions. Pure.
+ * @example halfOf([q1, q2, q3], 'a') // [q1, q3]
+ */
+export function halfOf<T>(questions: readonly T[], half: 'a' | 'b'): T[] {
+  return questions.filter((_, i) => (i % 2 === 0) === (half === 'a'));
+}
