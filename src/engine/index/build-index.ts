@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { readdir } from 'node:fs/promises';
 import { basename, extname } from 'node:path';
 import type { Embedder } from '../embed/embedder.js';
@@ -8,7 +9,7 @@ import { createError, EngineError } from '../errors.js';
 import { ANALYZER_VERSION, analyze, analyzeBoth } from '../text/analyze.js';
 import { CHUNKER_VERSION, DEFAULT_CHUNK_OPTIONS, chunkArticle } from '../text/chunk.js';
 import type { Article, IndexProgress, IndexReport, SourceMeta } from '../types.js';
-import type { ArticleWrite, IndexMeta, IndexStore, RebuildSpace } from './store.js';
+import type { ArticleWrite, EmbeddingStash, IndexMeta, IndexStore, RebuildSpace } from './store.js';
 
 export interface BuildOptions {
   corpusDir: string;
@@ -35,8 +36,18 @@ export const sourceOf = (a: Article): SourceMeta => ({
 /** What the embedder sees of a chunk: the title gives context the passage often lacks. */
 export const passageText = (title: string, text: string) => `${title}\n${text}`;
 
-/** Passages embedded and committed together: a killed build redoes at most one batch. */
+/** Passages committed together, their articles whole (an article is never committed without its vectors). */
 const BATCH_PASSAGES = 64;
+/**
+ * Passages per model call: one job of an embedding thread (the embedder's job size), so the
+ * vectors of each job are stashed the moment the model returns them.
+ */
+const EMBED_CALL = 4;
+/** Model calls waiting or running at once: enough to keep the most threads the pool starts (four) busy. */
+const CALLS_IN_FLIGHT = 4;
+
+/** Stash key of an embedded text: the same text embedded by the same model gives the same vector. */
+export const embeddingKey = (text: string) => createHash('sha256').update(text).digest('base64url');
 
 const sameMeta = (a: IndexMeta | null, b: IndexMeta | null) => JSON.stringify(a) === JSON.stringify(b);
 
@@ -139,41 +150,60 @@ async function buildLocked(options: BuildOptions): Promise<IndexReport> {
   const embedded = changed.map((a) => a.id);
   if (gone.length > 0) await target.commit({ meta, remove: gone });
 
-  // Chunk, analyse, embed and commit in batches of about BATCH_PASSAGES passages.
+  // Chunk and analyse, then embed and commit in batches of about BATCH_PASSAGES passages. The
+  // model works on the next batch while one commits; its vectors are stashed as they come.
   const prepared = changed.map(prepareArticle);
+  const batches = inBatches(prepared);
   const total = prepared.reduce((n, a) => n + a.passages.length, 0);
   let done = 0;
   let waiting = 0;
-  onProgress?.({ phase: 'embed', done, total });
-  for (let i = 0; i < prepared.length; ) {
-    const batch: ArticleWrite[] = [];
-    let size = 0;
-    while (i < prepared.length && (batch.length === 0 || size + prepared[i]!.passages.length <= BATCH_PASSAGES)) {
-      size += prepared[i]!.passages.length;
-      batch.push(prepared[i++]!);
-    }
-    if (embedder) {
-      const flat = batch.flatMap((a) => a.passages.map((p) => ({ p, title: a.source.title })));
-      const vectors = await embedder.embedPassages(flat.map(({ p, title }) => passageText(title, p.passage.text)));
-      flat.forEach(({ p }, j) => (p.vector = vectors[j] ?? null));
-    } else if (meta.model) {
-      waiting += size;
-    }
-    await target.commit({ meta, upsert: batch });
-    done += size;
+  const stopped = { now: false };
+  const progress = (passages: number) => {
+    done += passages;
     onProgress?.({ phase: 'embed', done, total });
-  }
-
-  // Passages left unembedded by a build without the model are embedded now.
-  if (embedder) {
-    for (;;) {
-      const pending = await target.pendingVectors(BATCH_PASSAGES);
-      if (pending.length === 0) break;
-      const vectors = await embedder.embedPassages(pending.map((p) => passageText(p.title, p.text)));
-      await target.commit({ vectors: pending.map((p, j) => ({ id: p.id, vector: vectors[j]! })) });
-      const articleId = (id: string) => id.slice(0, id.lastIndexOf('#'));
-      for (const p of pending) if (!embedded.includes(articleId(p.id))) embedded.push(articleId(p.id));
+  };
+  const embedBatch = (batch: ArticleWrite[]): Promise<Float32Array[]> | null => {
+    if (!embedder) return null;
+    const running = embedDurably(embedder, target.stash, batchTexts(batch), progress, stopped);
+    running.catch(() => undefined); // awaited once the batch before it is committed
+    return running;
+  };
+  onProgress?.({ phase: 'embed', done, total });
+  try {
+    let embedding = batches.length > 0 ? embedBatch(batches[0]!) : null;
+    for (let b = 0; b < batches.length; b++) {
+      const batch = batches[b]!;
+      const vectors = await embedding;
+      embedding = b + 1 < batches.length ? embedBatch(batches[b + 1]!) : null;
+      const size = batch.reduce((n, a) => n + a.passages.length, 0);
+      if (vectors) {
+        let j = 0;
+        for (const a of batch) for (const p of a.passages) p.vector = vectors[j++] ?? null;
+      } else if (meta.model) {
+        waiting += size;
+      }
+      await target.commit({ meta, upsert: batch });
+      if (vectors) target.stash?.drop(batchTexts(batch).map(embeddingKey));
+      else progress(size);
     }
+
+    // Passages left unembedded by a build without the model are embedded now.
+    if (embedder) {
+      for (;;) {
+        const pending = await target.pendingVectors(BATCH_PASSAGES);
+        if (pending.length === 0) break;
+        const texts = pending.map((p) => passageText(p.title, p.text));
+        const vectors = await embedDurably(embedder, target.stash, texts, () => undefined, stopped);
+        await target.commit({ vectors: pending.map((p, j) => ({ id: p.id, vector: vectors[j]! })) });
+        target.stash?.drop(texts.map(embeddingKey));
+        const articleId = (id: string) => id.slice(0, id.lastIndexOf('#'));
+        for (const p of pending) if (!embedded.includes(articleId(p.id))) embedded.push(articleId(p.id));
+      }
+      // What a build killed between a commit and its drop left behind.
+      if (total > 0) target.stash?.clear();
+    }
+  } finally {
+    stopped.now = true;
   }
 
   onProgress?.({ phase: 'write', done: 0, total: 1 });
@@ -191,6 +221,71 @@ async function buildLocked(options: BuildOptions): Promise<IndexReport> {
   if (notes.length > 0) report.warning = notes.join(' ');
   if (modelError) report.modelError = modelError;
   return report;
+}
+
+/** Articles in groups of about BATCH_PASSAGES passages (an article longer than that alone). */
+function inBatches(articles: ArticleWrite[]): ArticleWrite[][] {
+  const batches: ArticleWrite[][] = [];
+  for (let i = 0; i < articles.length; ) {
+    const batch: ArticleWrite[] = [];
+    let size = 0;
+    while (i < articles.length && (batch.length === 0 || size + articles[i]!.passages.length <= BATCH_PASSAGES)) {
+      size += articles[i]!.passages.length;
+      batch.push(articles[i++]!);
+    }
+    batches.push(batch);
+  }
+  return batches;
+}
+
+const batchTexts = (batch: ArticleWrite[]) => batch.flatMap((a) => a.passages.map((p) => passageText(a.source.title, p.passage.text)));
+
+/**
+ * Vectors of `texts`, in order: those the stash holds (from a killed build) are not computed
+ * again; the others go to the model in calls of EMBED_CALL, each call's vectors stashed in the
+ * very turn the model returns them. A kill then loses only the calls the model is computing.
+ * Each distinct text is embedded once. `progress` gets the passages done as they are.
+ */
+async function embedDurably(
+  embedder: Embedder,
+  stash: EmbeddingStash | undefined,
+  texts: readonly string[],
+  progress: (passages: number) => void,
+  stopped: { now: boolean },
+): Promise<Float32Array[]> {
+  const keys = texts.map(embeddingKey);
+  const found = stash?.get(keys) ?? new Map<string, Float32Array>();
+  for (const [key, vector] of found) if (vector.length !== embedder.dimension) found.delete(key);
+  const uses = new Map<string, number>();
+  const textOf = new Map<string, string>();
+  keys.forEach((key, i) => {
+    uses.set(key, (uses.get(key) ?? 0) + 1);
+    textOf.set(key, texts[i]!);
+  });
+  const reused = keys.filter((key) => found.has(key)).length;
+  if (reused > 0) progress(reused);
+  const calls: string[][] = [];
+  const missing = [...uses.keys()].filter((key) => !found.has(key));
+  for (let i = 0; i < missing.length; i += EMBED_CALL) calls.push(missing.slice(i, i + EMBED_CALL));
+  let next = 0;
+  const run = async () => {
+    while (next < calls.length && !stopped.now) {
+      const call = calls[next++]!;
+      const vectors = await embedder.embedPassages(call.map((key) => textOf.get(key)!));
+      const entries = call.map((key, j) => ({ key, vector: vectors[j]! }));
+      stash?.put(entries);
+      for (const { key, vector } of entries) found.set(key, vector);
+      progress(call.reduce((n, key) => n + uses.get(key)!, 0));
+    }
+  };
+  try {
+    await Promise.all(Array.from({ length: Math.min(CALLS_IN_FLIGHT, calls.length) }, run));
+  } catch (err) {
+    stopped.now = true;
+    throw err;
+  }
+  if (stopped.now && found.size < uses.size) throw new Error('the build stopped');
+  return keys.map((key) => found.get(key)!);
 }
 
 /** Article ids of the corpus folder by file name, without reading the files. */

@@ -74,6 +74,22 @@ export interface StoreChange {
   vectors?: { id: string; vector: Float32Array }[];
 }
 
+/**
+ * Durable scratch for embeddings the model returned whose articles are not committed yet (an
+ * article is committed whole, with every vector): a build killed meanwhile resumes from them
+ * instead of computing them again. Keyed by the embedded text (see `embeddingKey`), valid for the
+ * model of the space it belongs to. Synchronous on purpose: `put` is durable when it returns, in
+ * the same turn of the event loop that received the vectors, so no finished vector ever waits in
+ * memory behind a long step.
+ */
+export interface EmbeddingStash {
+  put(entries: readonly { key: string; vector: Float32Array }[]): void;
+  /** The stashed vectors of these keys (absent keys are missing from the map). */
+  get(keys: readonly string[]): Map<string, Float32Array>;
+  drop(keys: readonly string[]): void;
+  clear(): void;
+}
+
 /** A passage waiting for its vector, with what the embedder needs. */
 export interface PendingPassage {
   id: string;
@@ -103,6 +119,8 @@ export interface IndexStore {
   pendingVectors(limit: number): Promise<PendingPassage[]>;
   /** Applies one change atomically. Throws (and applies nothing) on a vector of the wrong dimension. */
   commit(change: StoreChange): Promise<void>;
+  /** Optional: without it, a killed build computes again the vectors of the batch it was on. */
+  readonly stash?: EmbeddingStash;
   /**
    * A fresh space that replaces this store's live state on `publish()`; until then readers see the
    * old state. Resumes the unfinished rebuild of the same `meta` if there is one (its committed
@@ -123,7 +141,7 @@ export interface IndexStore {
 }
 
 /** A rebuild in progress: write into it like a store, then publish it. */
-export interface RebuildSpace extends Pick<IndexStore, 'meta' | 'articles' | 'articleIds' | 'counts' | 'pendingVectors' | 'commit'> {
+export interface RebuildSpace extends Pick<IndexStore, 'meta' | 'articles' | 'articleIds' | 'counts' | 'pendingVectors' | 'commit' | 'stash'> {
   /** Makes this space the live state, atomically. */
   publish(): Promise<void>;
 }

@@ -7,6 +7,7 @@ import type { IndexMeta, IndexStore, RebuildSpace, StoreChange } from '../store.
 import { createLocalReader } from './local-reader.js';
 import { foldLexical, LEXICAL_SETTING, lexicalFoldDue, type LexicalCheckpointRef } from './lexical-fold.js';
 import { DB_FILE, openSpaceDb, readSetting, type SpaceDb } from './space-db.js';
+import { spaceStash } from './space-stash.js';
 import { compactionDue, compactVectors, sweepSpace, yieldNow } from './space-vectors.js';
 import { commitToSpace, spaceArticleIds, spaceArticleIdsPaged, spaceArticles, spaceCounts, spaceMeta, spacePending } from './space-writes.js';
 
@@ -160,6 +161,7 @@ export function createLocalStore(options: { indexDir: string; lexicalFoldMin?: n
       commitToSpace(db, change);
       await afterCommit(dirOf(open!.generation), db);
     },
+    stash: spaceStash(() => liveDb(false)),
     async rebuild(meta): Promise<RebuildSpace> {
       mkdirSync(indexDir, { recursive: true });
       const { generation, db } = openRebuild(meta);
@@ -175,6 +177,7 @@ export function createLocalStore(options: { indexDir: string; lexicalFoldMin?: n
         articleIds: async () => spaceArticleIds(usable()),
         counts: async () => spaceCounts(usable()),
         pendingVectors: async (limit) => spacePending(usable(), limit),
+        stash: spaceStash(() => (published ? null : db)),
         commit: async (change) => {
           commitToSpace(usable(), change.meta || spaceMeta(db) ? change : { ...change, meta });
           if (compactionDue(db)) await compactVectors(dir, db);
