@@ -22,6 +22,20 @@ describe('diversify', () => {
     expect(ids(diversify(hits))).toEqual(['a#1', 'b#1', 'r#1']);
   });
 
+  it('tells a near-duplicate by its exact share of shared words, among thousands of distinct words', () => {
+    const word = (i: number) => `mot${i}`;
+    const text = (from: number, to: number, extra: number[] = []) => [...Array.from({ length: to - from }, (_, i) => word(from + i)), ...extra.map(word)].join(' ');
+    // Passages over 5 000 other words first: the word numbering then spans many times the 1 024-bit signature.
+    for (let p = 0; p < 50; p++) diversify([hit(`f${p}#1`, text(100 + p * 100, 200 + p * 100))]);
+    const first = hit('a#1', text(0, 100));
+    const other = hit('c#1', text(9000, 9050));
+    // 80 of its 100 words shared is not more than 80 %: kept in place; 81 is.
+    const eighty = hit('b#1', text(0, 80, Array.from({ length: 20 }, (_, i) => 7000 + i)));
+    const eightyOne = hit('b#1', text(0, 81, Array.from({ length: 19 }, (_, i) => 7100 + i)));
+    expect(ids(diversify([first, eighty, other]))).toEqual(['a#1', 'b#1', 'c#1']);
+    expect(ids(diversify([first, eightyOne, other]))).toEqual(['a#1', 'c#1', 'b#1']);
+  });
+
   it('drops nothing and leaves hits past the limit in their order', () => {
     const hits = [hit('a#1'), hit('a#2'), hit('a#3'), hit('a#4'), hit('b#1'), hit('c#1')];
     const out = diversify(hits, undefined, 2);

@@ -55,6 +55,7 @@ export async function createEngine(config: EngineConfig, hooks: EngineHooks = {}
         cacheDir: config.cacheDir,
         runtime: config.embedRuntime,
         workers: config.embedWorkers,
+        ...(config.queryCacheSize !== undefined ? { queryCacheSize: config.queryCacheSize } : {}),
         ...(config.modelLoadTimeoutMs ? { loadTimeoutMs: config.modelLoadTimeoutMs } : {}),
         onDownloadProgress: hooks.onDownloadProgress,
       });

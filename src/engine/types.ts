@@ -134,6 +134,8 @@ export interface EngineConfig {
   embedRuntime?: 'xenova' | 'huggingface';
   /** Worker threads holding the model; default one per two cores, at most four. */
   embedWorkers?: number;
+  /** Query vectors kept for repeated questions (default 256); 0 embeds every question (benchmarks of the bare embedding). */
+  queryCacheSize?: number;
   /** A model load with no progress for this long fails (then answers are lexical, with a warning). Default 60 s. */
   modelLoadTimeoutMs?: number;
   /** An ingested article that would become more passages than this is refused. Default 400. */
