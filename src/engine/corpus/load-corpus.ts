@@ -19,6 +19,8 @@ export interface LoadedCorpus {
 export interface LoadCorpusOptions {
   /** Read only these article ids. */
   only?: ReadonlySet<string>;
+  /** The file names to consider, when the caller listed the folder already (the folder is then not listed again). */
+  names?: readonly string[];
   /** What files held when last read (see corpus-cache.ts); read files are remembered there. */
   cache?: CorpusCache;
   /**
@@ -39,7 +41,7 @@ export async function loadCorpus(dir: string, options: LoadCorpusOptions = {}): 
   let names: string[];
   try {
     // An update of a few articles reads only their files.
-    names = (await readdir(dir)).sort().filter((n) => isArticleFileName(n) && (!options.only || options.only.has(stem(n))));
+    names = (options.names ? [...options.names] : await readdir(dir)).sort().filter((n) => isArticleFileName(n) && (!options.only || options.only.has(stem(n))));
   } catch {
     throw createError('CORPUS_MISSING', dir);
   }

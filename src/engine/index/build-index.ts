@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { readdir } from 'node:fs/promises';
+import { withId, withoutId } from './article-digest.js';
 import { basename, extname } from 'node:path';
 import type { Embedder } from '../embed/embedder.js';
 import { loadCorpus, type LoadedCorpus } from '../corpus/load-corpus.js';
@@ -126,15 +127,23 @@ async function buildLocked(options: BuildOptions): Promise<IndexReport> {
   const target: IndexStore | RebuildSpace = rebuild ? await store.rebuild(meta) : store;
 
   // The corpus: whole, or only the named articles and files that appeared or vanished.
-  const stored = await target.articleIds();
   let corpus: LoadedCorpus;
   let gone: string[];
-  if (options.articles && !rebuild) {
-    const names = await corpusNames(options.corpusDir);
-    const wantedIds = new Set([...options.articles, ...[...names.keys()].filter((id) => !stored.has(id))]);
+  const named = options.articles && !rebuild ? new Set(options.articles) : null;
+  const names = named ? await corpusNames(options.corpusDir) : null;
+  // When the folder's ids and the stored ones differ by the named articles at most (the store's
+  // digest says so), only those are read and compared: no listing of every stored id.
+  const storedNamed = named ? await target.articles([...named]) : null;
+  if (named && names && storedNamed && (await onlyNamedDiffer(store, names, named, storedNamed))) {
+    corpus = await loadCorpus(options.corpusDir, { only: named, names: [...named].flatMap((id) => names.get(id) ?? []), ...(options.corpusCache ? { cache: options.corpusCache } : {}) });
+    gone = [...storedNamed.keys()].filter((id) => !names.has(id) || !corpus.articles.some((a) => a.id === id));
+  } else if (named && names) {
+    const stored = await target.articleIds();
+    const wantedIds = new Set([...named, ...[...names.keys()].filter((id) => !stored.has(id))]);
     corpus = await loadCorpus(options.corpusDir, { only: wantedIds, ...(options.corpusCache ? { cache: options.corpusCache } : {}) });
     gone = [...stored].filter((id) => !names.has(id) || (wantedIds.has(id) && !corpus.articles.some((a) => a.id === id)));
   } else {
+    const stored = await target.articleIds();
     // Files unchanged since they were read for this very version of the article stay unread.
     const before = options.corpusCache ? await target.articles() : null;
     corpus = await loadCorpus(options.corpusDir, {
@@ -286,6 +295,20 @@ async function embedDurably(
   }
   if (stopped.now && found.size < uses.size) throw new Error('the build stopped');
   return keys.map((key) => found.get(key)!);
+}
+
+/**
+ * Whether the corpus folder's article ids and the stored ones differ by `named` articles at most:
+ * the digest of the folder's ids without the named ones against the store's digest without the
+ * named ones it holds. False when the store keeps no digest.
+ */
+async function onlyNamedDiffer(store: IndexStore, names: Map<string, string>, named: Set<string>, storedNamed: Map<string, unknown>): Promise<boolean> {
+  if (!store.articleDigest) return false;
+  let folder = 0;
+  for (const id of names.keys()) if (!named.has(id)) folder = withId(folder, id);
+  let stored = await store.articleDigest();
+  for (const id of storedNamed.keys()) stored = withoutId(stored, id);
+  return folder === stored;
 }
 
 /** Article ids of the corpus folder by file name, without reading the files. */

@@ -115,6 +115,12 @@ export interface IndexStore {
   articleIds(): Promise<Set<string>>;
   /** How many articles and passages are stored. */
   counts(): Promise<{ articles: number; passages: number }>;
+  /**
+   * Digest of every stored article id (`digestOf` in article-digest.ts), kept by each commit, so a
+   * writer can check the stored ids against the corpus folder without listing them. Optional: a
+   * backend without it is diffed id by id.
+   */
+  articleDigest?(): Promise<number>;
   /** Up to `limit` passages without a vector, in a stable order. */
   pendingVectors(limit: number): Promise<PendingPassage[]>;
   /** Applies one change atomically. Throws (and applies nothing) on a vector of the wrong dimension. */

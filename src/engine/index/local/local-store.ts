@@ -6,7 +6,8 @@ import { LockBusyError, withFileLock } from '../../fs/file-lock.js';
 import type { IndexMeta, IndexStore, RebuildSpace, StoreChange } from '../store.js';
 import { createLocalReader } from './local-reader.js';
 import { foldLexical, LEXICAL_SETTING, lexicalFoldDue, type LexicalCheckpointRef } from './lexical-fold.js';
-import { DB_FILE, openSpaceDb, readSetting, type SpaceDb } from './space-db.js';
+import { digestOf, withId, withoutId } from '../article-digest.js';
+import { DB_FILE, openSpaceDb, readSetting, writeSetting, type SpaceDb } from './space-db.js';
 import { spaceStash } from './space-stash.js';
 import { compactionDue, compactVectors, sweepSpace, yieldNow } from './space-vectors.js';
 import { commitToSpace, spaceArticleIds, spaceArticleIdsPaged, spaceArticles, spaceCounts, spaceMeta, spacePending } from './space-writes.js';
@@ -151,6 +152,7 @@ export function createLocalStore(options: { indexDir: string; lexicalFoldMin?: n
       return db ? spaceArticleIdsPaged(db, yieldNow) : new Set<string>();
     },
     counts: () => reading(spaceCounts, { articles: 0, passages: 0 }),
+    articleDigest: () => reading(spaceDigest, 0),
     async pendingVectors(limit) {
       const db = liveDb(false);
       return db ? spacePending(db, limit) : [];
@@ -158,7 +160,7 @@ export function createLocalStore(options: { indexDir: string; lexicalFoldMin?: n
     async commit(change: StoreChange) {
       mkdirSync(indexDir, { recursive: true });
       const db = liveDb(true)!;
-      commitToSpace(db, change);
+      commitWithDigest(db, change);
       await afterCommit(dirOf(open!.generation), db);
     },
     stash: spaceStash(() => liveDb(false)),
@@ -179,7 +181,7 @@ export function createLocalStore(options: { indexDir: string; lexicalFoldMin?: n
         pendingVectors: async (limit) => spacePending(usable(), limit),
         stash: spaceStash(() => (published ? null : db)),
         commit: async (change) => {
-          commitToSpace(usable(), change.meta || spaceMeta(db) ? change : { ...change, meta });
+          commitWithDigest(usable(), change.meta || spaceMeta(db) ? change : { ...change, meta });
           if (compactionDue(db)) await compactVectors(dir, db);
         },
         publish: async () => {
@@ -248,6 +250,26 @@ export function createLocalStore(options: { indexDir: string; lexicalFoldMin?: n
     },
   };
   return store;
+}
+
+const DIGEST_SETTING = 'article_digest';
+
+/** The digest of a space's article ids: kept by each commit; computed once for a space written before it was. */
+function spaceDigest(db: SpaceDb): number {
+  return readSetting<number>(db, DIGEST_SETTING) ?? digestOf(db.prepare('SELECT id FROM articles').pluck().iterate() as Iterable<string>);
+}
+
+/** `commitToSpace`, with the article-id digest moved by the articles it added and removed, in the same transaction. */
+function commitWithDigest(db: SpaceDb, change: StoreChange): void {
+  db.transaction(() => {
+    const touched = new Set([...(change.remove ?? []), ...(change.upsert ?? []).map((a) => a.source.id)]);
+    const stored = db.prepare('SELECT 1 FROM articles WHERE id = ?').pluck();
+    let digest = spaceDigest(db);
+    for (const id of touched) if (stored.get(id) !== undefined) digest = withoutId(digest, id);
+    commitToSpace(db, change);
+    for (const id of touched) if (stored.get(id) !== undefined) digest = withId(digest, id);
+    writeSetting(db, DIGEST_SETTING, digest);
+  })();
 }
 
 /** Removes generation folders not in `keep`, and temporary files of crashed writes. */
