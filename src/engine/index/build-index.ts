@@ -305,7 +305,11 @@ async function embedDurably(
 async function onlyNamedDiffer(store: IndexStore, names: Map<string, string>, named: Set<string>, storedNamed: Map<string, unknown>): Promise<boolean> {
   if (!store.articleDigest) return false;
   let folder = 0;
-  for (const id of names.keys()) if (!named.has(id)) folder = withId(folder, id);
+  let i = 0;
+  for (const id of names.keys()) {
+    if (!named.has(id)) folder = withId(folder, id);
+    if ((++i & 16383) === 0) await turn();
+  }
   let stored = await store.articleDigest();
   for (const id of storedNamed.keys()) stored = withoutId(stored, id);
   return folder === stored;
@@ -319,5 +323,14 @@ async function corpusNames(dir: string): Promise<Map<string, string>> {
   } catch {
     throw createError('CORPUS_MISSING', dir);
   }
-  return new Map(names.filter(isArticleFileName).map((name) => [basename(name, extname(name)), name]));
+  // In slices with a turn of the event loop between them: a large coverage has 100 000s of files.
+  const out = new Map<string, string>();
+  for (let i = 0; i < names.length; i++) {
+    const name = names[i]!;
+    if (isArticleFileName(name)) out.set(basename(name, extname(name)), name);
+    if ((i & 8191) === 8191) await turn();
+  }
+  return out;
 }
+
+const turn = () => new Promise<void>((resolve) => setImmediate(resolve));

@@ -432,19 +432,20 @@ class BM25Index implements LexicalIndex {
 
   /** Fills an empty index from a snapshot; `pause` between slices of key lookups to build. */
   async restore(s: Omit<LexicalSnapshot, 'forward'>, forward: ForwardSource, pause: () => Promise<void>): Promise<void> {
+    // A snapshot's keys are distinct and in id order: appended without a lookup each.
     const intern = async (keys: StringKeys, list: readonly string[]) => {
-      for (let i = 0; i < list.length; i++) {
-        keys.intern(list[i]!);
-        if (i % RESTORE_SLICE === RESTORE_SLICE - 1) await pause();
+      for (let i = 0; i < list.length; i += RESTORE_SLICE) {
+        keys.appendDistinct(list, i, Math.min(list.length, i + RESTORE_SLICE));
+        await pause();
       }
     };
     await intern(this.terms, s.terms);
     await intern(this.words, s.words);
     await intern(this.prefixes, s.prefixes);
     this.bigrams = new PairKeys(s.bigramFirsts.length);
-    for (let id = 0; id < s.bigramFirsts.length; id++) {
-      this.bigrams.intern(s.bigramFirsts[id]!, s.bigramSeconds[id]!);
-      if (id % RESTORE_SLICE === RESTORE_SLICE - 1) await pause();
+    for (let id = 0; id < s.bigramFirsts.length; id += RESTORE_SLICE * 4) {
+      this.bigrams.appendDistinct(s.bigramFirsts, s.bigramSeconds, id, Math.min(s.bigramFirsts.length, id + RESTORE_SLICE * 4));
+      await pause();
     }
     const [terms, words, bigrams, prefixes] = s.spaces.map((p) => PostingSpace.sealed(p.offsets, p.docs, p.tfs, p.titleTfs));
     this.termSpace = terms!;

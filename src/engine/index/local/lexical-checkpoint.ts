@@ -223,12 +223,12 @@ async function readFully(fd: number, bytes: Uint8Array, position: number): Promi
   }
 }
 
-/** A NUL-separated list, decoded a megabyte at a time (a million ids is one long string otherwise). */
+/** A NUL-separated list, decoded a quarter megabyte at a time (a million ids is one long string otherwise; a slice is some 10 000 strings). */
 async function decodeList(bytes: Uint8Array, count: number, pause: () => Promise<void>): Promise<string[]> {
   if (count === 0) return [];
   const out: string[] = [];
   const decoder = new TextDecoder();
-  const SLICE = 1 << 20;
+  const SLICE = 1 << 18;
   for (let start = 0; start <= bytes.length; ) {
     let end = Math.min(bytes.length, start + SLICE);
     if (end < bytes.length) {

@@ -18,6 +18,17 @@ export class StringKeys {
     return this.ids.get(key);
   }
 
+  /**
+   * Appends keys known to be new and distinct (a snapshot's list, in id order): one Map insert
+   * each, no lookup first. `from`/`to` bound the slice, so a caller can yield between slices.
+   */
+  appendDistinct(list: readonly string[], from: number, to: number): void {
+    for (let i = from; i < to; i++) {
+      this.ids.set(list[i]!, this.keys.length);
+      this.keys.push(list[i]!);
+    }
+  }
+
   intern(key: string): number {
     let id = this.ids.get(key);
     if (id === undefined) {
@@ -56,6 +67,22 @@ export class PairKeys {
 
   get size(): number {
     return this.count;
+  }
+
+  /**
+   * Appends pairs known to be new and distinct (a snapshot's, in id order), `from`..`to`, with no
+   * lookup first; the table was sized for them by the constructor.
+   */
+  appendDistinct(firsts: Uint32Array, seconds: Uint32Array, from: number, to: number): void {
+    this.firsts = ensureLength(this.firsts, this.count + (to - from));
+    this.seconds = ensureLength(this.seconds, this.count + (to - from));
+    for (let i = from; i < to; i++) {
+      const id = this.count++;
+      this.firsts[id] = firsts[i]!;
+      this.seconds[id] = seconds[i]!;
+      if (this.count * 2 > this.slots.length) this.rehash(this.slots.length * 2);
+      else this.place(id);
+    }
   }
 
   pair(id: number): [number, number] {
