@@ -1,7 +1,7 @@
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import { corpusCachePath, openCorpusCache, type CorpusCache } from './corpus/corpus-cache.js';
 import { thresholdsFor } from './answer/abstain.js';
-import { bestSentenceScorer, composeAnswer } from './answer/compose-answer.js';
+import { bestSentenceScorer, composeAnswer, type ScoredHits } from './answer/compose-answer.js';
 import { createEmbedder, type Embedder } from './embed/embedder.js';
 import { createError, EngineError } from './errors.js';
 import { validateQuestion } from './question.js';
@@ -215,8 +215,10 @@ export async function createEngine(config: EngineConfig, hooks: EngineHooks = {}
       // tens of milliseconds on a busy machine, and together they were its longest stall under a burst.
       await yieldToEventLoop();
       // Second stage: the leading hits re-ordered by their best sentence, then diversity again.
-      const hits = diversify(rerank(found, bestSentenceScorer(analysis, snap.sources, snap.termStats)), undefined, limit);
+      const scored: ScoredHits = new Map();
+      const hits = diversify(rerank(found, bestSentenceScorer(analysis, snap.sources, snap.termStats, scored)), undefined, limit);
       return composeAnswer({
+        scored,
         analysis,
         mode,
         hits,

@@ -24,7 +24,12 @@ export interface ComposeInput {
   /** Term statistics of the whole coverage; defaults to those of the hits alone. */
   termStats?: TermStats;
   warnings: string[];
+  /** Hits' sentence scores `bestSentenceScorer` worked out for this very analysis and `termStats`: not scored again. */
+  scored?: ScoredHits;
 }
+
+/** Each hit's analysed sentences and their scores, by passage id, for one ask. */
+export type ScoredHits = Map<string, { sentences: readonly SentenceTerms[]; scores: SentenceScore[] }>;
 
 const CLAIM_DEPTH = 8;
 /** Hits whose evidence counts for answering: the answer is often one or two ranks down. */
@@ -42,12 +47,23 @@ function linkTo(chunk: IndexedChunk, sentence: number, source: SourceMeta): stri
  * what the second stage of retrieval (search/rerank.ts) re-orders the leading hits by.
  * The question's evidence terms are worked out once for all the hits of an ask.
  */
-export function bestSentenceScorer(analysis: AnalysedQuestion, sources: ReadonlyMap<string, SourceMeta>, stats: TermStats): (hit: SearchHit) => number {
+export function bestSentenceScorer(
+  analysis: AnalysedQuestion,
+  sources: ReadonlyMap<string, SourceMeta>,
+  stats: TermStats,
+  /** Filled with each hit's scores, for `composeAnswer` to reuse (`ComposeInput.scored`). */
+  scored: ScoredHits = new Map(),
+): (hit: SearchHit) => number {
   const terms = evidenceTerms(analysis, stats);
   return (hit) => {
-    const title = titleTerms(sources.get(hit.articleId)?.title ?? '');
-    const scores = scoreSentences(analysis, sentencesOf(hit.chunk), stats.weight, title.terms, terms);
-    return scores.reduce((best, s) => Math.max(best, s.score), 0);
+    let entry = scored.get(hit.chunk.id);
+    if (!entry) {
+      const title = titleTerms(sources.get(hit.articleId)?.title ?? '');
+      const sentences = sentencesOf(hit.chunk);
+      entry = { sentences, scores: scoreSentences(analysis, sentences, stats.weight, title.terms, terms) };
+      scored.set(hit.chunk.id, entry);
+    }
+    return entry.scores.reduce((best, s) => Math.max(best, s.score), 0);
   };
 }
 
@@ -79,7 +95,7 @@ export function composeAnswer(input: ComposeInput): Answer {
   }
 
   // Each hit's sentences are scored once: for the answer line, highlights and disagreements.
-  const scored = new Map<string, { sentences: readonly SentenceTerms[]; scores: SentenceScore[] }>();
+  const scored: ScoredHits = input.termStats && input.scored ? input.scored : new Map();
   const scoresOf = (hit: SearchHit) => {
     let entry = scored.get(hit.chunk.id);
     if (!entry) {

@@ -58,19 +58,20 @@ export function scoreSentences(
   terms: readonly QuestionTerm[] = q.content,
 ): SentenceScore[] {
   const W = SENTENCE_WEIGHTS;
-  const w = (t: { term: string; weight: number }) => weight(t.term) * t.weight * (title.has(t.term) ? W.topic : 1);
+  // Each term's weight once per passage, not once per sentence (same sums, in the same order).
+  const weights = terms.map((t) => weight(t.term) * t.weight * (title.has(t.term) ? W.topic : 1));
   const wanted = new Set(terms.map((t) => t.term));
-  const total = terms.reduce((n, t) => n + w(t), 0);
+  const total = weights.reduce((n, x) => n + x, 0);
   const words = new Set(q.words);
-  const pairs = pairsOf(q.terms);
+  const pairs = W.pair ? pairsOf(q.terms) : null;
   const asks = prefixesOf(q.words);
-  const shares = sentences.map((s) => (total === 0 ? 0 : terms.reduce((n, t) => n + (s.terms.has(t.term) ? w(t) : 0), 0) / total));
+  const shares = sentences.map((s) => (total === 0 ? 0 : terms.reduce((n, t, i) => n + (s.terms.has(t.term) ? weights[i]! : 0), 0) / total));
   if (q.kindOnly) return sentences.map((s, index) => kindOnlyScore(q, s, index, shares));
   return sentences.map((s, index) => {
     const share = shares[index]!;
     if (share === 0) return { index, score: 0, share, fits: false };
     const fits = q.kind !== null && fitsKind(s.tokens, s.text, q.kind, q.asked);
-    const pairShare = W.pair && pairs.size ? countPairs(s.order, pairs) / pairs.size : 0;
+    const pairShare = pairs && pairs.size ? countPairs(s.order, pairs) / pairs.size : 0;
     const prefixShare = asks.size ? countIn(asks, s.prefixes) / asks.size : 0;
     const exactShare = words.size ? countIn(words, s.words) / words.size : 0;
     const previous = shares[index - 1] ?? 0;
