@@ -265,7 +265,7 @@ function renderStore(s: StoreScaleResult): string {
   ]);
   const failed = s.rows.filter((r) => r.error).map((r) => `- ${r.passages} passages: ${r.error}`);
   return [
-    `### Index store at scale (backend ${s.backend}; synthetic coverage written through the seam: recombined seed sentences, clustered ${s.dim}-d vectors; ${s.questions} questions)`,
+    `### Index store at scale (backend ${s.backend}; synthetic coverage written through the seam: recombined seed sentences, ${s.distribution ?? 'near-uniform (before session 4)'} ${s.dim}-d vectors; ${s.questions} questions)`,
     '',
     table(
       ['passages', 'articles', 'build passages/s', 'of which publish s', 'build peak RSS MB', 'disk MB', 'cold start → first answer s', 'serving RSS MB', 'first lexical ask p50 ms', 'lexical ask (third) p50 ms', 'ask − model p50 ms', 'ingest 1 article ms', 'remove ms', 'longest stall ingest / remove ms', 'reload / longest stall'],

@@ -28,7 +28,7 @@ export function generateVectors(
   seed: number,
 ): { base: VectorSet; queries: VectorSet } {
   const rng = createRng(seed);
-  const make = distribution === 'uniform' ? uniformMaker(rng, dim) : clusteredMaker(rng, dim, count);
+  const make = distribution === 'uniform' ? uniformMaker(rng, dim) : clusteredMaker(rng, dim, Math.max(8, Math.round(count / 200)));
   const fill = (n: number): VectorSet => {
     const data = new Float32Array(n * dim);
     for (let i = 0; i < n; i++) make(data.subarray(i * dim, (i + 1) * dim));
@@ -54,8 +54,22 @@ function uniformMaker(rng: Rng, dim: number): (out: Float32Array) => void {
   };
 }
 
-function clusteredMaker(rng: Rng, dim: number, count: number): (out: Float32Array) => void {
-  const clusters = Math.max(8, Math.round(count / 200));
+/**
+ * Vectors of a distribution made one at a time, for sets too large to hold (the store bench's
+ * million passages): `topics` clustered topics, each ~49 KB of basis (keep it to a few thousand).
+ * @example const next = vectorStream('clustered', 384, 1000, 7); const v = next(); // unit Float32Array
+ */
+export function vectorStream(distribution: VectorDistribution, dim: number, topics: number, seed: number): () => Float32Array {
+  const rng = createRng(seed);
+  const make = distribution === 'uniform' ? uniformMaker(rng, dim) : clusteredMaker(rng, dim, topics);
+  return () => {
+    const v = new Float32Array(dim);
+    make(v);
+    return v;
+  };
+}
+
+function clusteredMaker(rng: Rng, dim: number, clusters: number): (out: Float32Array) => void {
   const shared = randomUnit(rng, dim);
   const centres = Array.from({ length: clusters }, () => randomUnit(rng, dim));
   // Each topic varies along its own few directions (sub-topics), scaled so the part has norm ~1.

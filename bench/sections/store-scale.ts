@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { runWorker } from '../lib/child.js';
+import type { VectorDistribution } from '../lib/vectors.js';
 import type { StoreBuildOutput, StoreScaleInput, StoreServeOutput } from '../workers/store-scale.js';
 
 export interface StoreScaleOptions {
@@ -7,6 +8,8 @@ export interface StoreScaleOptions {
   /** Sizes built without vectors (lexical-only store and asks). */
   lexicalSizes?: number[];
   dim: number;
+  /** Synthetic vector distribution (`--vectors`): clustered (embedding-like, default) or uniform (HNSW's worst case). */
+  distribution?: VectorDistribution;
   seedCorpus: string;
   questions: number;
   workDir: string;
@@ -24,6 +27,7 @@ export interface StoreScaleRow extends StoreBuildOutput, Partial<StoreServeOutpu
 export interface StoreScaleResult {
   backend: string;
   dim: number;
+  distribution?: VectorDistribution;
   questions: number;
   rows: StoreScaleRow[];
 }
@@ -36,7 +40,7 @@ export async function runStoreScale(options: StoreScaleOptions): Promise<StoreSc
   const rows: StoreScaleRow[] = [];
   const runs = [...options.sizes.map((passages) => ({ passages, vectors: true })), ...(options.lexicalSizes ?? []).map((passages) => ({ passages, vectors: false }))];
   for (const { passages, vectors } of runs) {
-    const base: Omit<StoreScaleInput, 'phase'> = { passages, vectors, dim: options.dim, seedCorpus: options.seedCorpus, dir: path.join(options.workDir, `store-${passages}${vectors ? '' : '-lexical'}`), questions: options.questions };
+    const base: Omit<StoreScaleInput, 'phase'> = { passages, vectors, dim: options.dim, distribution: options.distribution ?? 'clustered', seedCorpus: options.seedCorpus, dir: path.join(options.workDir, `store-${passages}${vectors ? '' : '-lexical'}`), questions: options.questions };
     if (options.verbose) process.stderr.write(`store scale: ${passages} passages\n`);
     const heap = ['--max-old-space-size=16384'];
     let built: StoreBuildOutput;
@@ -56,5 +60,5 @@ export async function runStoreScale(options: StoreScaleOptions): Promise<StoreSc
     }
     rows.push(row);
   }
-  return { backend: 'local', dim: options.dim, questions: options.questions, rows };
+  return { backend: 'local', dim: options.dim, distribution: options.distribution ?? 'clustered', questions: options.questions, rows };
 }

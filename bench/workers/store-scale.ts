@@ -20,7 +20,8 @@ import { CHUNKER_VERSION } from '../../src/engine/text/chunk.js';
 import { progress, workerMain } from '../lib/child.js';
 import { createRng } from '../lib/rng.js';
 import { msSince, percentile, rssMb } from '../lib/stats.js';
-import { clusteredVectors, loadSentencePool, syntheticArticle, syntheticQuestions } from '../lib/synthetic-store.js';
+import { loadSentencePool, syntheticArticle, syntheticQuestions, syntheticVectors } from '../lib/synthetic-store.js';
+import type { VectorDistribution } from '../lib/vectors.js';
 
 export interface StoreScaleInput {
   phase: 'build' | 'serve';
@@ -28,6 +29,8 @@ export interface StoreScaleInput {
   /** False: a lexical-only store (no model, no vectors), served in lexical mode. */
   vectors?: boolean;
   dim: number;
+  /** Synthetic vector distribution (default clustered, embedding-like; uniform is HNSW's worst case). */
+  distribution?: VectorDistribution;
   /** Seed coverage the sentences come from. */
   seedCorpus: string;
   /** Folder of this size: corpus/, index/ and the bench model. */
@@ -91,7 +94,7 @@ async function build(input: StoreScaleInput): Promise<StoreBuildOutput> {
   const meta: IndexMeta = { chunkerVersion: CHUNKER_VERSION, analyzerVersion: ANALYZER_VERSION, model: withVectors ? { id: BENCH_MODEL, dimension: input.dim } : null };
   const store = createStore({ backend: 'local', indexDir });
   const rng = createRng(11);
-  const vector = withVectors ? clusteredVectors(input.dim, Math.max(8, Math.round(input.passages / 200)), 7) : null;
+  const vector = withVectors ? syntheticVectors(input.distribution ?? 'clustered', input.dim, input.passages, 7) : null;
   let peak = rssMb();
   let passages = 0;
   let articles = 0;

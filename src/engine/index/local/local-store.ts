@@ -9,7 +9,7 @@ import { foldLexical, LEXICAL_SETTING, lexicalFoldDue, type LexicalCheckpointRef
 import { digestOf, withId, withoutId } from '../article-digest.js';
 import { DB_FILE, openSpaceDb, readSetting, writeSetting, type SpaceDb } from './space-db.js';
 import { spaceStash } from './space-stash.js';
-import { compactionDue, compactVectors, sweepSpace, yieldNow } from './space-vectors.js';
+import { closeVectorBuilder, compactionDue, compactVectors, feedVectors, sweepSpace, yieldNow } from './space-vectors.js';
 import { commitToSpace, spaceArticleIds, spaceArticleIdsPaged, spaceArticles, spaceCounts, spaceMeta, spacePending } from './space-writes.js';
 
 /**
@@ -182,6 +182,8 @@ export function createLocalStore(options: { indexDir: string; lexicalFoldMin?: n
         stash: spaceStash(() => (published ? null : db)),
         commit: async (change) => {
           commitWithDigest(usable(), change.meta || spaceMeta(db) ? change : { ...change, meta });
+          // A bulk build inserts into one live index on a worker thread as it commits (space-vectors.ts).
+          await feedVectors(dir, db);
           if (compactionDue(db)) await compactVectors(dir, db);
         },
         publish: async () => {
@@ -189,6 +191,7 @@ export function createLocalStore(options: { indexDir: string; lexicalFoldMin?: n
           if (!spaceMeta(db)) commitToSpace(db, { meta });
           // Readers then read one HNSW file instead of inserting every vector of the log, and one lexical checkpoint instead of indexing every passage.
           await compactVectors(dir, db);
+          await closeVectorBuilder(db);
           if (lexicalFoldDue(db, foldMin)) await foldLexical(dir, db);
           db.close();
           published = true;

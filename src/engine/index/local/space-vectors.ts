@@ -4,6 +4,7 @@ import { fsyncPath } from '../../fs/atomic-write.js';
 import { createVectorIndex, readVectorIndex, type VectorIndex } from '../vector-index.js';
 import { blobVector, readSetting, writeSetting, type Checkpoint, type SpaceDb } from './space-db.js';
 import { spaceHnsw, spaceMeta } from './space-writes.js';
+import { startVectorBuilder, type VectorBuilder } from './vector-builder.js';
 
 /** Yields to the event loop, so a long load never holds it for long. */
 export const yieldNow = () => new Promise<void>((r) => setImmediate(r));
@@ -92,15 +93,22 @@ export function compactionDue(db: SpaceDb): boolean {
 export async function compactVectors(dir: string, db: SpaceDb): Promise<void> {
   const meta = spaceMeta(db);
   if (!meta?.model) return;
+  if (builders.has(db)) return checkpointBuilder(dir, db);
   const live = liveLabels(db);
   const loaded = await loadSpaceVectors(dir, db, live);
   if (!loaded) return;
   const upTo = readSetting<number>(db, 'next_label') ?? 0;
   const file = `vectors-${upTo}.hnsw`;
+  await writeCheckpointFile(dir, file, (tmp) => loaded.vectors.write(tmp));
+  pointAt(dir, db, { file, upTo }, loaded.checkpoint);
+}
+
+/** Writes an index file beside the space (temp file, fsync, rename): a crash leaves at most a temp file, swept later. */
+async function writeCheckpointFile(dir: string, file: string, write: (tmp: string) => Promise<void>): Promise<void> {
   const path = join(dir, file);
   const tmp = `${path}.tmp-${process.pid}-${Date.now()}`;
   try {
-    await loaded.vectors.write(tmp);
+    await write(tmp);
     fsyncPath(tmp);
     renameSync(tmp, path);
     fsyncPath(dir);
@@ -108,12 +116,101 @@ export async function compactVectors(dir: string, db: SpaceDb): Promise<void> {
     rmSync(tmp, { force: true });
     throw err;
   }
-  const checkpoint: Checkpoint = { file, upTo };
+}
+
+/** In one transaction, points the space at a new checkpoint and drops the log rows it holds; then removes the old file. */
+function pointAt(dir: string, db: SpaceDb, checkpoint: Checkpoint, previous: Checkpoint | null): void {
   db.transaction(() => {
     writeSetting(db, 'checkpoint', checkpoint);
-    db.prepare('DELETE FROM vector_log WHERE label < ?').run(upTo);
+    db.prepare('DELETE FROM vector_log WHERE label < ?').run(checkpoint.upTo);
   })();
-  if (loaded.checkpoint && loaded.checkpoint.file !== file) rmSync(join(dir, loaded.checkpoint.file), { force: true });
+  if (previous && previous.file !== checkpoint.file) rmSync(join(dir, previous.file), { force: true });
+}
+
+/** The builder of a space being bulk-built, and how far it was fed. */
+interface BuilderState {
+  builder: VectorBuilder;
+  /** Every logged vector with a label below this was sent to the builder. */
+  fedUpTo: number;
+  /** The checkpoint file the builder started from or last wrote (null: none). */
+  checkpointFile: string | null;
+}
+
+const builders = new WeakMap<SpaceDb, BuilderState>();
+const FEED_PAGE = 1024;
+
+/**
+ * For bulk builds (a rebuild space): sends the vectors committed since the last call to the
+ * space's builder, a live HNSW index on a worker thread started on the first call from the
+ * space's checkpoint. They are inserted there while the caller goes on (it waits only when the
+ * builder falls far behind); from then on `compactVectors` writes that index as it stands.
+ * Until `closeVectorBuilder`, the writer process holds the space's vectors and graph (~1.7 KB a
+ * vector at 384 dimensions): for bulk builds only, never for a live space a bot writes to.
+ */
+export async function feedVectors(dir: string, db: SpaceDb): Promise<void> {
+  const meta = spaceMeta(db);
+  if (!meta?.model) return;
+  const checkpoint = readSetting<Checkpoint>(db, 'checkpoint');
+  let state = builders.get(db);
+  if (state && state.checkpointFile !== (checkpoint?.file ?? null)) {
+    // Another writer moved the checkpoint (not under one write lock): start again from it.
+    await closeVectorBuilder(db);
+    state = undefined;
+  }
+  if (!state) {
+    const builder = await startVectorBuilder({ dimension: meta.model.dimension, params: spaceHnsw(db), checkpoint: checkpoint ? join(dir, checkpoint.file) : null, capacity: 16_384 });
+    state = { builder, fedUpTo: checkpoint?.upTo ?? 0, checkpointFile: checkpoint?.file ?? null };
+    builders.set(db, state);
+  }
+  const upTo = readSetting<number>(db, 'next_label') ?? 0;
+  const page = db.prepare('SELECT label, vector FROM vector_log WHERE label >= ? AND label < ? ORDER BY label LIMIT ?');
+  const dim = meta.model.dimension;
+  for (let from = state.fedUpTo; from < upTo; ) {
+    const rows = page.all(from, upTo, FEED_PAGE) as { label: number; vector: Buffer }[];
+    if (rows.length === 0) break;
+    const labels = new Int32Array(rows.length);
+    const vectors = new Float32Array(rows.length * dim);
+    rows.forEach((r, i) => {
+      labels[i] = r.label;
+      vectors.set(blobVector(r.vector), i * dim);
+    });
+    from = rows[rows.length - 1]!.label + 1;
+    await state.builder.add(labels, vectors);
+  }
+  state.fedUpTo = upTo;
+}
+
+/** Stops the space's builder, if any (its index is freed). */
+export async function closeVectorBuilder(db: SpaceDb): Promise<void> {
+  const state = builders.get(db);
+  builders.delete(db);
+  await state?.builder.close();
+}
+
+/** `compactVectors` for a space with a builder: the builder's index, written as it stands once fed up to now. */
+async function checkpointBuilder(dir: string, db: SpaceDb): Promise<void> {
+  await feedVectors(dir, db);
+  const state = builders.get(db)!;
+  const upTo = state.fedUpTo;
+  const live = await liveBitmap(db, upTo);
+  const previous = readSetting<Checkpoint>(db, 'checkpoint');
+  const file = `vectors-${upTo}.hnsw`;
+  await writeCheckpointFile(dir, file, (tmp) => state.builder.write(tmp, live));
+  pointAt(dir, db, { file, upTo }, previous);
+  state.checkpointFile = file;
+}
+
+/** Labels below `upTo` of stored passages, as a byte map, read a page at a time (a million rows never hold the event loop). */
+async function liveBitmap(db: SpaceDb, upTo: number): Promise<Uint8Array> {
+  const live = new Uint8Array(upTo);
+  const page = db.prepare('SELECT rowid, label FROM passages WHERE rowid > ? ORDER BY rowid LIMIT 8192');
+  for (let after = 0; ; ) {
+    const rows = page.all(after) as { rowid: number; label: number | null }[];
+    for (const r of rows) if (r.label !== null && r.label < upTo) live[r.label] = 1;
+    if (rows.length < 8192) return live;
+    after = rows[rows.length - 1]!.rowid;
+    await yieldNow();
+  }
 }
 
 /** Removes checkpoint files (vectors, lexical) the space does not point at and temporary files of crashed writes. */
