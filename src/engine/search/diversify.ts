@@ -25,6 +25,8 @@ interface WordSet {
   ids: Int32Array;
   has: Set<number>;
   signature: Uint32Array;
+  /** Words whose bit another of its words set already (the signature's bits undercount its words by that many). */
+  spare: number;
 }
 
 const SIGNATURE_WORDS = 32; // 1 024 bits: a passage's hundred-odd words leave most unset
@@ -50,7 +52,9 @@ function wordsOf(chunk: { id?: string; text: string }): WordSet {
   const ids = Int32Array.from(has);
   const signature = new Uint32Array(SIGNATURE_WORDS);
   for (const id of ids) signature[(id >>> 5) % SIGNATURE_WORDS]! |= 1 << (id & 31);
-  const words: WordSet = { text: chunk.text, ids, has, signature };
+  let bits = 0;
+  for (const x of signature) bits += popcount(x);
+  const words: WordSet = { text: chunk.text, ids, has, signature, spare: ids.length - bits };
   wordSets.set(key, words);
   if (wordSets.size > WORD_SETS) wordSets.delete(wordSets.keys().next().value!);
   return words;
@@ -66,6 +70,11 @@ function overlapsMore(a: WordSet, b: WordSet, max: number): boolean {
   if (size === 0) return false;
   // shared / size > max  ⟺  misses < size × (1 − max)
   const allowed = size * (1 - max);
+  // Shared words are at most the bits both signatures hold plus the smaller set's spare words:
+  // when even that leaves misses enough, the words need no look (most pairs of passages).
+  let both = 0;
+  for (let i = 0; i < SIGNATURE_WORDS; i++) both += popcount(small.signature[i]! & large.signature[i]!);
+  if (size - (both + small.spare) >= allowed) return false;
   const { signature } = large;
   let misses = 0;
   for (const id of small.ids) {
@@ -73,6 +82,12 @@ function overlapsMore(a: WordSet, b: WordSet, max: number): boolean {
     if ((surelyMissing || !large.has.has(id)) && ++misses >= allowed) return false;
   }
   return true;
+}
+
+function popcount(x: number): number {
+  x -= (x >>> 1) & 0x55555555;
+  x = (x & 0x33333333) + ((x >>> 2) & 0x33333333);
+  return Math.imul((x + (x >>> 4)) & 0x0f0f0f0f, 0x01010101) >>> 24;
 }
 
 /**
