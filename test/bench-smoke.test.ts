@@ -46,9 +46,9 @@ describe('bench helpers', () => {
     expect(BENCH_QUESTIONS.some((q) => q.lang === 'fr') && BENCH_QUESTIONS.some((q) => q.lang === 'en')).toBe(true);
   });
 
-  it('picks the best graph among settings that meet recall and latency at every size, with ef headroom', () => {
-    const row = (size: number, m: number, efConstruction: number, efSearch: number, p50Ms: number, recallAt10: number): IndexScaleRow => ({
-      size, m, efConstruction, efSearch, buildS: 1, vectorsPerS: 1000, rssDeltaMb: 1, fileMb: 1, p50Ms, p95Ms: p50Ms, recallAt10,
+  it('picks the cheapest build among settings that meet recall and latency at every size (ties: the best graph), with ef headroom', () => {
+    const row = (size: number, m: number, efConstruction: number, efSearch: number, p50Ms: number, recallAt10: number, vectorsPerS = 1000): IndexScaleRow => ({
+      size, m, efConstruction, efSearch, buildS: 1, vectorsPerS, rssDeltaMb: 1, fileMb: 1, p50Ms, p95Ms: p50Ms, recallAt10,
     });
     const rows = [
       // M=8 passes everywhere and is fastest, but is never chosen.
@@ -63,9 +63,13 @@ describe('bench helpers', () => {
       // M=32 misses the latency target at 10k.
       row(1000, 32, 200, 16, 0.05, 1), row(10000, 32, 200, 16, 1.5, 1),
     ];
+    // Equal build rates: the better graph wins.
     const { chosen, why } = chooseDefaults(rows, [1000, 10000]);
     expect(chosen).toEqual({ m: 16, efConstruction: 200, efSearch: 64 });
     expect(why).toContain('recall 0.970 at 10000 vectors with efSearch=16');
+    // efConstruction 200 building 2.4× slower (as measured at 100k): the cheaper build wins.
+    const slower = rows.map((r) => (r.efConstruction === 200 && r.m === 16 ? { ...r, vectorsPerS: 1000 / 2.4 } : r));
+    expect(chooseDefaults(slower, [1000, 10000]).chosen).toEqual({ m: 16, efConstruction: 100, efSearch: 32 });
     expect(chooseDefaults(rows.map((r) => ({ ...r, recallAt10: 0.5 })), [1000, 10000]).chosen).toBeNull();
   });
 });

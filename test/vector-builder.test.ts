@@ -110,7 +110,7 @@ describe('bulk builds through the vector builder', () => {
       for (let i = 0; i < 100; i++) queries.push(next());
       const built = await recallAt10(view, live, queries);
       const before = await recallAt10(legacyView, live, queries);
-      // Measured: 0.982 and 0.983 on this data (both paths build with M 16, efConstruction 200).
+      // Measured on this data: 0.980 and 0.978 with the default efConstruction 100 (0.982 and 0.983 with 200).
       expect(built).toBeGreaterThanOrEqual(0.95);
       expect(built).toBeGreaterThanOrEqual(before - 0.02);
     } finally {
