@@ -60,6 +60,14 @@ function open(lexicalFoldMin: number): { store: IndexStore; dir: string } {
   return { store, dir: join(dir, 'index') };
 }
 
+/** Folds run in the background; closing a store waits for its fold. Returns a fresh store on the same folder. */
+async function settled(side: { store: IndexStore; dir: string }, lexicalFoldMin = 1): Promise<{ store: IndexStore; dir: string }> {
+  await side.store.close();
+  const store = createLocalStore({ indexDir: side.dir, lexicalFoldMin });
+  stores.push(store);
+  return { store, dir: side.dir };
+}
+
 const lexicalFiles = (indexDir: string) => readdirSync(indexDir).filter((n) => n.startsWith('gen-')).flatMap((g) => readdirSync(join(indexDir, g)).filter((n) => n.startsWith('lexical-')));
 
 async function answers(view: StoreView) {
@@ -80,7 +88,7 @@ async function both(commits: Parameters<IndexStore['commit']>[0][]) {
     await folded.store.commit(change);
     await plain.store.commit(change);
   }
-  return { folded, plain };
+  return { folded: await settled(folded), plain };
 }
 
 describe('lexical checkpoints', () => {
@@ -110,12 +118,15 @@ describe('lexical checkpoints', () => {
   });
 
   it('folds a new checkpoint once the changes outgrow a share of the last one, and removes the old file', async () => {
-    const { store, dir } = open(1);
+    let { store, dir } = open(1);
     await store.commit({ meta: META, upsert: Array.from({ length: 10 }, (_, i) => articleNo(i)) });
+    ({ store, dir } = await settled({ store, dir }));
     const [firstFile] = lexicalFiles(dir);
     await store.commit({ upsert: [articleNo(20)] });
+    ({ store, dir } = await settled({ store, dir }));
     expect(lexicalFiles(dir)).toEqual([firstFile]);
     await store.commit({ upsert: Array.from({ length: 210 }, (_, i) => articleNo(100 + i)) });
+    ({ store, dir } = await settled({ store, dir }));
     const files = lexicalFiles(dir);
     expect(files).toHaveLength(1);
     expect(files[0]).not.toBe(firstFile);
@@ -125,8 +136,9 @@ describe('lexical checkpoints', () => {
   });
 
   it('a damaged checkpoint makes the index unreadable (repaired by a rebuild), never a wrong answer', async () => {
-    const { store, dir } = open(1);
+    let { store, dir } = open(1);
     await store.commit({ meta: META, upsert: Array.from({ length: 5 }, (_, i) => articleNo(i)) });
+    ({ store, dir } = await settled({ store, dir }));
     const generation = readdirSync(dir).find((n) => n.startsWith('gen-'))!;
     const file = join(dir, generation, lexicalFiles(dir)[0]!);
     truncateSync(file, 100);
@@ -137,6 +149,35 @@ describe('lexical checkpoints', () => {
       await space.publish();
     });
     expect((await store.reader().refresh()).passageCount).toBe(10);
+  });
+
+  it('a fold runs in the background: the commit returns at once, readers answer meanwhile and later commits land, and the checkpoint it registers loads to the same answers', async () => {
+    const folded = open(1);
+    const plain = open(Number.MAX_SAFE_INTEGER);
+    const first = { meta: META, upsert: Array.from({ length: 30 }, (_, i) => articleNo(i)) };
+    for (const s of [folded.store, plain.store]) await s.commit(first);
+    const settledFirst = await settled(folded);
+    expect(lexicalFiles(settledFirst.dir)).toHaveLength(1);
+    const [before] = lexicalFiles(settledFirst.dir);
+    // Past the share of the checkpoint: this commit starts a fold and returns without it.
+    const big = { upsert: Array.from({ length: 220 }, (_, i) => articleNo(200 + i)), remove: ['a0003'] };
+    const later = { upsert: [articleNo(5, 4), articleNo(900)], remove: ['a0210'] };
+    for (const s of [settledFirst.store, plain.store]) await s.commit(big);
+    const reader = settledFirst.store.reader();
+    const plainReader = plain.store.reader();
+    expect(await answers(await reader.refresh())).toEqual(await answers(await plainReader.refresh()));
+    for (const s of [settledFirst.store, plain.store]) await s.commit(later);
+    expect(await answers(await reader.refresh())).toEqual(await answers(await plainReader.refresh()));
+    await reader.close();
+    const done = await settled(settledFirst);
+    const files = lexicalFiles(done.dir);
+    expect(files).toHaveLength(1);
+    expect(files[0]).not.toBe(before);
+    const fresh = await answers(await done.store.reader().refresh());
+    expect(fresh).toEqual(await answers(await plainReader.refresh()));
+    expect(fresh.ids).toContain('a0900#0');
+    expect(fresh.ids).not.toContain('a0210#0');
+    await plainReader.close();
   });
 
   it('a writer killed at any moment of a fold leaves a space that loads and answers like every committed article, and the next commit folds again', async () => {

@@ -51,8 +51,20 @@ export async function foldLexical(dir: string, db: SpaceDb): Promise<LexicalChec
     worker.once('error', reject);
     worker.once('exit', (code) => reject(new Error(`the lexical checkpoint worker stopped (exit code ${code})`)));
   });
+  // A fold may finish after the write lock was released (it runs in the background): the space
+  // points at it only if no newer checkpoint was registered meanwhile and its file is still there
+  // (another writer's sweep may have taken it); otherwise it is dropped.
   const previous = readSetting<LexicalCheckpointRef>(db, LEXICAL_SETTING);
-  db.transaction(() => writeSetting(db, LEXICAL_SETTING, ref))();
+  const taken = db.transaction(() => {
+    const current = readSetting<LexicalCheckpointRef>(db, LEXICAL_SETTING);
+    if ((current && current.seq >= ref.seq && current.file !== ref.file) || !existsSync(join(dir, ref.file))) return false;
+    writeSetting(db, LEXICAL_SETTING, ref);
+    return true;
+  })();
+  if (!taken) {
+    rmSync(join(dir, ref.file), { force: true });
+    throw new Error('a newer lexical checkpoint was registered meanwhile');
+  }
   if (previous && previous.file !== ref.file) rmSync(join(dir, previous.file), { force: true });
   return ref;
 }

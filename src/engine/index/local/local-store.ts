@@ -93,9 +93,25 @@ export function createLocalStore(options: { indexDir: string; lexicalFoldMin?: n
     return open.db;
   };
 
+  /**
+   * The lexical fold in progress, if any. It runs in the background: the commit that made it due
+   * returns at once (a fold is O(coverage): minutes at a million passages), the worker thread
+   * builds the new checkpoint from one committed state, and the space points at it when it is
+   * written. Readers never wait for it (they follow the change log meanwhile); `close` does.
+   */
+  let folding: Promise<void> | null = null;
+  const foldInBackground = (dir: string, db: SpaceDb) => {
+    folding = foldLexical(dir, db)
+      // A fold that failed (a sweep took its file, the space was replaced) is tried again when next due.
+      .then(() => undefined, () => undefined)
+      .finally(() => {
+        folding = null;
+      });
+  };
+
   const afterCommit = async (dir: string, db: SpaceDb) => {
     if (compactionDue(db)) await compactVectors(dir, db);
-    if (lexicalFoldDue(db, foldMin)) await foldLexical(dir, db);
+    if (!folding && lexicalFoldDue(db, foldMin)) foldInBackground(dir, db);
     const seq = db.prepare('SELECT COALESCE(MAX(seq), 0) FROM changes').pluck().get() as number;
     if (seq % 1000 === 0) {
       // Readers re-index the changes since the lexical checkpoint: those stay.
@@ -237,7 +253,8 @@ export function createLocalStore(options: { indexDir: string; lexicalFoldMin?: n
       removeGenerations(indexDir, kept);
       for (const generation of kept) {
         if (!generation || !existsSync(dirOf(generation))) continue;
-        for (const name of readdirSync(dirOf(generation))) if (name.includes('.tmp-')) rmSync(join(dirOf(generation), name), { force: true });
+        // Not the file our own background fold is writing.
+        for (const name of readdirSync(dirOf(generation))) if (name.includes('.tmp-') && !(folding && name.startsWith('lexical-'))) rmSync(join(dirOf(generation), name), { force: true });
       }
       let db: SpaceDb | null = null;
       try {
@@ -245,9 +262,10 @@ export function createLocalStore(options: { indexDir: string; lexicalFoldMin?: n
       } catch {
         db = null;
       }
-      if (db && open) sweepSpace(dirOf(open.generation), db);
+      if (db && open && !folding) sweepSpace(dirOf(open.generation), db);
     },
     async close() {
+      await folding;
       open?.db.close();
       open = null;
     },

@@ -1,4 +1,4 @@
-import { existsSync, readdirSync, renameSync, rmSync } from 'node:fs';
+import { existsSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { fsyncPath } from '../../fs/atomic-write.js';
 import { createVectorIndex, readVectorIndex, type VectorIndex } from '../vector-index.js';
@@ -213,11 +213,23 @@ async function liveBitmap(db: SpaceDb, upTo: number): Promise<Uint8Array> {
   }
 }
 
+const RECENT_FOLD_MS = 10 * 60_000;
+
+function youngerThan(path: string, ms: number): boolean {
+  try {
+    return Date.now() - statSync(path).mtimeMs < ms;
+  } catch {
+    return false;
+  }
+}
+
 /** Removes checkpoint files (vectors, lexical) the space does not point at and temporary files of crashed writes. */
 export function sweepSpace(dir: string, db: SpaceDb): void {
   if (!existsSync(dir)) return;
   const keep = new Set([readSetting<Checkpoint>(db, 'checkpoint')?.file, readSetting<{ file: string }>(db, 'lexical')?.file]);
   for (const name of readdirSync(dir)) {
+    // A lexical checkpoint written in the last minutes may be a background fold about to register it.
+    if (name.startsWith('lexical-') && !name.includes('.tmp-') && !keep.has(name) && youngerThan(join(dir, name), RECENT_FOLD_MS)) continue;
     if (((name.startsWith('vectors-') || name.startsWith('lexical-')) && !keep.has(name)) || name.includes('.tmp-')) rmSync(join(dir, name), { force: true });
   }
 }
