@@ -67,7 +67,12 @@ const newGeneration = () => `gen-${String(Date.now())}${String(process.pid).padS
  * Opens the local store in `indexDir` (created on first commit).
  * @example const store = createLocalStore({ indexDir: 'embeddings' }); await store.commit({ meta, upsert: [article] });
  */
-export function createLocalStore(options: { indexDir: string; lexicalFoldMin?: number }): IndexStore {
+export function createLocalStore(options: {
+  indexDir: string;
+  lexicalFoldMin?: number;
+  /** False: rebuilds insert vectors at checkpoints on this thread, as before session 4 (kept for the side-by-side bench). */
+  bulkVectors?: boolean;
+}): IndexStore {
   const { indexDir } = options;
   const foldMin = options.lexicalFoldMin ?? LEXICAL_FOLD_MIN;
   const dirOf = (generation: string) => join(indexDir, generation);
@@ -199,7 +204,7 @@ export function createLocalStore(options: { indexDir: string; lexicalFoldMin?: n
         commit: async (change) => {
           commitWithDigest(usable(), change.meta || spaceMeta(db) ? change : { ...change, meta });
           // A bulk build inserts into one live index on a worker thread as it commits (space-vectors.ts).
-          await feedVectors(dir, db);
+          if (options.bulkVectors !== false) await feedVectors(dir, db);
           if (compactionDue(db)) await compactVectors(dir, db);
         },
         publish: async () => {
