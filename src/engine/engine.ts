@@ -124,6 +124,16 @@ export async function createEngine(config: EngineConfig, hooks: EngineHooks = {}
       return report;
     });
 
+  /** The question's vector from the model, refused when its dimension is not the index's. */
+  const questionVector = async (snap: StoreView, text: string): Promise<Float32Array | null> => {
+    const embedder = await loadEmbedder();
+    const vector = (await embedder.embedQueries([text]))[0] ?? null;
+    if (vector && snap.meta.model && vector.length !== snap.meta.model.dimension) {
+      throw createError('INDEX_STALE', `index vectors have ${snap.meta.model.dimension} dimensions, model ${config.model} gives ${vector.length}`);
+    }
+    return vector;
+  };
+
   /** The view, refused when it was built with another chunker, analyzer or model than configured. */
   const checked = (v: StoreView): StoreView => {
     if (v.meta.chunkerVersion !== CHUNKER_VERSION || v.meta.analyzerVersion !== ANALYZER_VERSION) {
@@ -185,7 +195,7 @@ export async function createEngine(config: EngineConfig, hooks: EngineHooks = {}
       const searchText = context ? `${context} ${q}` : q;
       const warnings: string[] = [];
       let mode: SearchMode = options.mode ?? config.mode;
-      let vector: Float32Array | null = null;
+      let vector: Promise<Float32Array | null> | null = null;
       // Analysed before the question's vector is asked for: the analysis then runs while a worker
       // thread embeds, not in one block with the search and the answer after it.
       const analysis = analyseQuestion(q, context);
@@ -194,23 +204,22 @@ export async function createEngine(config: EngineConfig, hooks: EngineHooks = {}
           warnings.push(await noVectorsWarning());
           mode = 'lexical';
         } else {
-          try {
-            const embedder = await loadEmbedder();
-            vector = (await embedder.embedQueries([searchText]))[0] ?? null;
-            if (vector && snap.meta.model && vector.length !== snap.meta.model.dimension) {
-              throw createError('INDEX_STALE', `index vectors have ${snap.meta.model.dimension} dimensions, model ${config.model} gives ${vector.length}`);
-            }
-          } catch (err) {
+          // Not awaited here: the lexical side searches while the question is embedded. A model
+          // that cannot load resolves to null (lexical only, with a warning) before the search ends.
+          vector = questionVector(snap, searchText).catch((err: unknown) => {
             if (err instanceof EngineError) throw err;
             if (mode === 'dense') throw createError('MODEL_REQUIRED', (err as Error).message);
             warnings.push(`${(err as Error).message.split('\n')[0]} Answered with lexical search only.`);
             mode = 'lexical';
-          }
+            return null;
+          });
+          // Awaited by the search; until then a rejection must not count as unhandled.
+          vector.catch(() => undefined);
         }
       }
       const modelId = snap.meta.model?.id ?? null;
       const limit = offset + k + DIVERSITY_MARGIN;
-      const found = await hybridSearch(snap, { text: analysis, vector: vector ?? null, mode, depth: SEARCH_DEPTH, limit, weights: fusionWeightsFor(modelId) });
+      const found = await hybridSearch(snap, { text: analysis, vector, mode, depth: SEARCH_DEPTH, limit, weights: fusionWeightsFor(modelId) });
       // A turn of the event loop between the search and the answer's composition: in a bot each is
       // tens of milliseconds on a busy machine, and together they were its longest stall under a burst.
       await yieldToEventLoop();

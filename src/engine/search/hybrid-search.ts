@@ -22,7 +22,11 @@ export interface SearchHit {
 export interface SearchRequest {
   /** The question as lexical search reads it: a text, or analysed once for the whole ask. */
   text: string | LexicalQuery;
-  vector: Float32Array | null;
+  /**
+   * The question's vector, or its promise: the lexical side runs while a worker thread embeds the
+   * question, so a hybrid ask costs the embedding plus the dense side, not plus the lexical one too.
+   */
+  vector: Float32Array | null | Promise<Float32Array | null>;
   mode: SearchMode;
   /** How many candidates each side contributes before fusion. */
   depth: number;
@@ -37,7 +41,7 @@ const FETCH_MARGIN = 24;
 
 /**
  * Lexical → dense → fuse → fetch the leading passages → diversify. Each side runs only if the
- * mode asks for it and it is available (no vectors: lexical only). Only the passages that can
+ * mode asks for it and it is available (no vectors, or a vector that resolved to null: lexical only). Only the passages that can
  * reach the page are read from the store.
  */
 export async function hybridSearch(index: SearchableIndex, req: SearchRequest): Promise<SearchHit[]> {
@@ -51,8 +55,9 @@ export async function hybridSearch(index: SearchableIndex, req: SearchRequest): 
     for (const h of hits) lexicalScores.set(h.id, h.score);
     lists.push({ name: 'lexical', weight: weights.lexical, hits });
   }
-  if (req.mode !== 'lexical' && req.vector) {
-    const hits = (await index.searchVectors(req.vector, req.depth)).map((h) => {
+  const vector = req.mode === 'lexical' ? null : await req.vector;
+  if (vector) {
+    const hits = (await index.searchVectors(vector, req.depth)).map((h) => {
       similarities.set(h.id, h.similarity);
       return { id: h.id, score: h.similarity };
     });
