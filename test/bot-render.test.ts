@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { translate } from '../src/bot/i18n/index.js';
 import { renderAnswer, sourceLine } from '../src/bot/render/answer-embeds.js';
 import { answerButtons } from '../src/bot/render/components.js';
+import { matchSources } from '../src/bot/commands/source.js';
 import { renderCoverage, renderSourceCard } from '../src/bot/render/coverage.js';
 import { formatCustomId, parseCustomId } from '../src/bot/render/custom-id.js';
 import { DISCORD_LIMITS, limitViolations } from '../src/bot/render/limits.js';
@@ -229,6 +230,15 @@ describe('coverage lists', () => {
     const [prev, next] = page2.components[0]!.components;
     expect([prev!.disabled, next!.disabled]).toEqual([false, false]);
     expect(renderCoverage(sources, 99, en).embeds[0]!.footer!.text).toBe('Page 3/3');
+  });
+
+  it('matches typed words in titles and ids, accents and case ignored; titles starting with them first, each group in list order', () => {
+    const titles = ['Bourse : Arm recule', 'Élan de SoftBank à Tokyo', 'Softbank investit aux États-Unis', 'Stargate : le pari de SoftBank'];
+    const sources = titles.map((title, i) => ({ ...known, id: `a${i}`, title }));
+    expect(matchSources(sources, 'softbank').map((s) => s.title)).toEqual([titles[2], titles[1], titles[3]]);
+    expect(matchSources(sources, 'ELAN tokyo').map((s) => s.title)).toEqual([titles[1]]);
+    expect(matchSources(sources, 'a3').map((s) => s.id)).toEqual(['a3']);
+    expect(matchSources(sources, 'absent')).toEqual([]);
   });
 
   it('shows unknown metadata as unknown on an article card, with no link', () => {

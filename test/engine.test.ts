@@ -76,10 +76,12 @@ describe('engine.ask', () => {
     expect(await engine.warmUp()).toBeNull();
   });
 
-  it('lists the coverage sorted by title', () => {
+  it('lists the coverage sorted by title, sorted once per state of the coverage', () => {
     const titles = engine.sources().map((s) => s.title);
     expect(titles).toHaveLength(5);
     expect([...titles].sort((a, b) => a.localeCompare(b, 'fr'))).toEqual(titles);
+    expect(engine.sources()).toBe(engine.sources());
+    expect(Object.isFrozen(engine.sources())).toBe(true);
   });
 });
 

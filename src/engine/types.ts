@@ -150,8 +150,8 @@ export interface EngineConfig {
 export interface Engine {
   /** Answers a question from the coverage. Throws `EngineError` (code `BAD_QUESTION`) on unusable input. */
   ask(question: string, options?: AskOptions): Promise<Answer>;
-  /** Every article of the coverage, by title. */
-  sources(): SourceMeta[];
+  /** Every article of the coverage, by title (French collation); the same frozen list until the coverage changes. */
+  sources(): readonly SourceMeta[];
   source(id: string): SourceMeta | undefined;
   /**
    * Brings the index up to date with the corpus folder, embedding only new or changed articles.

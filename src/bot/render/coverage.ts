@@ -27,12 +27,12 @@ export function listWithin(lines: string[], max: number): string {
   return out;
 }
 
-export function renderCoverage(sources: SourceMeta[], page: number, m: Messages): { embeds: APIEmbed[]; components: ButtonRow[] } {
+/** One page of the coverage; `sources` comes sorted by title (Engine.sources), so a page is a slice. */
+export function renderCoverage(sources: readonly SourceMeta[], page: number, m: Messages): { embeds: APIEmbed[]; components: ButtonRow[] } {
   if (sources.length === 0) return { embeds: [{ description: m.noSources }], components: [] };
-  const sorted = [...sources].sort((a, b) => a.title.localeCompare(b.title));
-  const pages = Math.ceil(sorted.length / COVERAGE_PAGE_SIZE);
+  const pages = Math.ceil(sources.length / COVERAGE_PAGE_SIZE);
   const current = Math.min(Math.max(1, page), pages);
-  const slice = sorted.slice((current - 1) * COVERAGE_PAGE_SIZE, current * COVERAGE_PAGE_SIZE);
+  const slice = sources.slice((current - 1) * COVERAGE_PAGE_SIZE, current * COVERAGE_PAGE_SIZE);
   return {
     embeds: [
       {
