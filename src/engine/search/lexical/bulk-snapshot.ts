@@ -4,6 +4,9 @@ import { HEADER } from './forward-index.js';
 import { ensureLength } from './growable.js';
 import { pairArrays, PairKeys, StringKeys } from './key-dictionary.js';
 
+/** The scratch space of a passage's title terms, after the four key spaces. */
+const TITLE = 4;
+
 /**
  * Builds the compacted snapshot of many passages added in one go (the first lexical checkpoint
  * of a rebuild) in one linear pass, the same snapshot `createLexicalIndex()` would give after
@@ -34,10 +37,11 @@ export class BulkSnapshotBuilder {
   /** Forward position and title frequency of body terms that are in the title too (few per passage). */
   private titleHits = new Uint32Array(1024);
   private titleHitCount = 0;
-  /** Per key space: frequency in the current passage and the passage that last touched each key. */
-  private readonly scratch = [0, 1, 2, 3].map(() => ({ count: new Uint32Array(1024), stamp: new Int32Array(1024).fill(-1) }));
-  private titleCount = new Uint32Array(1024);
-  private titleStamp = new Int32Array(1024).fill(-1);
+  /**
+   * Per key space (terms, words, bigrams, prefixes, then the title's terms): frequency in the
+   * current passage and the passage that last touched each key.
+   */
+  private readonly scratch = [0, 1, 2, 3, TITLE].map(() => ({ count: new Uint32Array(1024), stamp: new Int32Array(1024).fill(-1) }));
 
   get size(): number {
     return this.ids.length;
@@ -58,17 +62,7 @@ export class BulkSnapshotBuilder {
     for (const t of titleTerms ?? []) titleIds.push(this.terms.intern(t));
     const body = this.distinct(0, sequence, ord);
     // Title frequencies, keyed by term id, for this passage only.
-    const titleKeys: number[] = [];
-    for (const k of titleIds) {
-      this.titleStamp = ensureLength(this.titleStamp, k + 1, -1);
-      this.titleCount = ensureLength(this.titleCount, k + 1);
-      if (this.titleStamp[k] !== ord) {
-        this.titleStamp[k] = ord;
-        this.titleCount[k] = 0;
-        titleKeys.push(k);
-      }
-      this.titleCount[k]!++;
-    }
+    const titleKeys = this.distinct(TITLE, titleIds, ord);
     const titleOnly = titleKeys.filter((k) => this.scratch[0]!.stamp[k] !== ord);
     const wordKeys: number[] = new Array<number>(words.length);
     for (let i = 0; i < words.length; i++) wordKeys[i] = this.words.intern(words[i]!);
@@ -103,18 +97,19 @@ export class BulkSnapshotBuilder {
       }
     };
     const counts = this.scratch.map((s) => s.count);
+    const titleStamp = this.scratch[TITLE]!.stamp;
     for (const k of body) {
-      if (this.titleStamp[k] === ord) {
+      if (titleStamp[k] === ord) {
         this.titleHits = ensureLength(this.titleHits, this.titleHitCount * 2 + 2);
         this.titleHits[this.titleHitCount * 2] = at;
-        this.titleHits[this.titleHitCount * 2 + 1] = clampTf(this.titleCount[k]!);
+        this.titleHits[this.titleHitCount * 2 + 1] = clampTf(counts[TITLE]![k]!);
         this.titleHitCount++;
       }
       f[at] = k;
       this.tfs[at] = clampTf(counts[0]![k]!);
       at++;
     }
-    put(titleOnly, this.titleCount);
+    put(titleOnly, counts[TITLE]!);
     put(wordIds, counts[1]!);
     put(bigramIds, counts[2]!);
     put(prefixKeys, counts[3]!);
