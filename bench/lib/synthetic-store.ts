@@ -81,6 +81,21 @@ export function syntheticArticle(pool: SentencePool, rng: Rng, i: number, vector
   return { source: { id, title, publisher: null, url: null, date: null, language: 'fr' }, hash: `synthetic-${i}`, titleTerms: analyze(title), passages };
 }
 
+/** The synthetic coverage in commit-sized batches (about 400 passages), `passages` in all (the last article may pass it). */
+export function* syntheticBatches(pool: SentencePool, rng: Rng, passages: number, vector: (() => Float32Array) | null): Generator<ArticleWrite[]> {
+  let written = 0;
+  let article = 0;
+  while (written < passages) {
+    const batch: ArticleWrite[] = [];
+    for (let n = 0; n < 400 && written < passages; n += batch.at(-1)!.passages.length) {
+      const a = syntheticArticle(pool, rng, article++, vector);
+      batch.push(a);
+      written += a.passages.length;
+    }
+    yield batch;
+  }
+}
+
 /** Questions a reader of the coverage might ask: eight-word stretches of its sentences. */
 export function syntheticQuestions(pool: SentencePool, count: number, seed: number): string[] {
   const rng = createRng(seed);

@@ -20,7 +20,7 @@ import { CHUNKER_VERSION } from '../../src/engine/text/chunk.js';
 import { progress, workerMain } from '../lib/child.js';
 import { createRng } from '../lib/rng.js';
 import { msSince, percentile, rssMb } from '../lib/stats.js';
-import { loadSentencePool, syntheticArticle, syntheticQuestions, syntheticVectors } from '../lib/synthetic-store.js';
+import { loadSentencePool, syntheticBatches, syntheticQuestions, syntheticVectors } from '../lib/synthetic-store.js';
 import type { VectorDistribution } from '../lib/vectors.js';
 
 export interface StoreScaleInput {
@@ -103,11 +103,9 @@ async function build(input: StoreScaleInput): Promise<StoreBuildOutput> {
   await store.withWriteLock(async () => {
     const space = await store.rebuild(meta);
     let nextReport = 0;
-    while (passages < input.passages) {
-      const batch = [];
-      for (let n = 0; n < 400 && passages < input.passages; n += batch.at(-1)!.passages.length) {
-        const a = syntheticArticle(pool, rng, articles++, vector);
-        batch.push(a);
+    for (const batch of syntheticBatches(pool, rng, input.passages, vector)) {
+      for (const a of batch) {
+        articles++;
         passages += a.passages.length;
         writeFileSync(path.join(corpusDir, `${a.source.id}.md`), '');
       }

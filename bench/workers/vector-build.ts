@@ -16,7 +16,7 @@ import { CHUNKER_VERSION } from '../../src/engine/text/chunk.js';
 import { progress, workerMain } from '../lib/child.js';
 import { createRng } from '../lib/rng.js';
 import { msSince, percentile, rssMb } from '../lib/stats.js';
-import { loadSentencePool, syntheticArticle, syntheticVectors } from '../lib/synthetic-store.js';
+import { loadSentencePool, syntheticBatches, syntheticVectors } from '../lib/synthetic-store.js';
 import type { VectorDistribution } from '../lib/vectors.js';
 
 export interface VectorBuildInput {
@@ -74,15 +74,9 @@ async function build(input: VectorBuildInput): Promise<VectorBuildOutput> {
   const t0 = process.hrtime.bigint();
   await store.withWriteLock(async () => {
     const space = await store.rebuild(meta);
-    let articles = 0;
     let nextReport = 0;
-    while (passages < input.passages) {
-      const batch = [];
-      for (let n = 0; n < 400 && passages < input.passages; n += batch.at(-1)!.passages.length) {
-        const a = syntheticArticle(pool, rng, articles++, vector);
-        batch.push(a);
-        passages += a.passages.length;
-      }
+    for (const batch of syntheticBatches(pool, rng, input.passages, vector)) {
+      for (const a of batch) passages += a.passages.length;
       await space.commit({ meta, upsert: batch });
       peak = Math.max(peak, rssMb());
       if (passages >= nextReport) {
