@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { readdir } from 'node:fs/promises';
-import { withId, withoutId } from './article-digest.js';
 import { basename, extname } from 'node:path';
+import { setImmediate as turn } from 'node:timers/promises';
 import type { Embedder } from '../embed/embedder.js';
 import { loadCorpus, type LoadedCorpus } from '../corpus/load-corpus.js';
 import { isArticleFileName } from '../corpus/article-file.js';
@@ -10,6 +10,7 @@ import { createError, EngineError } from '../errors.js';
 import { ANALYZER_VERSION, analyze, analyzeBoth } from '../text/analyze.js';
 import { CHUNKER_VERSION, DEFAULT_CHUNK_OPTIONS, chunkArticle } from '../text/chunk.js';
 import type { Article, IndexProgress, IndexReport, SourceMeta } from '../types.js';
+import { withId, withoutId } from './article-digest.js';
 import type { ArticleWrite, EmbeddingStash, IndexMeta, IndexStore, RebuildSpace } from './store.js';
 
 export interface BuildOptions {
@@ -332,5 +333,3 @@ async function corpusNames(dir: string): Promise<Map<string, string>> {
   }
   return out;
 }
-
-const turn = () => new Promise<void>((resolve) => setImmediate(resolve));
