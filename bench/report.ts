@@ -247,7 +247,7 @@ function renderScale(s: IndexScaleResult): string {
 function renderStore(s: StoreScaleResult): string {
   const cell = (v: number | undefined, digits: number) => (v === undefined ? '–' : fixed(v, digits));
   const rows = s.rows.map((r) => [
-    r.lexicalOnly ? `${r.passages} (lexical only)` : r.passages,
+    `${r.passages}${r.lexicalOnly ? ' (lexical only)' : ''}${r.reusedBuild ? ' (kept store¹)' : ''}`,
     r.articles,
     fixed(r.passagesPerS, 0),
     cell(r.publishMs === undefined ? undefined : r.publishMs / 1000, 0),
@@ -264,6 +264,7 @@ function renderStore(s: StoreScaleResult): string {
     r.reloadMs === undefined ? '–' : `${fixed(r.reloadMs / 1000, 1)} s / ${fixed(r.reloadStallMs ?? 0, 0)} ms`,
   ]);
   const failed = s.rows.filter((r) => r.error).map((r) => `- ${r.passages} passages: ${r.error}`);
+  const kept = s.rows.filter((r) => r.reusedBuild).map((r) => `- ¹ ${r.passages} passages: served from a store kept by an earlier run (\`--store-keep\`), built ${r.reusedBuild!.builtAt.slice(0, 16).replace('T', ' ')} UTC at ${r.reusedBuild!.commit ?? 'an unknown commit'}; its build columns are that build's.`);
   return [
     `### Index store at scale (backend ${s.backend}; synthetic coverage written through the seam: recombined seed sentences, ${s.distribution ?? 'near-uniform (before session 4)'} ${s.dim}-d vectors; ${s.questions} questions)`,
     '',
@@ -271,6 +272,7 @@ function renderStore(s: StoreScaleResult): string {
       ['passages', 'articles', 'build passages/s', 'of which publish s', 'build peak RSS MB', 'disk MB', 'cold start → first answer s', 'serving RSS MB', 'first lexical ask p50 ms', 'lexical ask (third) p50 ms', 'ask − model p50 ms', 'ingest 1 article ms', 'remove ms', 'longest stall ingest / remove ms', 'reload / longest stall'],
       rows,
     ),
+    ...(kept.length ? ['', ...kept] : []),
     ...(failed.length ? ['', ...failed] : []),
   ].join('\n');
 }

@@ -37,6 +37,8 @@ export interface BenchOptions extends ModelChoice {
   storeSizes: number[];
   /** Sizes of the store section built without vectors (lexical only): where an HNSW build would not fit the run. */
   storeLexicalSizes: number[];
+  /** Folder where built stores are kept and reused by later runs (a size already built there is served, not rebuilt). */
+  storeKeep: string | null;
   /** Article files of the synthetic corpora of the corpus section. */
   corpusSizes: number[];
   k: number;
@@ -48,7 +50,7 @@ const USAGE = `usage: npm run bench -- [--sections compare,cold,runtime,scale] [
   [--index-settings 8:100,16:100,16:200] [--ef 16,32,64,128,256] [--vectors clustered|uniform]
   [--index-queries 200] [--model ID] [--model-dir DIR] [--cache-dir DIR] [--corpus DIR]
   [--synthetic-articles 60] [--repeat 3] [--k 5] [--batch-sizes 1,4,16] [--rounds 2] [--threads 1,2]
-  [--cold-runs 3] [--store-sizes 10000,100000] [--store-lexical-sizes 1000000] [--corpus-sizes 1000,10000]
+  [--cold-runs 3] [--store-sizes 10000,100000] [--store-lexical-sizes 1000000] [--store-keep DIR] [--corpus-sizes 1000,10000]
   [--out bench/results/latest.json] [--quiet]
        npm run bench -- --render bench/results/latest.json   (print a saved run's table)`;
 
@@ -93,6 +95,7 @@ export function parseBenchOptions(argv: string[], root: string): BenchOptions {
         'cold-runs': { type: 'string' },
         'store-sizes': { type: 'string' },
         'store-lexical-sizes': { type: 'string' },
+        'store-keep': { type: 'string' },
         'corpus-sizes': { type: 'string' },
         k: { type: 'string' },
         out: { type: 'string' },
@@ -142,6 +145,7 @@ export function parseBenchOptions(argv: string[], root: string): BenchOptions {
     coldRuns: intList('cold-runs', values['cold-runs'] ?? '3')[0]!,
     storeSizes: intList('store-sizes', values['store-sizes'] ?? '10000,100000'),
     storeLexicalSizes: values['store-lexical-sizes'] ? intList('store-lexical-sizes', values['store-lexical-sizes']) : [],
+    storeKeep: values['store-keep'] ? path.resolve(values['store-keep']) : null,
     corpusSizes: intList('corpus-sizes', values['corpus-sizes'] ?? '1000,10000'),
     k: intList('k', values.k ?? '5')[0]!,
     out: path.resolve(root, values.out ?? 'bench/results/latest.json'),

@@ -1,3 +1,5 @@
+import { execFileSync } from 'node:child_process';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { runWorker } from '../lib/child.js';
 import type { VectorDistribution } from '../lib/vectors.js';
@@ -13,11 +15,41 @@ export interface StoreScaleOptions {
   seedCorpus: string;
   questions: number;
   workDir: string;
+  /**
+   * `--store-keep`: built stores live here and are kept, and a size already built here with the
+   * same settings is served again instead of rebuilt (a 1M build is ~25 min of a 2-core machine).
+   */
+  keepDir?: string | null;
   verbose: boolean;
+}
+
+/** What a kept store was built from and how long that took (`build.json` beside it). */
+interface KeptBuild {
+  settings: { passages: number; vectors: boolean; dim: number; distribution: VectorDistribution; seedCorpus: string };
+  commit: string | null;
+  builtAt: string;
+  built: StoreBuildOutput;
+}
+
+function headCommit(): string | null {
+  try {
+    return execFileSync('git', ['rev-parse', '--short', 'HEAD'], { encoding: 'utf8' }).trim();
+  } catch {
+    return null;
+  }
+}
+
+function readKept(dir: string, settings: KeptBuild['settings']): KeptBuild | null {
+  const file = path.join(dir, 'build.json');
+  if (!existsSync(file)) return null;
+  const kept = JSON.parse(readFileSync(file, 'utf8')) as KeptBuild;
+  return JSON.stringify(kept.settings) === JSON.stringify(settings) ? kept : null;
 }
 
 export interface StoreScaleRow extends StoreBuildOutput, Partial<StoreServeOutput> {
   passagesPerS: number;
+  /** Served from a store kept by an earlier run (`--store-keep`): the build figures are that run's. */
+  reusedBuild?: { commit: string | null; builtAt: string };
   /** Built and served without vectors. */
   lexicalOnly?: boolean;
   /** Why serving could not be measured at this size, when it could not. */
@@ -40,18 +72,26 @@ export async function runStoreScale(options: StoreScaleOptions): Promise<StoreSc
   const rows: StoreScaleRow[] = [];
   const runs = [...options.sizes.map((passages) => ({ passages, vectors: true })), ...(options.lexicalSizes ?? []).map((passages) => ({ passages, vectors: false }))];
   for (const { passages, vectors } of runs) {
-    const base: Omit<StoreScaleInput, 'phase'> = { passages, vectors, dim: options.dim, distribution: options.distribution ?? 'clustered', seedCorpus: options.seedCorpus, dir: path.join(options.workDir, `store-${passages}${vectors ? '' : '-lexical'}`), questions: options.questions };
-    if (options.verbose) process.stderr.write(`store scale: ${passages} passages\n`);
+    const distribution = options.distribution ?? 'clustered';
+    const dir = path.join(options.keepDir ?? options.workDir, `store-${passages}${vectors ? '' : '-lexical'}`);
+    const base: Omit<StoreScaleInput, 'phase'> = { passages, vectors, dim: options.dim, distribution, seedCorpus: options.seedCorpus, dir, questions: options.questions };
+    const settings: KeptBuild['settings'] = { passages, vectors, dim: options.dim, distribution, seedCorpus: options.seedCorpus };
+    const kept = options.keepDir ? readKept(dir, settings) : null;
+    if (options.verbose) process.stderr.write(`store scale: ${passages} passages${kept ? ` (kept store built ${kept.builtAt} at ${kept.commit ?? '?'}, not rebuilt)` : ''}\n`);
     const heap = ['--max-old-space-size=16384'];
     let built: StoreBuildOutput;
     try {
-      ({ result: built } = await runWorker<StoreBuildOutput>('store-scale', { ...base, phase: 'build' }, { verbose: options.verbose, nodeFlags: heap, timeoutMs: 60 * 60_000 }));
+      if (kept) built = kept.built;
+      else {
+        ({ result: built } = await runWorker<StoreBuildOutput>('store-scale', { ...base, phase: 'build' }, { verbose: options.verbose, nodeFlags: heap, timeoutMs: 60 * 60_000 }));
+        if (options.keepDir) writeFileSync(path.join(dir, 'build.json'), `${JSON.stringify({ settings, commit: headCommit(), builtAt: new Date().toISOString(), built } satisfies KeptBuild, null, 2)}\n`);
+      }
     } catch (err) {
       // A size that cannot be built here (time, memory) must not lose the other sizes' rows.
       rows.push({ passages, articles: 0, buildMs: 0, peakRssMb: 0, diskMb: 0, passagesPerS: 0, lexicalOnly: !vectors, error: `build: ${(err as Error).message.slice(0, 300)}` });
       continue;
     }
-    const row: StoreScaleRow = { ...built, lexicalOnly: !vectors, passagesPerS: built.passages / (built.buildMs / 1000) };
+    const row: StoreScaleRow = { ...built, lexicalOnly: !vectors, passagesPerS: built.passages / (built.buildMs / 1000), ...(kept ? { reusedBuild: { commit: kept.commit, builtAt: kept.builtAt } } : {}) };
     try {
       const { result: served } = await runWorker<StoreServeOutput>('store-scale', { ...base, phase: 'serve' }, { verbose: options.verbose, nodeFlags: heap, timeoutMs: 30 * 60_000 });
       Object.assign(row, served);
