@@ -1,4 +1,5 @@
 import type { SearchMode } from '../types.js';
+import type { AnswerKind } from '../text/answer-kind.js';
 
 /**
  * When to say "the coverage does not answer this". Signals, each with its own bar:
@@ -16,6 +17,12 @@ export interface AbstainThresholds {
   unknownNameCoverage: number;
   /** When the question uses a word the coverage never does ("dividende", "mayor"), the coverage must reach this bar. */
   unknownWordCoverage: number;
+  /**
+   * For a question asking for a date or a figure (which a sentence plainly states or not): the
+   * share of its coverage that must be reached next to one (`kindCoverage`), else it is taken
+   * for a question the coverage only shares words with.
+   */
+  statedKindShare: number;
   similarity: number | null;
 }
 
@@ -25,7 +32,7 @@ export interface AbstainThresholds {
  * the gap (nearer the unanswerable side: each point costs PIAF answers), and on PIAF it
  * abstains on 7 of 295 answerable questions (at 0.35: 14).
  */
-export const LEXICAL_THRESHOLD: AbstainThresholds = { coverage: 0.25, unknownNameCoverage: 0.7, unknownWordCoverage: 0.4, similarity: null };
+export const LEXICAL_THRESHOLD: AbstainThresholds = { coverage: 0.25, unknownNameCoverage: 0.7, unknownWordCoverage: 0.4, statedKindShare: 0.5, similarity: null };
 
 const BY_MODEL: Record<string, AbstainThresholds> = {
   // Not calibrated on these machines (the model cannot be downloaded here): a prior from
@@ -49,7 +56,12 @@ export interface Evidence {
   unknownWords?: string[];
   /** Figures of the question the coverage never states. */
   unknownFigures?: string[];
-
+  /**
+   * The kind of answer asked for, and the coverage reached in a window of two sentences that
+   * holds one (answer/kind-window.ts); null when the question asks for no kind.
+   */
+  kind?: AnswerKind;
+  kindCoverage?: number | null;
   similarity: number | null;
 }
 
@@ -62,7 +74,10 @@ export function shouldAbstain(best: Evidence | null, t: AbstainThresholds): bool
   if (!best) return true;
   // A figure the coverage never states ("la population du Texas en 1900") is held to the bar of an unknown name.
   if ((best.unknownNames.length > 0 || (best.unknownFigures?.length ?? 0) > 0) && best.coverage < t.unknownNameCoverage) return true;
-  if ((best.unknownWords?.length ?? 0) > 0 && best.coverage < t.unknownWordCoverage) return true;
+  // A word the coverage never uses must be outweighed where the answer would stand: next to the kind of answer asked.
+  const near = best.kindCoverage ?? best.coverage;
+  if ((best.unknownWords?.length ?? 0) > 0 && near < t.unknownWordCoverage) return true;
+  if ((best.kind === 'date' || best.kind === 'figure') && best.kindCoverage != null && best.kindCoverage < t.statedKindShare * best.coverage) return true;
   if (best.coverage >= t.coverage) return false;
   if (t.similarity !== null && best.similarity !== null && best.similarity >= t.similarity) return false;
   return true;

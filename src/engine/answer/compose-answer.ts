@@ -9,6 +9,7 @@ import { corroboratedBy, type TopicSentence } from './corroboration.js';
 import { textFragmentLink } from './deep-link.js';
 import { findDisagreements, type ClaimSentence } from './disagreement.js';
 import { evidenceTerms, lexicalEvidence } from './evidence.js';
+import { kindWindowCoverage } from './kind-window.js';
 import { pickHighlights, scoreSentences, type SentenceScore } from './highlight.js';
 import { sentencesOf, titleTerms, type SentenceTerms } from './sentence-terms.js';
 
@@ -80,9 +81,11 @@ export function composeAnswer(input: ComposeInput): Answer {
     leading.map((h) => [titleOf(h), ...sentencesOf(h.chunk)]),
     stats,
   );
+  // Where the question asks for a kind of answer: how much of it is found next to one (abstain.ts).
+  const kindCoverage = kindWindowCoverage(terms, leading.map((h) => ({ title: titleOf(h), sentences: sentencesOf(h.chunk) })), stats, analysis.kind, analysis.asked);
   const similarities = leading.flatMap((h) => (h.similarity === null ? [] : [h.similarity]));
   const similarity = similarities.length ? Math.max(...similarities) : null;
-  const abstained = shouldAbstain(leading.length ? { ...evidence, similarity } : null, input.thresholds);
+  const abstained = shouldAbstain(leading.length ? { ...evidence, similarity, kindCoverage, kind: analysis.kind } : null, input.thresholds);
   const base = { question: analysis.question, mode: input.mode, warnings: input.warnings };
   if (abstained) {
     const suggestions: SourceMeta[] = [];
