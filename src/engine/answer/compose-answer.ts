@@ -81,8 +81,10 @@ export function composeAnswer(input: ComposeInput): Answer {
     leading.map((h) => [titleOf(h), ...sentencesOf(h.chunk)]),
     stats,
   );
-  // Where the question asks for a kind of answer: how much of it is found next to one (abstain.ts).
-  const kindCoverage = kindWindowCoverage(terms, leading.map((h) => ({ title: titleOf(h), sentences: sentencesOf(h.chunk) })), stats, analysis.kind, analysis.asked);
+  // Where the question asks for a kind of answer: how much of it is found next to one. Read by
+  // abstain.ts only for an unknown word or a date or figure asked, so only worked out then.
+  const kindMatters = (evidence.unknownWords.length > 0 || analysis.kind === 'date' || analysis.kind === 'figure');
+  const kindCoverage = kindMatters ? kindWindowCoverage(terms, leading.map((h) => ({ title: titleOf(h), sentences: sentencesOf(h.chunk) })), stats, analysis.kind, analysis.asked) : null;
   const similarities = leading.flatMap((h) => (h.similarity === null ? [] : [h.similarity]));
   const similarity = similarities.length ? Math.max(...similarities) : null;
   const abstained = shouldAbstain(leading.length ? { ...evidence, similarity, kindCoverage, kind: analysis.kind } : null, input.thresholds);

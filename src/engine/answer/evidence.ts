@@ -65,26 +65,30 @@ function accentedWords(q: AnalysedQuestion): Set<string> {
 export type EvidencePassage = readonly SentenceTerms[];
 
 /**
+ * The idf-weighted share of the question's terms one passage (or any group of sentences) holds,
+ * 0–1; a term found only as a shared stem counts `STEM_ONLY_SHARE` of its weight. Pure.
+ */
+export function coverageOf(terms: readonly QuestionTerm[], parts: EvidencePassage, stats: TermStats): number {
+  const w = (t: QuestionTerm) => stats.weight(t.term) * t.weight;
+  const total = terms.reduce((n, t) => n + w(t), 0);
+  if (total <= 0) return 0;
+  let got = 0;
+  for (const t of terms) {
+    if (!parts.some((p) => p.terms.has(t.term))) continue;
+    const sameWord = t.forms.length === 0 || parts.some((p) => t.forms.some((f) => p.words.has(f)));
+    got += w(t) * (sameWord ? 1 : STEM_ONLY_SHARE);
+  }
+  return got / total;
+}
+
+/**
  * How well the leading passages cover the question, lexically. Pure.
  * A name counts as known only where the coverage uses that very term: typo tolerance is for
  * words, it never turns an unknown name ("Pérou") into a known word ("perdu").
  * @example lexicalEvidence(evidenceTerms(analyseQuestion('Qui finance la Fondation Son ?'), stats), [[analyseSentence('La Fondation Son est financée par Son.')]], stats) // { coverage: 1, unknownNames: [] }
  */
 export function lexicalEvidence(terms: QuestionTerm[], passages: readonly EvidencePassage[], stats: TermStats): LexicalEvidence {
-  const w = (t: QuestionTerm) => stats.weight(t.term) * t.weight;
-  const total = terms.reduce((n, t) => n + w(t), 0);
-  let coverage = 0;
-  if (total > 0) {
-    for (const parts of passages) {
-      let got = 0;
-      for (const t of terms) {
-        if (!parts.some((p) => p.terms.has(t.term))) continue;
-        const sameWord = t.forms.length === 0 || parts.some((p) => t.forms.some((f) => p.words.has(f)));
-        got += w(t) * (sameWord ? 1 : STEM_ONLY_SHARE);
-      }
-      coverage = Math.max(coverage, got / total);
-    }
-  }
+  const coverage = passages.reduce((best, parts) => Math.max(best, coverageOf(terms, parts, stats)), 0);
   const own = terms.filter((t) => t.weight >= 1 && !t.rendering);
   const unknownNames = own.filter((t) => t.specific && !stats.knownName(t.term)).map((t) => t.term);
   const unknownWords = own.filter((t) => !t.specific && !/^\d/.test(t.term) && !stats.known(t.term) && !stats.extended(t.term)).map((t) => t.term);

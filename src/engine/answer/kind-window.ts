@@ -2,7 +2,7 @@ import type { AnswerKind } from '../text/answer-kind.js';
 import { fitsKind } from '../text/answer-kind.js';
 import type { QuestionTerm } from '../text/question-analysis.js';
 import type { TermStats } from '../search/term-weights.js';
-import { lexicalEvidence } from './evidence.js';
+import { coverageOf } from './evidence.js';
 import type { SentenceTerms } from './sentence-terms.js';
 
 /** A leading passage as the window search reads it: its title's analysis and its sentences'. */
@@ -28,13 +28,21 @@ export function kindWindowCoverage(
   asked: ReadonlySet<string>,
 ): number | null {
   if (kind === null) return null;
-  const windows: SentenceTerms[][] = [];
+  // Windows by their coverage, best first; the kind of answer is looked for only until one holds it.
+  const windows: { coverage: number; parts: SentenceTerms[] }[] = [];
   for (const { title, sentences } of passages) {
-    const fits = sentences.map((s) => fitsKind(s.tokens, s.text, kind, asked));
     for (let i = 0; i < sentences.length; i++) {
-      const next = sentences[i + 1];
-      if (fits[i] || (next && fits[i + 1])) windows.push(next ? [title, sentences[i]!, next] : [title, sentences[i]!]);
+      const parts = sentences[i + 1] ? [sentences[i]!, sentences[i + 1]!] : [sentences[i]!];
+      const coverage = coverageOf(terms, [title, ...parts], stats);
+      if (coverage > 0) windows.push({ coverage, parts });
     }
   }
-  return windows.length ? lexicalEvidence(terms, windows, stats).coverage : 0;
+  windows.sort((a, b) => b.coverage - a.coverage);
+  const fits = new Map<SentenceTerms, boolean>();
+  const holds = (s: SentenceTerms) => {
+    let f = fits.get(s);
+    if (f === undefined) fits.set(s, (f = fitsKind(s.tokens, s.text, kind, asked)));
+    return f;
+  };
+  return windows.find((w) => w.parts.some(holds))?.coverage ?? 0;
 }
