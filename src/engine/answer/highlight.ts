@@ -1,7 +1,7 @@
 import { fitsKind } from '../text/answer-kind.js';
 import type { AnalysedQuestion, QuestionTerm } from '../text/question-analysis.js';
 import type { Range } from '../types.js';
-import { prefixesOf, type SentenceTerms } from './sentence-terms.js';
+import { prefixesOf, sentenceIndex, type SentenceTerms } from './sentence-terms.js';
 
 /** Weight of a query term; rarer terms say more (the lexical index's idf, or 1). */
 export type TermWeight = (term: string) => number;
@@ -60,12 +60,10 @@ export function scoreSentences(
   const W = SENTENCE_WEIGHTS;
   // Each term's weight once per passage, not once per sentence (same sums, in the same order).
   const weights = terms.map((t) => weight(t.term) * t.weight * (title.has(t.term) ? W.topic : 1));
-  const wanted = new Set(terms.map((t) => t.term));
   const total = weights.reduce((n, x) => n + x, 0);
-  const words = new Set(q.words);
+  const { words, asks } = questionSets(q);
   const pairs = W.pair ? pairsOf(q.terms) : null;
-  const asks = prefixesOf(q.words);
-  const shares = sentences.map((s) => (total === 0 ? 0 : terms.reduce((n, t, i) => n + (s.terms.has(t.term) ? weights[i]! : 0), 0) / total));
+  const shares = sharesOf(sentences, terms, weights, total);
   if (q.kindOnly) return sentences.map((s, index) => kindOnlyScore(q, s, index, shares));
   return sentences.map((s, index) => {
     const share = shares[index]!;
@@ -75,11 +73,41 @@ export function scoreSentences(
     const prefixShare = asks.size ? countIn(asks, s.prefixes) / asks.size : 0;
     const exactShare = words.size ? countIn(words, s.words) / words.size : 0;
     const previous = shares[index - 1] ?? 0;
-    const dense = W.proximity ? W.proximity * density(s, wanted) : 0;
+    const dense = W.proximity ? W.proximity * density(s, wantedOf(terms)) : 0;
     const stated = fits && (q.kind === 'figure' || q.kind === 'date') ? W.kindStated : 0;
     const score = share + (fits ? W.kind : 0) + stated + W.prefix * prefixShare + W.exact * exactShare + W.pair * pairShare + W.previous * previous + W.next * (shares[index + 1] ?? 0) + dense;
     return { index, score, share, fits };
   });
+}
+
+/**
+ * Each sentence's weighted share of the question's terms: a term's weight is added to the
+ * sentences holding it, term by term in the question's order (the same sums, in the same order,
+ * as asking each sentence for each term), found through the passage's term index.
+ */
+function sharesOf(sentences: readonly SentenceTerms[], terms: readonly QuestionTerm[], weights: readonly number[], total: number): number[] {
+  if (total === 0) return sentences.map(() => 0);
+  const sums: number[] = new Array<number>(sentences.length).fill(0);
+  const index = sentenceIndex(sentences);
+  terms.forEach((t, i) => {
+    for (const at of index.get(t.term) ?? []) sums[at]! += weights[i]!;
+  });
+  return sums.map((n) => n / total);
+}
+
+/** The question's own word sets, made once per analysed question (an ask scores twenty passages or more with them). */
+const questionSetsMade = new WeakMap<AnalysedQuestion, { words: ReadonlySet<string>; asks: ReadonlySet<string> }>();
+function questionSets(q: AnalysedQuestion): { words: ReadonlySet<string>; asks: ReadonlySet<string> } {
+  let sets = questionSetsMade.get(q);
+  if (!sets) questionSetsMade.set(q, (sets = { words: new Set(q.words), asks: prefixesOf(q.words) }));
+  return sets;
+}
+
+const wantedMade = new WeakMap<readonly QuestionTerm[], ReadonlySet<string>>();
+function wantedOf(terms: readonly QuestionTerm[]): ReadonlySet<string> {
+  let wanted = wantedMade.get(terms);
+  if (!wanted) wantedMade.set(terms, (wanted = new Set(terms.map((t) => t.term))));
+  return wanted;
 }
 
 /**

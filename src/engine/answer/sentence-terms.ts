@@ -67,11 +67,61 @@ function remember(id: string, entry: { text: string; sentences: SentenceTerms[] 
 }
 
 export function analyseSentence(text: string): SentenceTerms {
-  const tokens = tokenize(text);
-  const order = termsOfTokens(tokens);
-  const words = new Set(wordsOfTokens(tokens));
-  const at = tokens.map((t) => termsOfTokens([t]));
-  return { text, tokens, order, terms: new Set(order), words, prefixes: prefixesOf(words), at };
+  return new AnalysedSentence(text);
+}
+
+/**
+ * A sentence's analysis. Its stemmed terms are worked out once, token by token (`order` is their
+ * concatenation: what `termsOfTokens` gives for the whole sentence); its unstemmed words and
+ * their prefixes only when first read: most sentences of a passage share no term with the
+ * question, and scoring never reads their words.
+ */
+class AnalysedSentence implements SentenceTerms {
+  readonly tokens: Token[];
+  readonly order: string[];
+  readonly terms: ReadonlySet<string>;
+  readonly at: readonly (readonly string[])[];
+  #words: ReadonlySet<string> | null = null;
+  #prefixes: ReadonlySet<string> | null = null;
+
+  constructor(readonly text: string) {
+    this.tokens = tokenize(text);
+    this.at = this.tokens.map((t) => termsOfTokens([t]));
+    this.order = this.at.flat();
+    this.terms = new Set(this.order);
+  }
+
+  get words(): ReadonlySet<string> {
+    return (this.#words ??= new Set(wordsOfTokens(this.tokens)));
+  }
+
+  get prefixes(): ReadonlySet<string> {
+    return (this.#prefixes ??= prefixesOf(this.words));
+  }
+}
+
+const termIndexes = new WeakMap<readonly SentenceTerms[], ReadonlyMap<string, readonly number[]>>();
+
+/**
+ * Which sentences of a passage hold each term (sentence positions, in order): scoring a passage
+ * looks up each question term once instead of asking every sentence for every term. Made once
+ * per analysed passage (`sentencesOf` keeps its sentences, so later asks find it made).
+ * @example sentenceIndex([analyseSentence('Le parc ouvre.'), analyseSentence('Le parc ferme.')]).get('parc') // [0, 1]
+ */
+export function sentenceIndex(sentences: readonly SentenceTerms[]): ReadonlyMap<string, readonly number[]> {
+  let index = termIndexes.get(sentences);
+  if (!index) {
+    const made = new Map<string, number[]>();
+    sentences.forEach((s, i) => {
+      for (const term of s.terms) {
+        const list = made.get(term);
+        if (list) list.push(i);
+        else made.set(term, [i]);
+      }
+    });
+    termIndexes.set(sentences, (index = made));
+  }
+  return index;
 }
 
 const titles = new Map<string, SentenceTerms>();
