@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { pickHighlights, scoreSentences, type SentenceScore } from '../src/engine/answer/highlight.js';
-import { pickAnswer } from '../src/engine/answer/pick-answer.js';
+import { LINE_CONFIDENCE } from '../src/engine/answer/answer-line-model.js';
+import { lineCandidates, MIN_SHARE, type LineCandidate } from '../src/engine/answer/line-features.js';
+import { lineConfidence, pickAnswer, rankLine } from '../src/engine/answer/pick-answer.js';
 import { analyseSentence } from '../src/engine/answer/sentence-terms.js';
 import { analyseQuestion } from '../src/engine/text/question-analysis.js';
 import { answerKindOf } from '../src/engine/text/answer-kind.js';
@@ -66,15 +68,39 @@ describe('highlight', () => {
   });
 });
 
+/** A candidate of the answer line as lineCandidates gives it; what a test does not say is a plain sentence of the first passage. */
+const candidate = (passage: number, value: number, more: Partial<LineCandidate> = {}): LineCandidate => ({
+  passage, sentence: 0, articleId: `a${passage}`, text: `s${passage}-${value}`, score: value, share: Math.min(1, value), corroboration: 0,
+  fits: false, previousShare: 0, nextShare: 0, novelty: 0.8, tokens: 20, firstStage: 1 - passage / 10, kindless: false, ...more,
+});
+
 describe('answer line', () => {
   it('takes the best sentence across the leading passages, a lower passage needing a better sentence', () => {
-    expect(pickAnswer([[score(0, 0.4)], [score(0, 0.9)]])).toEqual({ passage: 1, sentence: 0 });
-    expect(pickAnswer([[score(0, 0.6)], [score(0, 0.62)]])).toEqual({ passage: 0, sentence: 0 });
+    expect(pickAnswer([candidate(0, 0.4), candidate(1, 0.9)])).toMatchObject({ passage: 1, sentence: 0 });
+    expect(pickAnswer([candidate(0, 0.6), candidate(1, 0.62)])).toMatchObject({ passage: 0, sentence: 0 });
   });
 
-  it('gives no line when no sentence holds enough of the question', () => {
-    expect(pickAnswer([[score(0, 0.1)], [score(0, 0.05)]])).toBeNull();
+  it('reads only sentences holding a fifth of the question: none, no line', () => {
+    const q = analyseQuestion('Combien de meules la cave du Vercors accueille-t-elle ?');
+    const passage = { articleId: 'a', sentences, scores: scoreSentences(q, sentences), title: analyseSentence('Vercors'), firstStage: 1 };
+    const found = lineCandidates(q, [passage], () => 0);
+    expect(found.map((c) => c.sentence)).toEqual([0, 1, 2]);
+    expect(found.every((c) => c.share >= MIN_SHARE)).toBe(true);
+    expect(lineCandidates(analyseQuestion('Qui a gagné le Tour de France ?'), [{ ...passage, scores: scoreSentences(analyseQuestion('Qui a gagné le Tour de France ?'), sentences) }], () => 0)).toEqual([]);
     expect(pickAnswer([])).toBeNull();
+  });
+
+  it('is more confident in a pick that wins clearly, on a leading passage, than in one of many close ones further down', () => {
+    const clear = rankLine([candidate(0, 1.6, { fits: true, share: 1 }), candidate(1, 0.5)])!;
+    const close = rankLine([candidate(2, 0.45, { share: 0.25 }), ...[0, 1, 2, 3, 4, 5, 6, 7].map((i) => candidate(2, 0.44, { text: `other ${i}`, share: 0.22 }))])!;
+    expect(lineConfidence(LINE_CONFIDENCE, clear.features)).toBeGreaterThan(lineConfidence(LINE_CONFIDENCE, close.features));
+  });
+
+  it('withholds the line below the model’s threshold: the same pick shown or not by the bar alone', () => {
+    const picks = [candidate(0, 0.9, { share: 0.6 }), candidate(1, 0.7)];
+    const confidence = lineConfidence(LINE_CONFIDENCE, rankLine(picks)!.features);
+    expect(pickAnswer(picks, { ...LINE_CONFIDENCE, threshold: confidence - 0.01 })).toMatchObject({ passage: 0, confidence });
+    expect(pickAnswer(picks, { ...LINE_CONFIDENCE, threshold: confidence + 0.01 })).toBeNull();
   });
 });
 

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { corroboratedBy } from '../src/engine/answer/corroboration.js';
 import { scoreSentences } from '../src/engine/answer/highlight.js';
+import { lineCandidates } from '../src/engine/answer/line-features.js';
 import { pickAnswer } from '../src/engine/answer/pick-answer.js';
 import { analyseSentence } from '../src/engine/answer/sentence-terms.js';
 import { createEngine } from '../src/engine/engine.js';
@@ -41,10 +42,14 @@ describe('corroboration', () => {
   });
 
   it('lets a corroborated sentence of a lower passage take the answer line from a lone figure', () => {
-    const lone = [{ index: 0, score: 1.1, share: 1, fits: true }];
-    const repeated = [{ index: 0, score: 1.1, share: 1, fits: true }];
-    expect(pickAnswer([lone, repeated])).toEqual({ passage: 0, sentence: 0 });
-    expect(pickAnswer([lone, repeated], (passage) => (passage === 1 ? 2 : 0))).toEqual({ passage: 1, sentence: 0 });
+    const q = analyseQuestion('Combien Arcadia va-t-il investir ?');
+    const passage = (text: string, rank: number) => {
+      const sentences = [analyseSentence(text)];
+      return { articleId: `r${rank}`, sentences, scores: scoreSentences(q, sentences), title: analyseSentence('Arcadia'), firstStage: 1 - rank / 10 };
+    };
+    const leading = [passage('Arcadia va investir 1,5 milliard de plus.', 0), passage('Arcadia va investir 40 milliards.', 1)];
+    expect(pickAnswer(lineCandidates(q, leading, () => 0))).toMatchObject({ passage: 0, sentence: 0 });
+    expect(pickAnswer(lineCandidates(q, leading, (p) => (p === 1 ? 2 : 0)))).toMatchObject({ passage: 1, sentence: 0 });
   });
 });
 

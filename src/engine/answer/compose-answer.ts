@@ -4,7 +4,8 @@ import { createTermStats, type TermStats } from '../search/term-weights.js';
 import type { AnalysedQuestion } from '../text/question-analysis.js';
 import type { Answer, Passage, SearchMode, SourceMeta } from '../types.js';
 import { shouldAbstain, type AbstainThresholds } from './abstain.js';
-import { pickAnswer } from './pick-answer.js';
+import { lineCandidates, type LinePassage } from './line-features.js';
+import { ANSWER_WEIGHTS, pickAnswer } from './pick-answer.js';
 import { corroboratedBy, type TopicSentence } from './corroboration.js';
 import { textFragmentLink } from './deep-link.js';
 import { findDisagreements, type ClaimSentence } from './disagreement.js';
@@ -124,9 +125,20 @@ export function composeAnswer(input: ComposeInput): Answer {
       if ((scores[i]?.share ?? 0) > 0) topical.push({ articleId: hit.articleId, text: s.text });
     });
   }
+  // How search ranked them: BM25 when lexical search found them all (it spreads more than fused ranks).
+  const reading = page.slice(0, ANSWER_WEIGHTS.depth);
+  const firstStage = reading.every((h) => h.lexical !== null) ? (h: SearchHit) => h.lexical! : (h: SearchHit) => h.score;
+  const top = reading[0] ? firstStage(reading[0]) || 1 : 1;
+  const line: LinePassage[] = reading.map((hit) => ({
+    articleId: hit.articleId,
+    ...scoresOf(hit),
+    title: titleOf(hit),
+    firstStage: Math.min(2, firstStage(hit) / top),
+  }));
   const picked = pickAnswer(
-    page.map((hit) => scoresOf(hit).scores),
-    (p, i) => corroboratedBy({ articleId: page[p]!.articleId, text: scoresOf(page[p]!).sentences[i]!.text }, topical, analysis.kind),
+    lineCandidates(analysis, line, (p, i) =>
+      corroboratedBy({ articleId: page[p]!.articleId, text: line[p]!.sentences[i]!.text }, topical, analysis.kind),
+    ),
   );
   let direct: Answer['directAnswer'] = null;
   if (picked) {

@@ -1,0 +1,53 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createEngine } from '../src/engine/engine.js';
+import type { Engine } from '../src/engine/types.js';
+import { makeScratch, type Scratch } from './helpers/coverage.js';
+
+// A small coverage of local news, French and English, with one plain answer per question and
+// two chronicles whose every sentence names one of the plateau's trades.
+describe('answer line through the engine', () => {
+  let scratch: Scratch;
+  let engine: Engine;
+  beforeAll(async () => {
+    scratch = makeScratch();
+    scratch.writeArticle('700_cave', { title: 'La cave du Vercors' },
+      'La coopérative laitière du Vercors a inauguré mardi une nouvelle cave d’affinage à Villard-de-Lans. Elle peut accueillir 12 000 meules de bleu. Les premières meules sortiront au printemps.');
+    scratch.writeArticle('701_lait', { title: 'Le prix du lait' },
+      'Les éleveurs du Vercors demandent une hausse du prix du lait. La coopérative négocie avec les laiteries de la région. Une réunion est prévue en mars à Grenoble.');
+    scratch.writeArticle('702_cellar', { title: 'A new cellar in the Alps', language: 'en' },
+      'A dairy co-operative opened a cellar in the Vercors on Tuesday. The cellar can hold 12,000 wheels of blue cheese. The first wheels will be sold in spring.');
+    scratch.writeArticle('703_chronique', { title: 'Chronique du plateau' },
+      'Les éleveurs se plaignent du froid. Les moniteurs parlent de la neige. Les laitiers comptent les bidons. Le maire inaugure la salle. La foire aura lieu en mai. Le plateau attend les touristes. Les éleveurs vendent des veaux. Les moniteurs forment des jeunes. Les laitiers livrent à Grenoble.');
+    scratch.writeArticle('704_village', { title: 'Chronique du village' },
+      'Les laitiers se lèvent tôt. Le marché se tient le jeudi. Les moniteurs skient le matin. La foire attire du monde. Les éleveurs votent demain. Le plateau est calme.');
+    engine = await createEngine(scratch.config({ mode: 'lexical' }));
+    await engine.reindex();
+  });
+  afterAll(async () => {
+    await engine?.dispose();
+    scratch?.cleanup();
+  });
+
+  it('answers a French "combien" with the sentence stating the figure', async () => {
+    const a = await engine.ask('Combien de meules la cave peut-elle accueillir ?');
+    expect(a.directAnswer?.text).toBe('Elle peut accueillir 12 000 meules de bleu.');
+    expect(a.directAnswer?.source.id).toBe('700_cave');
+  });
+
+  it('answers an English "how many" from the English report', async () => {
+    const a = await engine.ask('How many wheels can the cellar hold?');
+    expect(a.directAnswer?.text).toBe('The cellar can hold 12,000 wheels of blue cheese.');
+  });
+
+  it('answers a question without a kind of answer with the sentence that holds what it asks', async () => {
+    const a = await engine.ask('Que demandent les éleveurs ?');
+    expect(a.directAnswer?.text).toBe('Les éleveurs du Vercors demandent une hausse du prix du lait.');
+  });
+
+  it('shows the passages but no answer line when no sentence holds enough of the question', async () => {
+    const a = await engine.ask('Pourquoi les éleveurs, les moniteurs et les laitiers du plateau boudent-ils la foire ?');
+    expect(a.abstained).toBe(false);
+    expect(a.passages.length).toBeGreaterThan(0);
+    expect(a.directAnswer).toBeNull();
+  });
+});
