@@ -1,6 +1,7 @@
 import { ANALYZER_VERSION, analyze, analyzeBoth, analyzeWords } from '../text/analyze.js';
 import { expandQuery as expandAcrossLanguages } from '../text/cross-lingual.js';
 import type { LexicalQuery } from '../text/question-analysis.js';
+import type { FilePostings } from './lexical/file-postings.js';
 import { forwardLists, forwardRecord, MemoryForward, type ForwardSource } from './lexical/forward-index.js';
 import { ensureLength } from './lexical/growable.js';
 import { pairArrays, PairKeys, StringKeys } from './lexical/key-dictionary.js';
@@ -124,6 +125,15 @@ export interface SpacePostings {
   titleTfs: Uint16Array | null;
 }
 
+/** A space restored with its postings left in the checkpoint file (read per query key). */
+export interface FileSpacePostings {
+  offsets: Uint32Array;
+  file: FilePostings;
+}
+
+/** What a restore takes: a snapshot, whose spaces may stay in their checkpoint file. */
+export type RestorableSnapshot = Omit<LexicalSnapshot, 'forward' | 'spaces'> & { forward: Uint32Array | null; spaces: (SpacePostings | FileSpacePostings)[] };
+
 /**
  * Okapi BM25 weight of one term in one document (Lucene's idf, never negative).
  *
@@ -170,7 +180,7 @@ export function createLexicalIndex(
  * passages' key records when they stay in the checkpoint file instead of memory.
  */
 export async function restoreLexicalIndex(
-  snapshot: Omit<LexicalSnapshot, 'forward'> & { forward: Uint32Array | null },
+  snapshot: RestorableSnapshot,
   options: { forward?: ForwardSource; pause?: () => Promise<void>; setup?: SearchSetup; autoCompact?: boolean } = {},
 ): Promise<LexicalIndex> {
   if (snapshot.analyzer !== ANALYZER_VERSION) {
@@ -431,7 +441,7 @@ class BM25Index implements LexicalIndex {
   }
 
   /** Fills an empty index from a snapshot; `pause` between slices of key lookups to build. */
-  async restore(s: Omit<LexicalSnapshot, 'forward'>, forward: ForwardSource, pause: () => Promise<void>): Promise<void> {
+  async restore(s: RestorableSnapshot, forward: ForwardSource, pause: () => Promise<void>): Promise<void> {
     // A snapshot's keys are distinct and in id order: appended without a lookup each.
     const intern = async (keys: StringKeys, list: readonly string[]) => {
       for (let i = 0; i < list.length; i += RESTORE_SLICE) {
@@ -447,7 +457,7 @@ class BM25Index implements LexicalIndex {
       this.bigrams.appendDistinct(s.bigramFirsts, s.bigramSeconds, id, Math.min(s.bigramFirsts.length, id + RESTORE_SLICE * 4));
       await pause();
     }
-    const [terms, words, bigrams, prefixes] = s.spaces.map((p) => PostingSpace.sealed(p.offsets, p.docs, p.tfs, p.titleTfs));
+    const [terms, words, bigrams, prefixes] = s.spaces.map((p) => ('file' in p ? PostingSpace.onFile(p.offsets, p.file) : PostingSpace.sealed(p.offsets, p.docs, p.tfs, p.titleTfs)));
     this.termSpace = terms!;
     this.wordSpace = words!;
     this.bigramSpace = bigrams!;
@@ -563,9 +573,8 @@ class BM25Index implements LexicalIndex {
       if (tf > 0) this.bump(ord, w * saturate(tf, k1));
     };
     if (key < space.sealedKeys) {
-      const { docs, tfs } = space;
-      const titleTfs = space.titleTfs!;
-      for (let i = space.offsets[key]!, end = space.offsets[key + 1]!; i < end; i++) one(docs[i]!, tfs[i]!, titleTfs[i]!);
+      const { docs, tfs, titleTfs, from, to } = space.run(key);
+      for (let i = from; i < to; i++) one(docs[i]!, tfs[i]!, titleTfs![i]!);
     }
     const list = space.delta.get(key);
     if (list) for (let j = 0; j < list.length; j += 3) one(list[j]!, list[j + 1]!, list[j + 2]!);
@@ -579,8 +588,8 @@ class BM25Index implements LexicalIndex {
     const w = weight * idf(df, this.size);
     const { alive, lengths } = this;
     if (key < space.sealedKeys) {
-      const { docs, tfs } = space;
-      for (let i = space.offsets[key]!, end = space.offsets[key + 1]!; i < end; i++) {
+      const { docs, tfs, from, to } = space.run(key);
+      for (let i = from; i < to; i++) {
         const ord = docs[i]!;
         if (alive[ord]) this.bump(ord, w * saturate(tfs[i]! / lengthNorm(lengths[ord]!, avgdl, b), k1));
       }

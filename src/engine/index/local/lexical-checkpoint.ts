@@ -2,6 +2,7 @@ import { closeSync, fstatSync, openSync, read, renameSync, rmSync, writeSync, fs
 import { promisify } from 'node:util';
 import { fsyncPath } from '../../fs/atomic-write.js';
 import { restoreLexicalIndex, type LexicalIndex, type LexicalSnapshot } from '../../search/bm25.js';
+import { FilePostings } from '../../search/lexical/file-postings.js';
 import { FileForward } from '../../search/lexical/forward-index.js';
 
 /**
@@ -124,7 +125,18 @@ const readAt = promisify(read);
  * lookups in slices, awaiting `pause` between them. Throws when the file is not a whole
  * checkpoint. The file stays open (for removals) until the index is closed.
  */
-export async function readLexicalCheckpoint(path: string, options: { pause: () => Promise<void>; autoCompact?: boolean }): Promise<LoadedLexicalCheckpoint> {
+export async function readLexicalCheckpoint(
+  path: string,
+  options: {
+    pause: () => Promise<void>;
+    autoCompact?: boolean;
+    /**
+     * 'file': the postings stay in the file and are read per query key (a served index: they are
+     * most of its size); 'memory' (default): read whole (a fold rewrites them all anyway).
+     */
+    postings?: 'file' | 'memory';
+  },
+): Promise<LoadedLexicalCheckpoint> {
   const fd = openSync(path, 'r');
   let handedOver = false;
   try {
@@ -139,7 +151,9 @@ export async function readLexicalCheckpoint(path: string, options: { pause: () =
     // Every section but the forward records, in one allocation: each large ArrayBuffer makes V8
     // weigh its external memory and run a full GC (100-200 ms pauses at 100k passages), so one
     // buffer, not zero-filled (the reads overwrite it whole).
-    const kept = header.sections.filter((s) => s.name !== 'forward');
+    const onFile = options.postings === 'file';
+    const isPosting = (name: string) => /^(docs|tfs|titleTfs)\d$/.test(name);
+    const kept = header.sections.filter((s) => s.name !== 'forward' && !(onFile && isPosting(s.name)));
     const arena = Buffer.allocUnsafeSlow(kept.reduce((n, s) => n + align(s.bytes), 0));
     const placed = new Map<string, number>();
     kept.reduce((at, s) => (placed.set(s.name, at), at + align(s.bytes)), 0);
@@ -162,7 +176,19 @@ export async function readLexicalCheckpoint(path: string, options: { pause: () =
     const [terms, words, prefixes, ids] = [await list('terms'), await list('words'), await list('prefixes'), await list('ids')];
     const spaces = [];
     for (let i = 0; i < 4; i++) {
-      spaces.push({ offsets: await u32(`offsets${i}`), docs: await i32(`docs${i}`), tfs: await u16(`tfs${i}`), titleTfs: byName.has(`titleTfs${i}`) ? await u16(`titleTfs${i}`) : null });
+      if (onFile) {
+        const at = (name: string) => {
+          const info = byName.get(name);
+          if (!info) throw new Error(`lexical checkpoint lacks ${name}`);
+          return info;
+        };
+        const docs = at(`docs${i}`);
+        const title = byName.get(`titleTfs${i}`);
+        const columns = { docs: docs.offset, tfs: at(`tfs${i}`).offset, titleTfs: title ? title.offset : null, count: docs.bytes / 4 };
+        spaces.push({ offsets: await u32(`offsets${i}`), file: new FilePostings(fd, columns) });
+      } else {
+        spaces.push({ offsets: await u32(`offsets${i}`), docs: await i32(`docs${i}`), tfs: await u16(`tfs${i}`), titleTfs: byName.has(`titleTfs${i}`) ? await u16(`titleTfs${i}`) : null });
+      }
     }
     const forwardOffsets = await u32('forwardOffsets');
     const forwardInfo = byName.get('forward');

@@ -228,7 +228,7 @@ async function loadCheckpoint(state: ReaderState): Promise<boolean> {
   const oldest = db.prepare('SELECT MIN(seq) FROM changes').pluck().get() as number | null;
   if (oldest !== null && oldest > ref.seq + 1) return false;
   const pause = slicer();
-  const loaded = await readLexicalCheckpoint(join(dbDir(db), ref.file), { pause });
+  const loaded = await readLexicalCheckpoint(join(dbDir(db), ref.file), { pause, postings: 'file' });
   state.lexical = loaded.index;
   const df = new Map<string, number>();
   for (let t = 0; t < loaded.terms.length; t++) {

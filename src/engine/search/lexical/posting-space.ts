@@ -1,3 +1,5 @@
+import type { FilePostings, PostingRun } from './file-postings.js';
+
 /**
  * The postings of one key space: for each key id, the passages (dense ordinals) holding it and
  * how often. Most postings sit in one compact run of typed arrays (CSR: `offsets[key]` ..
@@ -20,6 +22,8 @@ export class PostingSpace {
    * since the last seal), so restoring a sealed space computes nothing per key.
    */
   private readonly dfChange = new Map<number, number>();
+  /** Set when the sealed run stays in a checkpoint file (`docs`/`tfs` are then empty until `seal`). */
+  private file: FilePostings | null = null;
 
   constructor(withTitle: boolean) {
     this.titleTfs = withTitle ? new Uint16Array(0) : null;
@@ -37,6 +41,14 @@ export class PostingSpace {
   dfOf(key: number): number {
     const sealed = key < this.offsets.length - 1 ? this.offsets[key + 1]! - this.offsets[key]! : 0;
     return sealed + (this.dfChange.get(key) ?? 0);
+  }
+
+  /** The sealed postings of `key` (a sealed key): from memory, or read from the checkpoint file. */
+  run(key: number): PostingRun {
+    const start = this.offsets[key]!;
+    const end = this.offsets[key + 1]!;
+    if (this.file) return this.file.run(start, end);
+    return { docs: this.docs, tfs: this.tfs, titleTfs: this.titleTfs, from: start, to: end };
   }
 
   add(key: number, ord: number, tf: number, titleTf = 0): void {
@@ -59,6 +71,11 @@ export class PostingSpace {
    * every key's postings stay sorted.
    */
   seal(keyCount: number, remap: Int32Array): void {
+    if (this.file) {
+      // A fold rewrites every posting: the file's come into memory first.
+      ({ docs: this.docs, tfs: this.tfs, titleTfs: this.titleTfs } = this.file.readAll());
+      this.file = null;
+    }
     const stride = this.stride;
     const offsets = new Uint32Array(keyCount + 1);
     const sealedKeys = this.sealedKeys;
@@ -118,6 +135,14 @@ export class PostingSpace {
     space.docs = docs;
     space.tfs = tfs;
     space.titleTfs = titleTfs;
+    return space;
+  }
+
+  /** A sealed space whose postings stay in a checkpoint file, read per key (`offsets` resident). */
+  static onFile(offsets: Uint32Array, file: FilePostings): PostingSpace {
+    const space = new PostingSpace(file.columns.titleTfs !== null);
+    space.offsets = offsets;
+    space.file = file;
     return space;
   }
 }
