@@ -1,4 +1,4 @@
-import { foldAccents } from '../text/analyze.js';
+import { foldAccents, thirdPluralStem } from '../text/analyze.js';
 import type { TermStats } from '../search/term-weights.js';
 import type { AnalysedQuestion, QuestionTerm } from '../text/question-analysis.js';
 import type { SentenceTerms } from './sentence-terms.js';
@@ -33,10 +33,20 @@ export function setStemOnlyShare(share: number): void {
  */
 export function evidenceTerms(q: AnalysedQuestion, stats: TermStats): QuestionTerm[] {
   const accented = accentedWords(q);
-  if (!q.english) return q.content.filter((t) => !t.rendering && !isStray(t, stats, accented));
+  if (!q.english) return q.content.filter((t) => !t.rendering && !isStray(t, stats, accented)).map((t) => asCoverageSays(t, stats));
   // An English word the lexicon renders stands through its renderings; one it cannot render
   // ("mayor", "latest") stays, and counts against where the coverage never uses it.
   return q.content.filter((t) => (t.rendering || t.specific || stats.known(t.term) || !t.translatable) && !isStray(t, stats, accented));
+}
+
+/**
+ * A verb's "-ent" plural the coverage never uses, whose stem it does use ("dirigent" / "dirig":
+ * Snowball leaves that ending whole), stands for that stem: a conjugation, not a word the coverage lacks.
+ */
+function asCoverageSays(t: QuestionTerm, stats: TermStats): QuestionTerm {
+  if (t.specific || stats.known(t.term)) return t;
+  const plural = thirdPluralStem(t.term);
+  return plural !== null && stats.known(plural) ? { ...t, term: plural } : t;
 }
 
 /**

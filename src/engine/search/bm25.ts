@@ -1,4 +1,4 @@
-import { ANALYZER_VERSION, analyze, analyzeBoth, analyzeWords } from '../text/analyze.js';
+import { ANALYZER_VERSION, analyze, analyzeBoth, analyzeWords, thirdPluralStem } from '../text/analyze.js';
 import { expandQuery as expandAcrossLanguages } from '../text/cross-lingual.js';
 import type { LexicalQuery } from '../text/question-analysis.js';
 import type { FilePostings } from './lexical/file-postings.js';
@@ -522,6 +522,10 @@ class BM25Index implements LexicalIndex {
       if (key !== undefined && this.termSpace.dfOf(key) > 0) this.scoreTerm(key, weight, avgdl);
       else if (o.fuzzyWeight > 0) {
         for (const near of this.nearTerms(term)) this.scoreTerm(near, weight * o.fuzzyWeight, avgdl);
+        // A verb's "-ent" plural the stemmer left whole ("dirigent"): its stem without the ending ("dirig").
+        const plural = thirdPluralStem(term);
+        const pluralKey = plural === null ? undefined : this.terms.id(plural);
+        if (pluralKey !== undefined) this.scoreTerm(pluralKey, weight * o.fuzzyWeight, avgdl);
       }
     }
     if (o.exactWeight > 0) {

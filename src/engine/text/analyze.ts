@@ -100,6 +100,19 @@ export function stem(word: string): string {
   return s;
 }
 
+/**
+ * Snowball French leaves a verb's third person plural in "-ent" whole ("dirigent", "ressemblent"),
+ * since the ending is also a noun's ("moment", "client"): the stem of the same verb without it
+ * ("dirig", "ressembl"), for a stemmed term of six letters or more ending so; null otherwise.
+ * Only a fallback for a question term the coverage never uses: it may name another word.
+ * @example thirdPluralStem('dirigent') // 'dirig'
+ */
+export function thirdPluralStem(term: string): string | null {
+  if (term.length < 6 || !term.endsWith('ent')) return null;
+  const other = stem(term.slice(0, -2));
+  return other !== term && other.length >= 4 ? other : null;
+}
+
 export function isStopWord(foldedWord: string): boolean {
   return STOP_WORDS.has(foldedWord);
 }
