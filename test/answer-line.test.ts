@@ -4,7 +4,7 @@ import type { Engine } from '../src/engine/types.js';
 import { makeScratch, type Scratch } from './helpers/coverage.js';
 
 // A small coverage of local news, French and English, with one plain answer per question and
-// two chronicles whose every sentence names one of the plateau's trades.
+// a portrait of six trades, one sentence each.
 describe('answer line through the engine', () => {
   let scratch: Scratch;
   let engine: Engine;
@@ -16,10 +16,8 @@ describe('answer line through the engine', () => {
       'Les éleveurs du Vercors demandent une hausse du prix du lait. La coopérative négocie avec les laiteries de la région. Une réunion est prévue en mars à Grenoble.');
     scratch.writeArticle('702_cellar', { title: 'A new cellar in the Alps', language: 'en' },
       'A dairy co-operative opened a cellar in the Vercors on Tuesday. The cellar can hold 12,000 wheels of blue cheese. The first wheels will be sold in spring.');
-    scratch.writeArticle('703_chronique', { title: 'Chronique du plateau' },
-      'Les éleveurs se plaignent du froid. Les moniteurs parlent de la neige. Les laitiers comptent les bidons. Le maire inaugure la salle. La foire aura lieu en mai. Le plateau attend les touristes. Les éleveurs vendent des veaux. Les moniteurs forment des jeunes. Les laitiers livrent à Grenoble.');
-    scratch.writeArticle('704_village', { title: 'Chronique du village' },
-      'Les laitiers se lèvent tôt. Le marché se tient le jeudi. Les moniteurs skient le matin. La foire attire du monde. Les éleveurs votent demain. Le plateau est calme.');
+    scratch.writeArticle('703_metiers', { title: 'Les métiers de montagne' },
+      'Les skieurs arrivent à l’aube. Les bergers restent en alpage. Les guides attendent au sommet. Les fromagers ouvrent la boutique. Les bûcherons coupent des sapins. Les forgerons réparent les outils.');
     engine = await createEngine(scratch.config({ mode: 'lexical' }));
     await engine.reindex();
   });
@@ -45,7 +43,8 @@ describe('answer line through the engine', () => {
   });
 
   it('shows the passages but no answer line when no sentence holds enough of the question', async () => {
-    const a = await engine.ask('Pourquoi les éleveurs, les moniteurs et les laitiers du plateau boudent-ils la foire ?');
+    // The passage holds every word asked, but each sentence only one of the six.
+    const a = await engine.ask('Et les skieurs, les bergers, les guides, les fromagers, les bûcherons et les forgerons ?');
     expect(a.abstained).toBe(false);
     expect(a.passages.length).toBeGreaterThan(0);
     expect(a.directAnswer).toBeNull();
