@@ -3,6 +3,7 @@ import { corpusCachePath, openCorpusCache, type CorpusCache } from './corpus/cor
 import { sortSources } from './corpus/sorted-sources.js';
 import { thresholdsFor } from './answer/abstain.js';
 import { bestSentenceScorer, composeAnswer, type ScoredHits } from './answer/compose-answer.js';
+import { hasSentences, sentencesOf } from './answer/sentence-terms.js';
 import { createEmbedder, type Embedder } from './embed/embedder.js';
 import { createError, EngineError } from './errors.js';
 import { validateQuestion } from './question.js';
@@ -12,7 +13,7 @@ import type { StoreView } from './index/store.js';
 import { fusionWeightsFor } from './search/fusion-weights.js';
 import { hybridSearch } from './search/hybrid-search.js';
 import { diversify } from './search/diversify.js';
-import { rerank } from './search/rerank.js';
+import { rerank, RERANK_WEIGHTS } from './search/rerank.js';
 import { ANALYZER_VERSION } from './text/analyze.js';
 import { CHUNKER_VERSION } from './text/chunk.js';
 import { analyseQuestion } from './text/question-analysis.js';
@@ -237,6 +238,12 @@ export async function createEngine(config: EngineConfig, hooks: EngineHooks = {}
       // A turn of the event loop between the search and the answer's composition: in a bot each is
       // tens of milliseconds on a busy machine, and together they were its longest stall under a burst.
       await yieldToEventLoop();
+      // Passages no ask analysed yet take their stems from the index instead of the stemmer.
+      const fresh = found.slice(0, RERANK_WEIGHTS.depth).filter((h) => !hasSentences(h.chunk));
+      if (fresh.length > 0 && snap.passageTerms) {
+        const stored = await snap.passageTerms(fresh.map((h) => h.chunk.id));
+        for (const h of fresh) sentencesOf(h.chunk, stored.get(h.chunk.id));
+      }
       // Second stage: the leading hits re-ordered by their best sentence, then diversity again.
       const scored: ScoredHits = new Map();
       const hits = diversify(rerank(found, bestSentenceScorer(analysis, snap.sources, snap.termStats, scored)), undefined, limit);

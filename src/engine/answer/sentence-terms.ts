@@ -42,18 +42,30 @@ const CACHE_SIZE = 20_000;
 let young = new Map<string, { text: string; sentences: SentenceTerms[] }>();
 let old = new Map<string, { text: string; sentences: SentenceTerms[] }>();
 
+/** Whether the passage's sentences are already analysed (and its text unchanged since). */
+export function hasSentences(passage: PassageText): boolean {
+  return (young.get(passage.id) ?? old.get(passage.id))?.text === passage.text;
+}
+
 /**
  * The passage's sentences, analysed. Remembered by passage id (and checked against its text,
  * so a replaced passage is analysed again): answering the same passages again costs nothing.
+ * `indexTerms`: the stemmed terms the index keeps for the passage's text (joined by spaces), so
+ * words the stemmer has not met yet take their stems from there instead of from the stemmer.
  * @example sentencesOf({ id: 'a#0', text: 'Son a promis. Il part.', sentences: [...] })[0].terms // Set { 'son', 'promis' }
  */
-export function sentencesOf(passage: PassageText): SentenceTerms[] {
+export function sentencesOf(passage: PassageText, indexTerms?: string): SentenceTerms[] {
   const hit = young.get(passage.id) ?? old.get(passage.id);
   if (hit && hit.text === passage.text) {
     if (!young.has(passage.id)) remember(passage.id, hit);
     return hit.sentences;
   }
-  const sentences = passage.sentences.map(({ local }) => analyseSentence(passage.text.slice(local.start, local.end)));
+  let primed = indexTerms === undefined;
+  const prime = () => {
+    if (!primed) learnTokenTerms(passage.text, indexTerms!);
+    primed = true;
+  };
+  const sentences = passage.sentences.map(({ local }) => new AnalysedSentence(passage.text.slice(local.start, local.end), prime));
   remember(passage.id, { text: passage.text, sentences });
   return sentences;
 }
@@ -70,6 +82,64 @@ export function analyseSentence(text: string): SentenceTerms {
   return new AnalysedSentence(text);
 }
 
+/** Tokens' stemmed terms (`termsOfTokens` of the token alone), by token: most words come back sentence after sentence. */
+const tokenTerms = new Map<string, readonly string[]>();
+const TOKEN_TERMS_SIZE = 200_000;
+// The same word capitalised away from a sentence's start can be a name ("Son"): a key of its own.
+const keyOf = (t: Token) => (t.proper ? `\u0001${t.text}` : t.text);
+
+function rememberTerms(key: string, terms: readonly string[]): void {
+  if (tokenTerms.size >= TOKEN_TERMS_SIZE) tokenTerms.clear();
+  tokenTerms.set(key, terms);
+}
+
+/** Tokens' unstemmed, folded words (`wordsOfTokens` of the token alone), by token. */
+const tokenWords = new Map<string, readonly string[]>();
+
+function wordsOfToken(t: Token): readonly string[] {
+  const key = keyOf(t);
+  let words = tokenWords.get(key);
+  if (words === undefined) {
+    if (tokenWords.size >= TOKEN_TERMS_SIZE) tokenWords.clear();
+    tokenWords.set(key, (words = wordsOfTokens([t])));
+  }
+  return words;
+}
+
+/** A token's stemmed terms: remembered, else (after `prime`, once per passage) stemmed. */
+function termsOfToken(t: Token, prime?: () => void): readonly string[] {
+  const key = keyOf(t);
+  let terms = tokenTerms.get(key);
+  if (terms === undefined && prime) {
+    prime();
+    terms = tokenTerms.get(key);
+  }
+  if (terms === undefined) rememberTerms(key, (terms = termsOfTokens([t])));
+  return terms;
+}
+
+/**
+ * Learns the stems of the text's tokens not met yet from the index's terms for that very text
+ * (the index analysed it with the same analyzer: its terms are each token's terms, one after the
+ * other). How many terms a token gives needs no stemmer (its unstemmed words are as many);
+ * when the counts do not add up to the index's, nothing is learnt and the stemmer does it.
+ */
+function learnTokenTerms(text: string, indexTerms: string): void {
+  const stored = indexTerms === '' ? [] : indexTerms.split(' ');
+  const fresh: { key: string; from: number; to: number }[] = [];
+  let at = 0;
+  for (const t of tokenize(text)) {
+    const key = keyOf(t);
+    const known = tokenTerms.get(key);
+    const count = known ? known.length : wordsOfToken(t).length;
+    if (!known) fresh.push({ key, from: at, to: at + count });
+    at += count;
+    if (at > stored.length) return;
+  }
+  if (at !== stored.length) return;
+  for (const { key, from, to } of fresh) if (!tokenTerms.has(key)) rememberTerms(key, stored.slice(from, to));
+}
+
 /**
  * A sentence's analysis. Its stemmed terms are worked out once, token by token (`order` is their
  * concatenation: what `termsOfTokens` gives for the whole sentence); its unstemmed words and
@@ -84,15 +154,20 @@ class AnalysedSentence implements SentenceTerms {
   #words: ReadonlySet<string> | null = null;
   #prefixes: ReadonlySet<string> | null = null;
 
-  constructor(readonly text: string) {
+  constructor(readonly text: string, prime?: () => void) {
     this.tokens = tokenize(text);
-    this.at = this.tokens.map((t) => termsOfTokens([t]));
+    this.at = this.tokens.map((t) => termsOfToken(t, prime));
     this.order = this.at.flat();
     this.terms = new Set(this.order);
   }
 
   get words(): ReadonlySet<string> {
-    return (this.#words ??= new Set(wordsOfTokens(this.tokens)));
+    if (!this.#words) {
+      const words = new Set<string>();
+      for (const t of this.tokens) for (const w of wordsOfToken(t)) words.add(w);
+      this.#words = words;
+    }
+    return this.#words;
   }
 
   get prefixes(): ReadonlySet<string> {

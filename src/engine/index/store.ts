@@ -188,6 +188,12 @@ export interface StoreView {
   searchVectors(vector: Float32Array, k: number): Promise<VectorHit[]>;
   /** The passages with these ids, in the same order; ids no longer stored are left out. */
   passages(ids: readonly string[]): Promise<StoredPassage[]>;
+  /**
+   * The stemmed terms the index keeps for these passages' text (`PassageTerms.terms` joined by
+   * spaces), by passage id, where the backend keeps them: answers take stems from there instead
+   * of stemming the passages again.
+   */
+  passageTerms?(ids: readonly string[]): Promise<Map<string, string>>;
   /** Every passage id in the view (benchmarks and checks; not for serving). */
   passageIds(): Promise<string[]>;
   /** The stored vectors of these passages, null where a passage has none. */

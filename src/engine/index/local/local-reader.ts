@@ -55,6 +55,7 @@ interface ReaderState {
   lexicalRef: LexicalCheckpointRef | null;
   /** Prepared once per state: preparing a statement per ask costs more than the ask's own reads. */
   passageById: Statement;
+  termsById: Statement;
   view: StoreView | null;
 }
 
@@ -192,6 +193,7 @@ async function loadFrom(db: SpaceDb, generation: string): Promise<ReaderState> {
     cache: new Map(),
     lexicalRef: null,
     passageById: db.prepare('SELECT id, article_id, ordinal, body FROM passages WHERE id = ?'),
+    termsById: db.prepare('SELECT terms FROM passages WHERE id = ?').pluck(),
     view: null,
   };
   const articles = db.prepare('SELECT rowid, id, source FROM articles WHERE rowid > ? ORDER BY rowid LIMIT ?');
@@ -389,6 +391,14 @@ function viewOf(state: ReaderState): StoreView {
         const label = found ? found.refs.labels[found.at]! : -1;
         return label < 0 || !state.vectors?.has(label) ? null : state.vectors.vector(label);
       });
+    },
+    async passageTerms(ids: readonly string[]): Promise<Map<string, string>> {
+      const out = new Map<string, string>();
+      for (const id of ids) {
+        const terms = state.termsById.get(id) as string | undefined;
+        if (terms !== undefined) out.set(id, terms);
+      }
+      return out;
     },
     async passages(ids: readonly string[]): Promise<StoredPassage[]> {
       const out: StoredPassage[] = [];
