@@ -94,10 +94,13 @@ export async function compactVectors(dir: string, db: SpaceDb): Promise<void> {
   const meta = spaceMeta(db);
   if (!meta?.model) return;
   if (builders.has(db)) return checkpointBuilder(dir, db);
+  // The labels and the bound read together, before any await: a commit landing while the
+  // vectors load takes labels from `upTo` on, which stay in the log (a bound read after the load
+  // would drop their log rows while the new checkpoint lacks them).
   const live = liveLabels(db);
+  const upTo = readSetting<number>(db, 'next_label') ?? 0;
   const loaded = await loadSpaceVectors(dir, db, live);
   if (!loaded) return;
-  const upTo = readSetting<number>(db, 'next_label') ?? 0;
   const file = `vectors-${upTo}.hnsw`;
   await writeCheckpointFile(dir, file, (tmp) => loaded.vectors.write(tmp));
   pointAt(dir, db, { file, upTo }, loaded.checkpoint);
