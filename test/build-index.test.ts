@@ -3,7 +3,11 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createEmbedder } from '../src/engine/embed/embedder.js';
 import { createEngine } from '../src/engine/engine.js';
-import { buildIndex } from '../src/engine/index/build-index.js';
+import { buildIndex, preparedBatches } from '../src/engine/index/build-index.js';
+import { findArticleText } from '../src/engine/corpus/clean.js';
+import type { Article } from '../src/engine/types.js';
+import { ingest, removeArticle } from '../src/engine/ingest/ingest.js';
+import { clearPending, markPending, PENDING_DIR, readPending } from '../src/engine/ingest/pending-changes.js';
 import { createStore } from '../src/engine/index/create-store.js';
 import type { IndexStore, StoreView } from '../src/engine/index/store.js';
 import { CHUNKER_VERSION } from '../src/engine/text/chunk.js';
@@ -94,21 +98,70 @@ describe('building the index', () => {
     expect(view.passageCount).toBe(report.chunks);
   });
 
-  it('an update of named articles reads only their files, and files that appeared or vanished', async () => {
+  it('an update of named articles reads their files and those an unfinished ingest or removal marked; changes by hand wait for a full update', async () => {
     scratch = makeScratch({ seed: true });
     await build(scratch);
-    // Edited by hand: only a full update notices.
+    // An ingest and a removal killed after their corpus change, before their index update.
+    const orphan = await ingest({ file: { name: 'phare.md', data: new TextEncoder().encode('# Le phare de Kervalec\n\nLe phare de Kervalec rouvre ses portes au public après trois ans de travaux.\n') } }, { corpusDir: scratch.corpusDir });
+    await removeArticle('001_257712c6b2bf1e3c', { corpusDir: scratch.corpusDir });
+    expect(readdirSync(join(scratch.corpusDir, PENDING_DIR))).toHaveLength(2);
+    // By hand: an edit, a new file and a removed one.
     const edited = join(scratch.corpusDir, '003_f1544e1ffa8ca780.md');
     writeFileSync(edited, `${readFileSync(edited, 'utf8')}\nUne phrase ajoutée à la main.\n`);
-    // Left behind by a crashed ingest: in the corpus, never indexed.
-    scratch.writeArticle('zz_orphelin', { title: 'Orphelin' }, 'Un article que personne n’a indexé, sur les barrages du Nil.');
-    scratch.writeArticle('zz_nouveau', { title: 'Nouveau' }, 'La centrale Noor de Ouarzazate produit 580 mégawatts.');
+    scratch.writeArticle('zz_a_la_main', { title: 'À la main' }, 'Un article déposé à la main, sur les barrages du Nil.');
     rmSync(join(scratch.corpusDir, '002_c5a3affdd62bfc36.md'));
+    scratch.writeArticle('zz_nouveau', { title: 'Nouveau' }, 'La centrale Noor de Ouarzazate produit 580 mégawatts.');
 
     const { report } = await build(scratch, { articles: ['zz_nouveau'] });
-    expect(report.embedded.sort()).toEqual(['zz_nouveau', 'zz_orphelin']);
-    expect(report.removed).toEqual(['002_c5a3affdd62bfc36']);
-    expect((await build(scratch)).report.embedded).toEqual(['003_f1544e1ffa8ca780']);
+    expect(report.embedded.sort()).toEqual([orphan.id, 'zz_nouveau'].sort());
+    expect(report.removed).toEqual(['001_257712c6b2bf1e3c']);
+    // Their marks are gone with them; the next named update reads the named file only.
+    expect(readdirSync(scratch.corpusDir)).not.toContain(PENDING_DIR);
+    expect((await build(scratch, { articles: ['zz_nouveau'] })).report).toMatchObject({ embedded: [], removed: [] });
+    // A full update brings the changes by hand level.
+    const full = (await build(scratch)).report;
+    expect(full.embedded.sort()).toEqual(['003_f1544e1ffa8ca780', 'zz_a_la_main']);
+    expect(full.removed).toEqual(['002_c5a3affdd62bfc36']);
+  });
+
+  it('a mark stays until an update brings its article level, and a change made meanwhile keeps its own', async () => {
+    scratch = makeScratch({ seed: true });
+    await build(scratch);
+    const first = await markPending(scratch.corpusDir, 'zz_suivi');
+    scratch.writeArticle('zz_suivi', { title: 'Suivi' }, 'Première version : le tramway de Brest ouvre une seconde ligne.');
+    const marks = await readPending(scratch.corpusDir);
+    expect(marks).toEqual({ ids: new Set(['zz_suivi']), marks: [first] });
+    // A second change of the same article after an update read the marks: its mark is its own.
+    const second = await markPending(scratch.corpusDir, 'zz_suivi');
+    await clearPending(scratch.corpusDir, marks.marks);
+    expect(readdirSync(join(scratch.corpusDir, PENDING_DIR))).toEqual([second]);
+    const { report } = await build(scratch, { articles: [] });
+    expect(report.embedded).toEqual(['zz_suivi']);
+    expect(readdirSync(scratch.corpusDir)).not.toContain(PENDING_DIR);
+  });
+
+  it('prepares the changed articles a batch at a time: never more than the batch being filled and one article ahead', () => {
+    let pulled = 0;
+    function* changed(): Generator<Article> {
+      for (let i = 0; i < 300; i++) {
+        pulled++;
+        // 1 to 5 paragraphs: articles of one to a few passages.
+        const text = Array.from({ length: 1 + (i % 5) }, (_, p) => `Le rapport ${i} détaille au paragraphe ${p} les travaux du port numéro ${i * 7 + p} et leur budget de ${i + p} millions d’euros, votés par la région.`).join('\n\n');
+        yield { id: `a${i}`, title: `Rapport ${i}`, publisher: null, author: null, url: null, date: null, language: 'fr', text, hash: `h${i}`, kept: findArticleText(text) };
+      }
+    }
+    let consumed = 0;
+    let mostHeld = 0;
+    for (const batch of preparedBatches(changed(), 16)) {
+      // Prepared and not yet handed on: this batch, plus the article that did not fit in it.
+      mostHeld = Math.max(mostHeld, pulled - consumed);
+      consumed += batch.length;
+      const passages = batch.reduce((n, a) => n + a.passages.length, 0);
+      expect(passages <= 16 || batch.length === 1).toBe(true);
+    }
+    expect(consumed).toBe(300);
+    // Each batch holds at most 16 passages (16 articles): never the 300 at once.
+    expect(mostHeld).toBeLessThanOrEqual(17);
   });
 
   it('reports a broken article by file name and indexes the others', async () => {

@@ -1,11 +1,13 @@
 import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { isArticleFileName } from '../src/engine/corpus/article-file.js';
 import { loadCorpus } from '../src/engine/corpus/load-corpus.js';
 import { articleId, slugify } from '../src/engine/ingest/article-id.js';
 import { LOCK_FILE, withCorpusLock } from '../src/engine/ingest/corpus-lock.js';
 import { chooseUrl, ingest, removeArticle } from '../src/engine/ingest/ingest.js';
 import { IngestError } from '../src/engine/ingest/ingest-error.js';
+import { PENDING_DIR, readPending } from '../src/engine/ingest/pending-changes.js';
 import { fixture, PNG } from './fixtures/ingest/page-server.js';
 import { ingestScene } from './helpers/ingest-scene.js';
 
@@ -155,13 +157,18 @@ describe('ingest from an attachment', () => {
   });
 });
 
+/** The corpus folder's article files (the folder also holds the lock and the marks of changes not yet indexed). */
+const articleFiles = async () => (await readdir(scene.corpusDir)).filter(isArticleFileName).sort();
+
 describe('removeArticle', () => {
   it('takes the article file out of the corpus', async () => {
     const kept = await ingest({ url: `${scene.server.origin}/note.md` }, scene.deps);
     const added = await ingest({ url: `${scene.server.origin}/bare` }, scene.deps);
     const removed = await removeArticle(added.id, scene.deps);
     expect(removed.id).toBe(added.id);
-    expect(await readdir(scene.corpusDir)).toEqual([`${kept.id}.md`]);
+    expect(await articleFiles()).toEqual([`${kept.id}.md`]);
+    // Each change stays marked until an index update takes it up (this scene runs none).
+    expect((await readPending(scene.corpusDir)).ids).toEqual(new Set([kept.id, added.id]));
   });
 
   it('refuses to remove the last article', async () => {
@@ -169,7 +176,7 @@ describe('removeArticle', () => {
     const error = (await removeArticle(only.id, scene.deps).catch((e: unknown) => e)) as IngestError;
     expect(error.code).toBe('LAST_ARTICLE');
     expect(error.message).toBe(`Not removing «${only.title}» (${only.id}): it is the last article of the coverage.`);
-    expect(await readdir(scene.corpusDir)).toEqual([`${only.id}.md`]);
+    expect(await articleFiles()).toEqual([`${only.id}.md`]);
   });
 
   it('says when no article has that id', async () => {
@@ -203,7 +210,7 @@ describe('concurrency and crash leftovers', () => {
     await writeFile(join(scene.corpusDir, 'half-written.md.tmp-4194305-1700000000000'), '---\ntitle: "cut');
     const result = await ingest({ url: `${scene.server.origin}/bare` }, scene.deps);
     expect(result.status).toBe('added');
-    expect((await readdir(scene.corpusDir)).sort()).toEqual([`${result.id}.md`]);
+    expect((await readdir(scene.corpusDir)).sort()).toEqual([PENDING_DIR, `${result.id}.md`]);
   });
 
   it('waits for a live holder and then says the corpus is busy', async () => {

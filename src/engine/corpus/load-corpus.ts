@@ -30,7 +30,8 @@ export interface LoadCorpusOptions {
   unchanged?: (id: string, hash: string) => boolean;
 }
 
-const ID_PATTERN = /^[\w.-]{1,120}$/;
+/** What an article id (a file name's stem) may be. */
+export const ARTICLE_ID = /^[\w.-]{1,120}$/;
 
 /**
  * Reads every article file of `dir` (sorted by name; the file name stem is the article id),
@@ -54,7 +55,7 @@ export async function loadCorpus(dir: string, options: LoadCorpusOptions = {}): 
   for (const [i, name] of names.entries()) {
     const id = stem(name);
     try {
-      if (!ID_PATTERN.test(id)) throw new Error('file name must be letters, digits, "_", "-" or "."');
+      if (!ARTICLE_ID.test(id)) throw new Error('file name must be letters, digits, "_", "-" or "."');
       if (ids.has(id)) throw new Error(`another file already has the id "${id}"`);
       const print = prints[i] ?? null;
       const known = print && options.unchanged ? cache!.lookup(name, print) : null;

@@ -1,16 +1,15 @@
 import { createHash } from 'node:crypto';
-import { readdir } from 'node:fs/promises';
-import { basename, extname } from 'node:path';
-import { setImmediate as turn } from 'node:timers/promises';
+import { lstat, stat } from 'node:fs/promises';
+import { join } from 'node:path';
 import type { Embedder } from '../embed/embedder.js';
-import { loadCorpus, type LoadedCorpus } from '../corpus/load-corpus.js';
-import { isArticleFileName } from '../corpus/article-file.js';
+import { ARTICLE_ID, loadCorpus, type LoadedCorpus } from '../corpus/load-corpus.js';
+import { ARTICLE_EXTENSIONS } from '../corpus/article-file.js';
 import type { CorpusCache } from '../corpus/corpus-cache.js';
 import { createError, EngineError } from '../errors.js';
+import { clearPending, readPending, type PendingMarks } from '../ingest/pending-changes.js';
 import { ANALYZER_VERSION, analyze, analyzeBoth } from '../text/analyze.js';
 import { CHUNKER_VERSION, DEFAULT_CHUNK_OPTIONS, chunkArticle } from '../text/chunk.js';
 import type { Article, IndexProgress, IndexReport, SourceMeta } from '../types.js';
-import { withId, withoutId } from './article-digest.js';
 import type { ArticleWrite, EmbeddingStash, IndexMeta, IndexStore, RebuildSpace } from './store.js';
 
 export interface BuildOptions {
@@ -21,9 +20,10 @@ export interface BuildOptions {
   /** Ignore the existing index and embed everything again (resuming an unfinished rebuild). */
   rebuild?: boolean;
   /**
-   * Only these articles changed (an ingest or a removal): only their files are read. Articles
-   * whose file appeared or vanished since the store last saw them are brought level too (a crashed
-   * ingest); edits to other files by hand wait for a full build.
+   * Only these articles changed (an ingest or a removal): only their files are read, and those of
+   * articles an unfinished update marked (see pending-changes.ts: a killed or failed ingest), so
+   * the cost follows the change, not the size of the corpus folder. Files edited, added or
+   * removed by hand wait for a full build.
    */
   articles?: readonly string[];
   /** What corpus files held when last read: a full build then reads only files changed since. */
@@ -125,24 +125,74 @@ async function buildLocked(options: BuildOptions): Promise<IndexReport> {
   // Without the model, an index that has vectors keeps them (losing them would cost a full
   // re-embed); new passages wait for the model.
   const meta: IndexMeta = !rebuild && previous ? { ...wanted, model: model ?? previous.model } : wanted;
+  // Changes an earlier update left unindexed (killed, failed): brought level by this one too.
+  const pending = await readPending(options.corpusDir);
   const target: IndexStore | RebuildSpace = rebuild ? await store.rebuild(meta) : store;
-
-  // The corpus: whole, or only the named articles and files that appeared or vanished.
   let corpus: LoadedCorpus;
   let gone: string[];
-  const named = options.articles && !rebuild ? new Set(options.articles) : null;
-  const names = named ? await corpusNames(options.corpusDir) : null;
-  // When the folder's ids and the stored ones differ by the named articles at most (the store's
-  // digest says so), only those are read and compared: no listing of every stored id.
-  const storedNamed = named ? await target.articles([...named]) : null;
-  if (named && names && storedNamed && (await onlyNamedDiffer(store, names, named, storedNamed))) {
-    corpus = await loadCorpus(options.corpusDir, { only: named, names: [...named].flatMap((id) => names.get(id) ?? []), ...(options.corpusCache ? { cache: options.corpusCache } : {}) });
-    gone = [...storedNamed.keys()].filter((id) => !names.has(id) || !corpus.articles.some((a) => a.id === id));
-  } else if (named && names) {
-    const stored = await target.articleIds();
-    const wantedIds = new Set([...named, ...[...names.keys()].filter((id) => !stored.has(id))]);
-    corpus = await loadCorpus(options.corpusDir, { only: wantedIds, ...(options.corpusCache ? { cache: options.corpusCache } : {}) });
-    gone = [...stored].filter((id) => !names.has(id) || (wantedIds.has(id) && !corpus.articles.some((a) => a.id === id)));
+  let changed: Article[];
+  let embedded: string[];
+  let waiting: number;
+
+  try {
+    const result = await fill(options, { target, meta, embedder, pending, named: options.articles && !rebuild ? options.articles : null });
+    onProgress?.({ phase: 'write', done: 0, total: 1 });
+    if (rebuild) await (target as RebuildSpace).publish();
+    onProgress?.({ phase: 'write', done: 1, total: 1 });
+    ({ corpus, gone, changed, waiting } = result);
+    embedded = result.embedded;
+  } catch (err) {
+    // The previous index keeps answering; the space keeps what it committed for the next
+    // rebuild to resume, and gives back its vector builder and database handle now.
+    if (rebuild) await (target as RebuildSpace).abandon().catch(() => undefined);
+    throw err;
+  }
+  // Every change the marks named is in the index now.
+  await clearPending(options.corpusDir, pending.marks);
+
+  if (modelError) {
+    if (!meta.model) notes.push(`${modelError} Built a lexical-only index.`);
+    else if (changed.length === 0 && gone.length === 0) notes.push(`${modelError} Kept the index as it is.`);
+    else notes.push(`${modelError} Kept the vectors there are.`);
+  }
+  if (waiting > 0) notes.push(`${waiting} new passages wait for the model to be embedded (lexical search finds them meanwhile).`);
+  const counts = await store.counts();
+  const report: IndexReport = { articles: counts.articles, chunks: counts.passages, embedded, removed: gone, skipped: corpus.skipped };
+  if (notes.length > 0) report.warning = notes.join(' ');
+  if (modelError) report.modelError = modelError;
+  return report;
+}
+
+interface Filled {
+  corpus: LoadedCorpus;
+  gone: string[];
+  changed: Article[];
+  embedded: string[];
+  waiting: number;
+}
+
+/**
+ * Reads the corpus (whole, or only the named and marked articles), then commits what changed
+ * into `target`: removals first, then the changed articles chunked, analysed and embedded in
+ * batches of about BATCH_PASSAGES passages.
+ */
+async function fill(
+  options: BuildOptions,
+  job: { target: IndexStore | RebuildSpace; meta: IndexMeta; embedder: Embedder | null; pending: PendingMarks; named: readonly string[] | null },
+): Promise<Filled> {
+  const { target, meta, embedder, onProgress } = { ...job, onProgress: options.onProgress };
+  const cache = options.corpusCache ? { cache: options.corpusCache } : {};
+  let corpus: LoadedCorpus;
+  let gone: string[];
+  if (job.named) {
+    // What a named update needs: the named articles' files and the articles an unfinished
+    // update marked. Nothing else in the folder is looked at (see pending-changes.ts);
+    // files edited, added or removed by hand are brought level by a full update.
+    const named = new Set([...job.named, ...job.pending.ids]);
+    const files = await namedFiles(options.corpusDir, named);
+    corpus = await loadCorpus(options.corpusDir, { only: named, names: files, ...cache });
+    const loaded = new Set(corpus.articles.map((a) => a.id));
+    gone = [...(await target.articles([...named])).keys()].filter((id) => !loaded.has(id));
   } else {
     const stored = await target.articleIds();
     // Files unchanged since they were read for this very version of the article stay unread.
@@ -160,11 +210,10 @@ async function buildLocked(options: BuildOptions): Promise<IndexReport> {
   const embedded = changed.map((a) => a.id);
   if (gone.length > 0) await target.commit({ meta, remove: gone });
 
-  // Chunk and analyse, then embed and commit in batches of about BATCH_PASSAGES passages. The
-  // model works on the next batch while one commits; its vectors are stashed as they come.
-  const prepared = changed.map(prepareArticle);
-  const batches = inBatches(prepared);
-  const total = prepared.reduce((n, a) => n + a.passages.length, 0);
+  // Counted first, prepared as the batches go: at a million passages a rebuild would otherwise
+  // hold every changed article chunked and analysed before its first commit.
+  const total = changed.reduce((n, a) => n + chunkArticle(a, DEFAULT_CHUNK_OPTIONS).length, 0);
+  const batches = preparedBatches(changed)[Symbol.iterator]();
   let done = 0;
   let waiting = 0;
   const stopped = { now: false };
@@ -180,11 +229,14 @@ async function buildLocked(options: BuildOptions): Promise<IndexReport> {
   };
   onProgress?.({ phase: 'embed', done, total });
   try {
-    let embedding = batches.length > 0 ? embedBatch(batches[0]!) : null;
-    for (let b = 0; b < batches.length; b++) {
-      const batch = batches[b]!;
+    // The model works on the next batch while one commits; its vectors are stashed as they come.
+    let next = batches.next();
+    let embedding = next.done ? null : embedBatch(next.value);
+    while (!next.done) {
+      const batch = next.value;
       const vectors = await embedding;
-      embedding = b + 1 < batches.length ? embedBatch(batches[b + 1]!) : null;
+      next = batches.next();
+      embedding = next.done ? null : embedBatch(next.value);
       const size = batch.reduce((n, a) => n + a.passages.length, 0);
       if (vectors) {
         let j = 0;
@@ -215,37 +267,28 @@ async function buildLocked(options: BuildOptions): Promise<IndexReport> {
   } finally {
     stopped.now = true;
   }
-
-  onProgress?.({ phase: 'write', done: 0, total: 1 });
-  if (rebuild) await (target as RebuildSpace).publish();
-  onProgress?.({ phase: 'write', done: 1, total: 1 });
-
-  if (modelError) {
-    if (!meta.model) notes.push(`${modelError} Built a lexical-only index.`);
-    else if (changed.length === 0 && gone.length === 0) notes.push(`${modelError} Kept the index as it is.`);
-    else notes.push(`${modelError} Kept the vectors there are.`);
-  }
-  if (waiting > 0) notes.push(`${waiting} new passages wait for the model to be embedded (lexical search finds them meanwhile).`);
-  const counts = await store.counts();
-  const report: IndexReport = { articles: counts.articles, chunks: counts.passages, embedded, removed: gone, skipped: corpus.skipped };
-  if (notes.length > 0) report.warning = notes.join(' ');
-  if (modelError) report.modelError = modelError;
-  return report;
+  return { corpus, gone, changed, embedded, waiting };
 }
 
-/** Articles in groups of about BATCH_PASSAGES passages (an article longer than that alone). */
-function inBatches(articles: ArticleWrite[]): ArticleWrite[][] {
-  const batches: ArticleWrite[][] = [];
-  for (let i = 0; i < articles.length; ) {
-    const batch: ArticleWrite[] = [];
-    let size = 0;
-    while (i < articles.length && (batch.length === 0 || size + articles[i]!.passages.length <= BATCH_PASSAGES)) {
-      size += articles[i]!.passages.length;
-      batch.push(articles[i++]!);
+/**
+ * The articles prepared (`prepareArticle`) in groups of about BATCH_PASSAGES passages (an article
+ * longer than that alone), one group at a time as they are asked for: at most the group being
+ * filled and the one article that did not fit in it are held beyond what the caller keeps.
+ */
+export function* preparedBatches(articles: Iterable<Article>, batchPassages = BATCH_PASSAGES): Generator<ArticleWrite[]> {
+  let batch: ArticleWrite[] = [];
+  let size = 0;
+  for (const a of articles) {
+    const prepared = prepareArticle(a);
+    if (batch.length > 0 && size + prepared.passages.length > batchPassages) {
+      yield batch;
+      batch = [];
+      size = 0;
     }
-    batches.push(batch);
+    batch.push(prepared);
+    size += prepared.passages.length;
   }
-  return batches;
+  if (batch.length > 0) yield batch;
 }
 
 const batchTexts = (batch: ArticleWrite[]) => batch.flatMap((a) => a.passages.map((p) => passageText(a.source.title, p.passage.text)));
@@ -298,38 +341,35 @@ async function embedDurably(
   return keys.map((key) => found.get(key)!);
 }
 
-/**
- * Whether the corpus folder's article ids and the stored ones differ by `named` articles at most:
- * the digest of the folder's ids without the named ones against the store's digest without the
- * named ones it holds. False when the store keeps no digest.
- */
-async function onlyNamedDiffer(store: IndexStore, names: Map<string, string>, named: Set<string>, storedNamed: Map<string, unknown>): Promise<boolean> {
-  if (!store.articleDigest) return false;
-  let folder = 0;
-  let i = 0;
-  for (const id of names.keys()) {
-    if (!named.has(id)) folder = withId(folder, id);
-    if ((++i & 16383) === 0) await turn();
-  }
-  let stored = await store.articleDigest();
-  for (const id of storedNamed.keys()) stored = withoutId(stored, id);
-  return folder === stored;
-}
+/** Article extensions in the spellings a named update looks for (others are found by a full update, which lists the folder). */
+const NAMED_EXTENSIONS = [...ARTICLE_EXTENSIONS, ...ARTICLE_EXTENSIONS.map((e) => e.toUpperCase())];
 
-/** Article ids of the corpus folder by file name, without reading the files. */
-async function corpusNames(dir: string): Promise<Map<string, string>> {
-  let names: string[];
+/**
+ * The corpus files of these article ids, found by name (`<id>.md`, `<id>.txt`…), without listing
+ * the folder. An id no file can have (see loadCorpus) is left out.
+ */
+async function namedFiles(dir: string, ids: ReadonlySet<string>): Promise<string[]> {
   try {
-    names = await readdir(dir);
+    if (!(await stat(dir)).isDirectory()) throw new Error('not a folder');
   } catch {
     throw createError('CORPUS_MISSING', dir);
   }
-  // In slices with a turn of the event loop between them: a large coverage has 100 000s of files.
-  const out = new Map<string, string>();
-  for (let i = 0; i < names.length; i++) {
-    const name = names[i]!;
-    if (isArticleFileName(name)) out.set(basename(name, extname(name)), name);
-    if ((i & 8191) === 8191) await turn();
+  const files: string[] = [];
+  // One file per inode: on a case-insensitive disk `x.md` and `x.MD` are one file.
+  const seen = new Set<string>();
+  for (const id of ids) {
+    if (!ARTICLE_ID.test(id)) continue;
+    for (const ext of NAMED_EXTENSIONS) {
+      const name = `${id}${ext}`;
+      try {
+        const s = await lstat(join(dir, name));
+        const inode = `${s.dev}:${s.ino}`;
+        if (!seen.has(inode)) files.push(name);
+        seen.add(inode);
+      } catch {
+        // No such file.
+      }
+    }
   }
-  return out;
+  return files;
 }

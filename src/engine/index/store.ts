@@ -117,8 +117,10 @@ export interface IndexStore {
   counts(): Promise<{ articles: number; passages: number }>;
   /**
    * Digest of every stored article id (`digestOf` in article-digest.ts), kept by each commit, so a
-   * writer can check the stored ids against the corpus folder without listing them. Optional: a
-   * backend without it is diffed id by id.
+   * writer can check the stored ids against a listing of the corpus folder without listing them.
+   * Optional. Since session 5 no writer reads it (a named update lists nothing: see
+   * ingest/pending-changes.ts); it costs O(change) per commit, and a full update could use it to
+   * skip listing the stored ids when nothing was removed.
    */
   articleDigest?(): Promise<number>;
   /** Up to `limit` passages without a vector, in a stable order. */
@@ -150,6 +152,12 @@ export interface IndexStore {
 export interface RebuildSpace extends Pick<IndexStore, 'meta' | 'articles' | 'articleIds' | 'counts' | 'pendingVectors' | 'commit' | 'stash'> {
   /** Makes this space the live state, atomically. */
   publish(): Promise<void>;
+  /**
+   * Gives the space up without publishing it (a build that failed): frees what it holds in this
+   * process (worker threads, database handles). What it committed stays, so the next rebuild of
+   * the same meta resumes from it. The space is unusable afterwards; calling it twice is harmless.
+   */
+  abandon(): Promise<void>;
 }
 
 export interface StoreReader {

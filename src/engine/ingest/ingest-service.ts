@@ -64,8 +64,9 @@ export interface IngestService {
  * engine's incremental reindex embed only the new chunks, so the next `ask` sees them.
  * The corpus lock covers only the duplicate check and the write; the index update queues on
  * the index's own lock behind any other writer (a bot, another CLI ingest) for as long as that
- * one works, reported as an `index` step in the `wait` phase. Every reindex compares the whole
- * corpus with the index, so it also indexes articles an earlier, failed update left out.
+ * one works, reported as an `index` step in the `wait` phase. Every reindex also takes up the
+ * changes an earlier, failed or killed update left out (each change is marked in the corpus
+ * before it is made, and unmarked once indexed: see pending-changes.ts).
  *
  * @example const service = createIngestService(engine, { corpusDir: config.corpusDir });
  *   await service.ingest({ url }, { actor: 'mod#1234' }) // { id, title, status: 'added', passages: 14, … }
@@ -77,7 +78,8 @@ export function createIngestService(engine: Pick<Engine, 'reindex' | 'source'>, 
     work().catch((error: unknown) => {
       throw toStorageError(error, engineFolders(options, writing)) ?? error;
     });
-  // `articles`: only the changed article's file is read (plus files that appeared or vanished): the cost follows the change.
+  // `articles`: only the changed article's file is read (plus those of changes an earlier update
+  // left unindexed, marked in the corpus: see pending-changes.ts): the cost follows the change.
   const reindex = (onProgress?: (p: LiveIngestProgress) => void, articles?: string[]) =>
     storage('index', () => engine.reindex((progress) => onProgress?.({ step: 'index', progress }), articles ? { articles } : undefined));
   // The duplicate check then reads only corpus files changed since the last one. Opened now, not

@@ -10,6 +10,7 @@ import { textHash, urlKey } from '../corpus/article-identity.js';
 import type { CorpusCache } from '../corpus/corpus-cache.js';
 import { readCatalog, type CatalogEntry } from './corpus-catalog.js';
 import { sweepStaleTemps, withCorpusLock } from './corpus-lock.js';
+import { markPending, unmarkPending } from './pending-changes.js';
 import type { ExtractBudget } from './document-budget.js';
 import { MAX_DOCUMENT_BYTES, type ExtractedArticle } from './extract-article.js';
 import { extractInWorker } from './extract-in-worker.js';
@@ -145,6 +146,8 @@ export async function removeArticle(id: string, deps: { corpusDir: string; corpu
       // An empty corpus cannot be indexed: the index would keep serving the removed article.
       throw ingestError('LAST_ARTICLE', { id: first.meta.id, title: first.meta.title });
     }
+    // Marked first: if this process dies before its index update, the next update drops it.
+    await markPending(deps.corpusDir, first.meta.id);
     for (const entry of matches) await rm(entry.path, { force: true });
     fsyncPath(deps.corpusDir);
     return first.meta;
@@ -205,7 +208,14 @@ async function writeArticle(
 ): Promise<string> {
   const path = join(corpusDir, `${id}.md`);
   const content = serializeArticleFile({ ...meta, title_descriptive: article.titleFromText || undefined }, article.text);
-  writeFileAtomic(path, content);
+  // Marked first: if this process dies before its index update, the next update indexes it.
+  const mark = await markPending(corpusDir, id);
+  try {
+    writeFileAtomic(path, content);
+  } catch (err) {
+    await unmarkPending(corpusDir, mark);
+    throw err;
+  }
   if (previousPath && previousPath !== path) {
     // Until this runs the loader sees `<id>.md` first and skips the old file as a repeat id.
     await rm(previousPath, { force: true });

@@ -121,6 +121,9 @@ export function createLanceStore({ uri }: LanceStoreOptions): IndexStore {
             ['rebuild'],
           );
         },
+        // Nothing of its own to free: the table stays for the next rebuild of the same meta to
+        // resume, and the connection is the store's.
+        async abandon() {},
       };
     },
     async withWriteLock(job) {

@@ -190,8 +190,10 @@ export function createLocalStore(options: {
       const { generation, db } = openRebuild(meta);
       const dir = dirOf(generation);
       let published = false;
+      let abandoned = false;
       const usable = () => {
         if (published) throw new Error('this rebuild was published already');
+        if (abandoned) throw new Error('this rebuild was abandoned');
         return db;
       };
       return {
@@ -200,7 +202,7 @@ export function createLocalStore(options: {
         articleIds: async () => spaceArticleIds(usable()),
         counts: async () => spaceCounts(usable()),
         pendingVectors: async (limit) => spacePending(usable(), limit),
-        stash: spaceStash(() => (published ? null : db)),
+        stash: spaceStash(() => (published || abandoned ? null : db)),
         commit: async (change) => {
           commitWithDigest(usable(), change.meta || spaceMeta(db) ? change : { ...change, meta });
           // A bulk build inserts into one live index on a worker thread as it commits (space-vectors.ts).
@@ -225,6 +227,17 @@ export function createLocalStore(options: {
           writeFileAtomic(join(indexDir, POINTER_FILE), JSON.stringify({ generation, previous } satisfies Pointer));
           rmSync(join(indexDir, REBUILD_FILE), { force: true });
           removeGenerations(indexDir, new Set([generation, previous ?? '']));
+        },
+        abandon: async () => {
+          if (published || abandoned) return;
+          abandoned = true;
+          // The builder's worker holds the space's whole HNSW graph; the handle keeps the WAL open.
+          // Both go even when one of them fails; rebuild.json stays, so the next rebuild resumes here.
+          try {
+            await closeVectorBuilder(db);
+          } finally {
+            db.close();
+          }
         },
       };
     },

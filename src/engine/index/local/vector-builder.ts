@@ -30,12 +30,17 @@ export type BuilderReply =
 /** Vectors queued in the worker past which `add` waits (about 12 MB at 384 dimensions). */
 export const MAX_QUEUED = 8192;
 
+let running = 0;
+/** Builders of this process whose worker has not exited: each holds a whole HNSW graph. */
+export const liveVectorBuilders = () => running;
+
 /**
  * Starts a builder on the checkpoint file `checkpoint` (null: an empty index of `capacity`).
  * Rejects when the worker cannot read it.
  */
 export function startVectorBuilder(options: { dimension: number; params: HnswParams; checkpoint: string | null; capacity: number }): Promise<VectorBuilder> {
   const worker: Worker = startModuleWorker(import.meta.url, './vector-builder-worker', { workerData: options });
+  running++;
   let queued = 0;
   let failure: Error | null = null;
   let onReady: { resolve: () => void; reject: (e: Error) => void } | null = null;
@@ -65,6 +70,7 @@ export function startVectorBuilder(options: { dimension: number; params: HnswPar
   let exited = false;
   worker.on('exit', (code) => {
     exited = true;
+    running--;
     fail(new Error(`the vector builder stopped (exit code ${code})`));
   });
   const builder: VectorBuilder = {
