@@ -19,6 +19,7 @@ import { createEngine } from '../src/engine/engine.js';
 import { isHit } from '../src/engine/eval/hit-test.js';
 import { halfOf, parseEvalQuestions, type EvalQuestion } from '../src/engine/eval/questions.js';
 import type { LineCandidate } from '../src/engine/answer/line-features.js';
+import { LINE_CONFIDENCE } from '../src/engine/answer/answer-line-model.js';
 import { lineConfidence, PICK_FEATURES, rankLine, recordLineCandidates, type LineConfidence } from '../src/engine/answer/pick-answer.js';
 
 const { values } = parseArgs({
@@ -158,11 +159,22 @@ for (const s of [trainSet, ...readSets]) {
     console.log(`| ${r.set} | ${t}${t === model.threshold ? ' (shipped)' : ''} | ${r.answerable || s.asked.length} | ${ans} | ${f3(r.precisionBefore)} → ${f3(r.precisionAfter)} | ${r.withheldRight} / ${r.withheldWrong} | ${r.offTopicLinesBefore} → ${r.offTopicLinesAfter} |`);
   }
 }
+// The model the engine ships, read on the same picks: what `npm run eval` shows.
+console.log('\n| set | model | answer@1 before → after | lines right when shown, before → after | withheld: right / wrong | off-topic passed with a line, before → after |');
+console.log('|---|---|---|---|---|---|');
+for (const s of [trainSet, ...readSets]) {
+  for (const [label, m] of [['shipped (answer-line-model.ts)', LINE_CONFIDENCE], ['trained in this run', model]] as const) {
+    const r = read(s.name, s.asked, m, m.threshold);
+    rows.push({ ...r, set: `${r.set} — ${label}` });
+    const ans = r.answerable ? `${f3(r.before)} → ${f3(r.after)}` : '–';
+    console.log(`| ${s.name} | ${label} | ${ans} | ${f3(r.precisionBefore)} → ${f3(r.precisionAfter)} | ${r.withheldRight} / ${r.withheldWrong} | ${r.offTopicLinesBefore} → ${r.offTopicLinesAfter} |`);
+  }
+}
 console.log('\nweights (standardised features):');
 PICK_FEATURES.forEach((name, j) => console.log(`  ${name.padEnd(14)} ${model.weights[j]!.toFixed(3)}`));
 console.log(`  bias ${model.bias}, threshold ${model.threshold}`);
 
-if (values.json) writeFileSync(values.json, JSON.stringify({ trainedOn: trainSet.name, l2: Number(values.l2), model, rows }, null, 2) + '\n');
+if (values.json) writeFileSync(values.json, JSON.stringify({ trainedOn: trainSet.name, l2: Number(values.l2), shipped: LINE_CONFIDENCE, trained: model, rows }, null, 2) + '\n');
 if (values.write) {
   const list = (xs: readonly number[]) => `[${xs.join(', ')}]`;
   writeFileSync(
