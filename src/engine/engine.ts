@@ -16,7 +16,7 @@ import { diversify } from './search/diversify.js';
 import { rerank, RERANK_WEIGHTS } from './search/rerank.js';
 import { ANALYZER_VERSION } from './text/analyze.js';
 import { CHUNKER_VERSION } from './text/chunk.js';
-import { analyseQuestion } from './text/question-analysis.js';
+import { analyseQuestion, type AnalysedQuestion } from './text/question-analysis.js';
 import type { AskOptions, Engine, EngineConfig, IndexProgress, IndexReport, SearchMode, SourceMeta } from './types.js';
 
 export const MAX_K = 20;
@@ -78,6 +78,8 @@ export async function createEngine(config: EngineConfig, hooks: EngineHooks = {}
   };
 
   let sortedSources: { version: string; list: readonly SourceMeta[] } | null = null;
+  /** Sentence scores by analysed question (analyses are remembered per question text) and state of the coverage. */
+  const scoredByQuestion = new WeakMap<AnalysedQuestion, { version: string; scored: ScoredHits }>();
   /** Opened by the first build: a fresh engine that only answers never touches the index folder. */
   let corpusCache: CorpusCache | null = null;
   let writing = false;
@@ -245,7 +247,11 @@ export async function createEngine(config: EngineConfig, hooks: EngineHooks = {}
         for (const h of fresh) sentencesOf(h.chunk, stored.get(h.chunk.id));
       }
       // Second stage: the leading hits re-ordered by their best sentence, then diversity again.
-      const scored: ScoredHits = new Map();
+      // The same question on the same state of the coverage (asked again, or its next page)
+      // finds the sentences it scored then: scores depend on nothing else.
+      let remembered = scoredByQuestion.get(analysis);
+      if (remembered?.version !== snap.version) scoredByQuestion.set(analysis, (remembered = { version: snap.version, scored: new Map() }));
+      const { scored } = remembered;
       const hits = diversify(rerank(found, bestSentenceScorer(analysis, snap.sources, snap.termStats, scored)), undefined, limit);
       return composeAnswer({
         scored,
