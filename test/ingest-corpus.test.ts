@@ -171,6 +171,16 @@ describe('removeArticle', () => {
     expect((await readPending(scene.corpusDir)).ids).toEqual(new Set([kept.id, added.id]));
   });
 
+  it('takes out every file carrying that id, found by name, and leaves files of other ids alone', async () => {
+    const kept = await ingest({ url: `${scene.server.origin}/note.md` }, scene.deps);
+    await writeFile(join(scene.corpusDir, 'zz_double.md'), '---\ntitle: Double\n---\nLe texte en Markdown.\n');
+    await writeFile(join(scene.corpusDir, 'zz_double.TXT'), 'Double\nLe texte en texte brut.\n');
+    await writeFile(join(scene.corpusDir, 'zz_double-suite.md'), '---\ntitle: Suite\n---\nUn autre article.\n');
+    expect((await removeArticle('zz_double', scene.deps)).title).toBe('Double');
+    expect(await articleFiles()).toEqual([`${kept.id}.md`, 'zz_double-suite.md']);
+    expect((await removeArticle('../zz_double-suite', scene.deps).catch((e: unknown) => e)) as IngestError).toMatchObject({ code: 'NOT_FOUND' });
+  });
+
   it('refuses to remove the last article', async () => {
     const only = await ingest({ url: `${scene.server.origin}/bare` }, scene.deps);
     const error = (await removeArticle(only.id, scene.deps).catch((e: unknown) => e)) as IngestError;

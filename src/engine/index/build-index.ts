@@ -1,9 +1,8 @@
 import { createHash } from 'node:crypto';
-import { lstat, stat } from 'node:fs/promises';
-import { join } from 'node:path';
+import { stat } from 'node:fs/promises';
 import type { Embedder } from '../embed/embedder.js';
-import { ARTICLE_ID, loadCorpus, type LoadedCorpus } from '../corpus/load-corpus.js';
-import { ARTICLE_EXTENSIONS } from '../corpus/article-file.js';
+import { articleFilesOf } from '../corpus/article-files.js';
+import { loadCorpus, type LoadedCorpus } from '../corpus/load-corpus.js';
 import type { CorpusCache } from '../corpus/corpus-cache.js';
 import { createError, EngineError } from '../errors.js';
 import { clearPending, readPending, type PendingMarks } from '../ingest/pending-changes.js';
@@ -341,13 +340,7 @@ async function embedDurably(
   return keys.map((key) => found.get(key)!);
 }
 
-/** Article extensions in the spellings a named update looks for (others are found by a full update, which lists the folder). */
-const NAMED_EXTENSIONS = [...ARTICLE_EXTENSIONS, ...ARTICLE_EXTENSIONS.map((e) => e.toUpperCase())];
-
-/**
- * The corpus files of these article ids, found by name (`<id>.md`, `<id>.txt`…), without listing
- * the folder. An id no file can have (see loadCorpus) is left out.
- */
+/** The corpus files of these article ids, found by name without listing the folder. */
 async function namedFiles(dir: string, ids: ReadonlySet<string>): Promise<string[]> {
   try {
     if (!(await stat(dir)).isDirectory()) throw new Error('not a folder');
@@ -355,21 +348,6 @@ async function namedFiles(dir: string, ids: ReadonlySet<string>): Promise<string
     throw createError('CORPUS_MISSING', dir);
   }
   const files: string[] = [];
-  // One file per inode: on a case-insensitive disk `x.md` and `x.MD` are one file.
-  const seen = new Set<string>();
-  for (const id of ids) {
-    if (!ARTICLE_ID.test(id)) continue;
-    for (const ext of NAMED_EXTENSIONS) {
-      const name = `${id}${ext}`;
-      try {
-        const s = await lstat(join(dir, name));
-        const inode = `${s.dev}:${s.ino}`;
-        if (!seen.has(inode)) files.push(name);
-        seen.add(inode);
-      } catch {
-        // No such file.
-      }
-    }
-  }
+  for (const id of ids) files.push(...(await articleFilesOf(dir, id)));
   return files;
 }

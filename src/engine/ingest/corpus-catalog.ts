@@ -1,7 +1,8 @@
-import { readdir } from 'node:fs/promises';
+import { opendir, readdir } from 'node:fs/promises';
 import { basename, extname, join } from 'node:path';
 import { isArticleFileName, parseArticleFile } from '../corpus/article-file.js';
-import { fingerprints, type CorpusCache } from '../corpus/corpus-cache.js';
+import { articleFilesOf } from '../corpus/article-files.js';
+import { fileFingerprint, fingerprints, type CorpusCache } from '../corpus/corpus-cache.js';
 import { factsOf } from '../corpus/corpus-file-facts.js';
 import { readCorpusFile } from '../corpus/read-corpus-file.js';
 import type { SourceMeta } from '../types.js';
@@ -26,19 +27,55 @@ export async function readCatalog(corpusDir: string, cache?: CorpusCache): Promi
   const prints = cache ? await fingerprints(corpusDir, names) : [];
   const entries: CatalogEntry[] = [];
   for (const [i, name] of names.entries()) {
-    const print = prints[i] ?? null;
-    let facts = print ? cache!.lookup(name, print) : null;
-    if (!facts) {
-      try {
-        facts = factsOf(parseArticleFile(await readCorpusFile(corpusDir, name), extname(name).toLowerCase()));
-      } catch {
-        // Unreadable files are the loader's to report; they cannot be duplicates of anything.
-        continue;
-      }
-      if (print) cache!.remember(name, print, facts);
-    }
-    const id = basename(name, extname(name));
-    entries.push({ meta: { id, ...facts.meta }, path: join(corpusDir, name), textHash: facts.textHash, urlKey: facts.urlKey });
+    const entry = await entryOf(corpusDir, name, prints[i] ?? null, cache);
+    if (entry) entries.push(entry);
   }
   return entries;
+}
+
+/**
+ * The entries of article `id` alone: its files found by name, without listing the folder (a
+ * removal costs O(1) whatever the size of the corpus).
+ */
+export async function catalogEntriesOf(corpusDir: string, id: string, cache?: CorpusCache): Promise<CatalogEntry[]> {
+  const entries: CatalogEntry[] = [];
+  for (const name of (await articleFilesOf(corpusDir, id)).sort()) {
+    const entry = await entryOf(corpusDir, name, cache ? await fileFingerprint(corpusDir, name) : null, cache);
+    if (entry) entries.push(entry);
+  }
+  return entries;
+}
+
+/**
+ * Whether the corpus holds a readable article other than `id`. The folder is read entry by
+ * entry and left at the first such article: O(1) in practice, never a listing of every name.
+ */
+export async function hasOtherArticle(corpusDir: string, id: string, cache?: CorpusCache): Promise<boolean> {
+  const dir = await opendir(corpusDir);
+  try {
+    for await (const entry of dir) {
+      const name = entry.name;
+      if (!isArticleFileName(name) || basename(name, extname(name)) === id) continue;
+      if (await entryOf(corpusDir, name, cache ? await fileFingerprint(corpusDir, name) : null, cache)) return true;
+    }
+    return false;
+  } finally {
+    await dir.close().catch(() => undefined); // closed already when the loop ran to its end
+  }
+}
+
+/** One file's entry, from the cache while its fingerprint holds; null when it cannot be read as an article. */
+async function entryOf(corpusDir: string, name: string, print: string | null, cache?: CorpusCache): Promise<CatalogEntry | null> {
+  let facts = print ? cache!.lookup(name, print) : null;
+  if (!facts) {
+    try {
+      facts = factsOf(parseArticleFile(await readCorpusFile(corpusDir, name), extname(name).toLowerCase()));
+    } catch {
+      // Unreadable files are the loader's to report; they cannot be duplicates of anything.
+      return null;
+    }
+    if (print) cache!.remember(name, print, facts);
+  }
+  const id = basename(name, extname(name));
+  return { meta: { id, ...facts.meta }, path: join(corpusDir, name), textHash: facts.textHash, urlKey: facts.urlKey };
 }

@@ -8,7 +8,7 @@ import type { SourceMeta } from '../types.js';
 import { articleId } from './article-id.js';
 import { textHash, urlKey } from '../corpus/article-identity.js';
 import type { CorpusCache } from '../corpus/corpus-cache.js';
-import { readCatalog, type CatalogEntry } from './corpus-catalog.js';
+import { catalogEntriesOf, hasOtherArticle, readCatalog, type CatalogEntry } from './corpus-catalog.js';
 import { sweepStaleTemps, withCorpusLock } from './corpus-lock.js';
 import { markPending, unmarkPending } from './pending-changes.js';
 import type { ExtractBudget } from './document-budget.js';
@@ -138,11 +138,11 @@ export async function ingest(input: IngestInput, deps: IngestDeps): Promise<Inge
  */
 export async function removeArticle(id: string, deps: { corpusDir: string; corpusCache?: CorpusCache }): Promise<SourceMeta> {
   return withCorpusLock(deps.corpusDir, async () => {
-    const catalog = await readCatalog(deps.corpusDir, deps.corpusCache);
-    const matches = catalog.filter((e) => e.meta.id === id);
+    // Its own files by name, and one other article: never the whole folder (O(1) at any size).
+    const matches = await catalogEntriesOf(deps.corpusDir, id, deps.corpusCache);
     const first = matches[0];
     if (!first) throw ingestError('NOT_FOUND', { id: cleanLine(id, 140) });
-    if (matches.length === catalog.length) {
+    if (!(await hasOtherArticle(deps.corpusDir, id, deps.corpusCache))) {
       // An empty corpus cannot be indexed: the index would keep serving the removed article.
       throw ingestError('LAST_ARTICLE', { id: first.meta.id, title: first.meta.title });
     }
