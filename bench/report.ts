@@ -253,7 +253,7 @@ function renderStore(s: StoreScaleResult): string {
     cell(r.publishMs === undefined ? undefined : r.publishMs / 1000, 0),
     fixed(r.peakRssMb, 0),
     fixed(r.diskMb, 0),
-    cell(r.coldStartMs === undefined ? undefined : r.coldStartMs / 1000, 1),
+    r.coldStartMs === undefined ? '–' : `${fixed(r.coldStartMs / 1000, 1)}${r.coldStartCpuMs === undefined ? '' : ` (CPU ${fixed(r.coldStartCpuMs / 1000, 1)})`}`,
     cell(r.servingRssMb, 0),
     cell(r.lexicalOnly ? r.askP50Ms : undefined, 2),
     cell(r.lexicalP50Ms, 2),
@@ -262,6 +262,7 @@ function renderStore(s: StoreScaleResult): string {
     cell(r.removeMs, 0),
     r.ingestStallMs === undefined ? '–' : `${fixed(r.ingestStallMs, 0)} / ${fixed(r.removeStallMs ?? 0, 0)}`,
     r.reloadMs === undefined ? '–' : `${fixed(r.reloadMs / 1000, 1)} s / ${fixed(r.reloadStallMs ?? 0, 0)} ms`,
+    r.loadAverage ? `${fixed(r.loadAverage.start, 1)} → ${fixed(r.loadAverage.end, 1)}` : '–',
   ]);
   const failed = s.rows.filter((r) => r.error).map((r) => `- ${r.passages} passages: ${r.error}`);
   const kept = s.rows.filter((r) => r.reusedBuild).map((r) => `- ¹ ${r.passages} passages: served from a store kept by an earlier run (\`--store-keep\`), built ${r.reusedBuild!.builtAt.slice(0, 16).replace('T', ' ')} UTC at ${r.reusedBuild!.commit ?? 'an unknown commit'}; its build columns are that build's.`);
@@ -269,7 +270,7 @@ function renderStore(s: StoreScaleResult): string {
     `### Index store at scale (backend ${s.backend}; synthetic coverage written through the seam: recombined seed sentences, ${s.distribution ?? 'near-uniform (before session 4)'} ${s.dim}-d vectors; ${s.questions} questions)`,
     '',
     table(
-      ['passages', 'articles', 'build passages/s', 'of which publish s', 'build peak RSS MB', 'disk MB', 'cold start → first answer s', 'serving RSS MB', 'first lexical ask p50 ms', 'lexical ask (third) p50 ms', 'ask − model p50 ms', 'ingest 1 article ms', 'remove ms', 'longest stall ingest / remove ms', 'reload / longest stall'],
+      ['passages', 'articles', 'build passages/s', 'of which publish s', 'build peak RSS MB', 'disk MB', 'cold start → first answer s (CPU s, all threads)', 'serving RSS MB', 'first lexical ask p50 ms', 'lexical ask (third) p50 ms', 'ask − model p50 ms', 'ingest 1 article ms', 'remove ms', 'longest stall ingest / remove ms', 'reload / longest stall', 'load average start → end'],
       rows,
     ),
     ...(kept.length ? ['', ...kept] : []),

@@ -1,7 +1,10 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
+import { setTimeout as sleep } from 'node:timers/promises';
 import path from 'node:path';
 import { runWorker } from '../lib/child.js';
+import { loadSentencePool, syntheticQuestions } from '../lib/synthetic-store.js';
 import type { VectorDistribution } from '../lib/vectors.js';
 import type { StoreBuildOutput, StoreScaleInput, StoreServeOutput } from '../workers/store-scale.js';
 
@@ -39,6 +42,31 @@ function headCommit(): string | null {
   }
 }
 
+const alive = (pid: number) => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+/**
+ * Waits while another run is building this kept store (`store-N.building` names its pid): a
+ * second build would delete the first one's folder. Returns once it is gone.
+ */
+async function waitForOtherBuild(dir: string, verbose: boolean): Promise<void> {
+  const marker = `${dir}.building`;
+  for (let told = false; existsSync(marker); ) {
+    const pid = Number(readFileSync(marker, 'utf8').trim());
+    // Done when its build.json is written (a build removes the previous one before it starts), or when that run is gone.
+    if (!Number.isInteger(pid) || pid === process.pid || !alive(pid) || existsSync(path.join(dir, 'build.json'))) return;
+    if (verbose && !told) process.stderr.write(`store scale: waiting for run ${pid} to finish building ${dir}\n`);
+    told = true;
+    await sleep(15_000);
+  }
+}
+
 function readKept(dir: string, settings: KeptBuild['settings']): KeptBuild | null {
   const file = path.join(dir, 'build.json');
   if (!existsSync(file)) return null;
@@ -48,6 +76,8 @@ function readKept(dir: string, settings: KeptBuild['settings']): KeptBuild | nul
 
 export interface StoreScaleRow extends StoreBuildOutput, Partial<StoreServeOutput> {
   passagesPerS: number;
+  /** The machine's 1-minute load average when this size started and when it was done (the machine is shared). */
+  loadAverage?: { start: number; end: number };
   /** Served from a store kept by an earlier run (`--store-keep`): the build figures are that run's. */
   reusedBuild?: { commit: string | null; builtAt: string };
   /** Built and served without vectors. */
@@ -70,12 +100,16 @@ export interface StoreScaleResult {
  */
 export async function runStoreScale(options: StoreScaleOptions): Promise<StoreScaleResult> {
   const rows: StoreScaleRow[] = [];
+  // Made here once: a serving process's cold start must not include analysing the seed coverage.
+  const askQuestions = syntheticQuestions(await loadSentencePool(options.seedCorpus), options.questions, 5);
   const runs = [...options.sizes.map((passages) => ({ passages, vectors: true })), ...(options.lexicalSizes ?? []).map((passages) => ({ passages, vectors: false }))];
   for (const { passages, vectors } of runs) {
     const distribution = options.distribution ?? 'clustered';
     const dir = path.join(options.keepDir ?? options.workDir, `store-${passages}${vectors ? '' : '-lexical'}`);
     const base: Omit<StoreScaleInput, 'phase'> = { passages, vectors, dim: options.dim, distribution, seedCorpus: options.seedCorpus, dir, questions: options.questions };
     const settings: KeptBuild['settings'] = { passages, vectors, dim: options.dim, distribution, seedCorpus: options.seedCorpus };
+    const loadStart = loadavg()[0]!;
+    if (options.keepDir) await waitForOtherBuild(dir, options.verbose);
     const kept = options.keepDir ? readKept(dir, settings) : null;
     if (options.verbose) process.stderr.write(`store scale: ${passages} passages${kept ? ` (kept store built ${kept.builtAt} at ${kept.commit ?? '?'}, not rebuilt)` : ''}\n`);
     const heap = ['--max-old-space-size=16384'];
@@ -83,21 +117,32 @@ export async function runStoreScale(options: StoreScaleOptions): Promise<StoreSc
     try {
       if (kept) built = kept.built;
       else {
-        ({ result: built } = await runWorker<StoreBuildOutput>('store-scale', { ...base, phase: 'build' }, { verbose: options.verbose, nodeFlags: heap, timeoutMs: 60 * 60_000 }));
-        if (options.keepDir) writeFileSync(path.join(dir, 'build.json'), `${JSON.stringify({ settings, commit: headCommit(), builtAt: new Date().toISOString(), built } satisfies KeptBuild, null, 2)}\n`);
+        if (options.keepDir) {
+          rmSync(path.join(dir, 'build.json'), { force: true });
+          mkdirSync(options.keepDir, { recursive: true });
+          writeFileSync(`${dir}.building`, `${process.pid}\n`);
+        }
+        try {
+          ({ result: built } = await runWorker<StoreBuildOutput>('store-scale', { ...base, phase: 'build' }, { verbose: options.verbose, nodeFlags: heap, timeoutMs: 90 * 60_000 }));
+          if (options.keepDir) writeFileSync(path.join(dir, 'build.json'), `${JSON.stringify({ settings, commit: headCommit(), builtAt: new Date().toISOString(), built } satisfies KeptBuild, null, 2)}\n`);
+        } finally {
+          if (options.keepDir) rmSync(`${dir}.building`, { force: true });
+        }
       }
     } catch (err) {
       // A size that cannot be built here (time, memory) must not lose the other sizes' rows.
-      rows.push({ passages, articles: 0, buildMs: 0, peakRssMb: 0, diskMb: 0, passagesPerS: 0, lexicalOnly: !vectors, error: `build: ${(err as Error).message.slice(0, 300)}` });
+      rows.push({ passages, articles: 0, buildMs: 0, peakRssMb: 0, diskMb: 0, passagesPerS: 0, lexicalOnly: !vectors, loadAverage: { start: loadStart, end: loadavg()[0]! }, error: `build: ${(err as Error).message.slice(0, 300)}` });
       continue;
     }
     const row: StoreScaleRow = { ...built, lexicalOnly: !vectors, passagesPerS: built.passages / (built.buildMs / 1000), ...(kept ? { reusedBuild: { commit: kept.commit, builtAt: kept.builtAt } } : {}) };
     try {
-      const { result: served } = await runWorker<StoreServeOutput>('store-scale', { ...base, phase: 'serve' }, { verbose: options.verbose, nodeFlags: heap, timeoutMs: 30 * 60_000 });
+      const { result: served } = await runWorker<StoreServeOutput>('store-scale', { ...base, phase: 'serve', askQuestions }, { verbose: options.verbose, nodeFlags: heap, timeoutMs: 30 * 60_000 });
       Object.assign(row, served);
     } catch (err) {
       row.error = `serving: ${(err as Error).message.slice(0, 300)}`;
     }
+    row.loadAverage = { start: loadStart, end: loadavg()[0]! };
+    if (options.verbose) process.stderr.write(`store scale: ${passages} passages done, load average ${loadStart.toFixed(1)} at start, ${row.loadAverage.end.toFixed(1)} at end\n`);
     rows.push(row);
   }
   return { backend: 'local', dim: options.dim, distribution: options.distribution ?? 'clustered', questions: options.questions, rows };

@@ -59,6 +59,7 @@ let engine: Awaited<ReturnType<typeof createEngine>>;
 try {
   engine = await createEngine(engineConfig, {
     onIndexProgress: (p) => logger.debug({ ...p }, 'indexing'),
+    preloadModel: true,
   });
   // Bring the index level with the corpus (articles edited while the bot was down, a crash
   // mid-ingest) — only changed articles are embedded — then load the model before members ask.

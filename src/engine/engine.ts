@@ -39,6 +39,11 @@ export interface EngineHooks {
   onDownloadProgress?: (info: { file: string; loaded?: number; total?: number; status: string }) => void;
   /** Called when the engine has to build a missing index by itself. */
   onIndexProgress?: (p: IndexProgress) => void;
+  /**
+   * Start loading the model while the index loads (a server about to answer): the two overlap
+   * instead of adding up. A load that fails here is tried again, and reported, where it is used.
+   */
+  preloadModel?: boolean;
 }
 
 /**
@@ -191,6 +196,7 @@ export async function createEngine(config: EngineConfig, hooks: EngineHooks = {}
     return view!;
   };
 
+  if (hooks.preloadModel && config.mode !== 'lexical') loadEmbedder().catch(() => undefined);
   // Load an existing index now so sources() work at once; a stale or damaged one is reported
   // by the first ask instead, so that reindex() (which rebuilds it) stays reachable.
   try {

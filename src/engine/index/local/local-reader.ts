@@ -11,7 +11,7 @@ import { readLexicalCheckpoint } from './lexical-checkpoint.js';
 import { articleOf, LEXICAL_SETTING, type LexicalCheckpointRef } from './lexical-fold.js';
 import { blobVector, DB_FILE, lastSeq, openSpaceDb, readSetting, splitTerms, type Checkpoint, type SpaceDb } from './space-db.js';
 import { spaceMeta } from './space-writes.js';
-import { liveLabels, loadSpaceVectors, VectorLogGap, yieldNow } from './space-vectors.js';
+import { loadSpaceVectors, VectorLogGap, yieldNow } from './space-vectors.js';
 
 /** Where a reader finds the live space: the generation folder `current.json` names. */
 export interface SpaceLocator {
@@ -196,6 +196,37 @@ async function loadFrom(db: SpaceDb, generation: string): Promise<ReaderState> {
     termsById: db.prepare('SELECT terms FROM passages WHERE id = ?').pluck(),
     view: null,
   };
+  // The vector checkpoint is read on hnswlib's own thread while this one loads the rest: at a
+  // million passages that read is the longest part of a load. Which labels are live is known
+  // only once the passages are, so the vectors' pruning waits for it.
+  let liveReady!: (live: Uint8Array) => void;
+  let liveFailed!: (err: unknown) => void;
+  const live = new Promise<Uint8Array>((resolve, reject) => ((liveReady = resolve), (liveFailed = reject)));
+  const vectorsLoading = loadSpaceVectors(dbDir(db), db, live);
+  vectorsLoading.catch(() => undefined); // awaited below; a failure meanwhile is not unhandled
+  try {
+    await loadPassagesAndSources(state);
+    const bitmap = new Uint8Array(state.byLabel.length);
+    for (let label = 0; label < state.byLabel.length; label++) {
+      if (state.byLabel[label] !== undefined) bitmap[label] = 1;
+      if ((label & 65535) === 65535) await yieldNow();
+    }
+    liveReady(bitmap);
+  } catch (err) {
+    liveFailed(err);
+    throw err;
+  }
+  const loaded = await vectorsLoading;
+  state.vectors = loaded?.vectors ?? null;
+  // What changed while we read (rows read at different moments) is read again, consistently.
+  const changed = db.prepare('SELECT DISTINCT article_id FROM changes WHERE seq > ?').pluck().all(seq) as string[];
+  applyChanges(state, changed, lastSeq(db));
+  return state;
+}
+
+/** Article metadata, then the passages: from the lexical checkpoint, or indexed one by one. */
+async function loadPassagesAndSources(state: ReaderState): Promise<void> {
+  const { db } = state;
   const articles = db.prepare('SELECT rowid, id, source FROM articles WHERE rowid > ? ORDER BY rowid LIMIT ?');
   for (let after = 0; ; ) {
     const rows = articles.all(after, LOAD_BATCH) as { rowid: number; id: string; source: string }[];
@@ -205,17 +236,6 @@ async function loadFrom(db: SpaceDb, generation: string): Promise<ReaderState> {
     await yieldNow();
   }
   if (!(await loadCheckpoint(state))) await loadPassages(state);
-  const live = new Set<number>();
-  for (let label = 0; label < state.byLabel.length; label++) {
-    if (state.byLabel[label] !== undefined) live.add(label);
-    if ((label & 8191) === 8191) await yieldNow();
-  }
-  const loaded = await loadSpaceVectors(dbDir(db), db, live);
-  state.vectors = loaded?.vectors ?? null;
-  // What changed while we read (rows read at different moments) is read again, consistently.
-  const changed = db.prepare('SELECT DISTINCT article_id FROM changes WHERE seq > ?').pluck().all(seq) as string[];
-  applyChanges(state, changed, lastSeq(db));
-  return state;
 }
 
 /**

@@ -12,9 +12,14 @@ export const yieldNow = () => new Promise<void>((r) => setImmediate(r));
 const ADD_BATCH = 8;
 const SLICE_MS = 15;
 
-/** Live labels of a space: those of its stored passages. */
-export function liveLabels(db: SpaceDb): Set<number> {
-  return new Set(db.prepare('SELECT label FROM passages WHERE label IS NOT NULL').pluck().all() as number[]);
+/** Live labels of a space, those of its stored passages, as a byte per label (1: live). */
+export function liveLabels(db: SpaceDb): Uint8Array {
+  const labels = db.prepare('SELECT label FROM passages WHERE label IS NOT NULL').pluck().all() as number[];
+  let max = -1;
+  for (const l of labels) if (l > max) max = l;
+  const live = new Uint8Array(max + 1);
+  for (const l of labels) live[l] = 1;
+  return live;
 }
 
 /**
@@ -23,14 +28,23 @@ export function liveLabels(db: SpaceDb): Set<number> {
  * space without a model. Throws when the checkpoint or the log cannot be read (the caller reports
  * the index unreadable, or retries when a compaction replaced the checkpoint meanwhile).
  */
-export async function loadSpaceVectors(dir: string, db: SpaceDb, live: Set<number>): Promise<{ vectors: VectorIndex; checkpoint: Checkpoint | null } | null> {
+export async function loadSpaceVectors(
+  dir: string,
+  db: SpaceDb,
+  /** A byte per label, 1 for a stored passage's; a promise lets the checkpoint read start before it is known. */
+  liveLabels: Uint8Array | Promise<Uint8Array>,
+): Promise<{ vectors: VectorIndex; checkpoint: Checkpoint | null } | null> {
   const meta = spaceMeta(db);
   if (!meta?.model) return null;
   const params = spaceHnsw(db);
   const checkpoint = readSetting<Checkpoint>(db, 'checkpoint');
-  const vectors = checkpoint
-    ? await readVectorIndex(join(dir, checkpoint.file), meta.model.dimension, params)
-    : createVectorIndex(meta.model.dimension, live.size, params);
+  const read = checkpoint ? readVectorIndex(join(dir, checkpoint.file), meta.model.dimension, params) : null;
+  // Both settle before either is used: a failed read is never left unhandled while the labels load.
+  const [stored, live] = await Promise.all([read, liveLabels]);
+  const isLive = (label: number) => label < live.length && live[label] === 1;
+  let liveCount = 0;
+  for (let l = 0; l < live.length; l++) liveCount += live[l]!;
+  const vectors = stored ?? createVectorIndex(meta.model.dimension, liveCount, params);
   // Both passes are O(vectors): in slices, so a reload at a million never holds the event loop.
   let slice = performance.now();
   const pause = async () => {
@@ -38,18 +52,17 @@ export async function loadSpaceVectors(dir: string, db: SpaceDb, live: Set<numbe
     await yieldNow();
     slice = performance.now();
   };
-  const stored = vectors.labels();
-  for (let i = 0; i < stored.length; i += 4096) {
-    vectors.remove(stored.slice(i, i + 4096).filter((l) => !live.has(l)));
+  const inFile = vectors.labels();
+  for (let i = 0; i < inFile.length; i += 4096) {
+    vectors.remove(inFile.slice(i, i + 4096).filter((l) => !isLive(l)));
     await pause();
   }
+  // In label order, as the log is read.
   const missing: number[] = [];
-  let i = 0;
-  for (const l of live) {
-    if (!vectors.has(l)) missing.push(l);
-    if (++i % 4096 === 0) await pause();
+  for (let l = 0; l < live.length; l++) {
+    if (live[l] === 1 && !vectors.has(l)) missing.push(l);
+    if ((l & 65535) === 65535) await pause();
   }
-  missing.sort((a, b) => a - b);
   const get = db.prepare('SELECT vector FROM vector_log WHERE label = ?').pluck();
   // Time-sliced: inserting into HNSW costs about a millisecond a vector; the event loop gets a turn every SLICE_MS.
   for (let i = 0; i < missing.length; i += ADD_BATCH) {
