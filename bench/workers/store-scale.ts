@@ -38,6 +38,11 @@ export interface StoreScaleInput {
   dir: string;
   questions: number;
   /**
+   * Build phase: carry on an unfinished build in `dir` (a killed one: its rebuild space keeps every
+   * committed batch) instead of starting over; the same seeded coverage, its committed batches skipped.
+   */
+  resume?: boolean;
+  /**
    * The questions to ask, made by the parent (from the same sentence pool): the serving process
    * must not spend its cold start analysing the seed coverage, a cost of the bench, not of the engine.
    */
@@ -95,7 +100,7 @@ async function build(input: StoreScaleInput): Promise<StoreBuildOutput> {
   const pool = await loadSentencePool(input.seedCorpus);
   const corpusDir = path.join(input.dir, 'corpus');
   const indexDir = path.join(input.dir, 'index');
-  rmSync(input.dir, { recursive: true, force: true });
+  if (!input.resume) rmSync(input.dir, { recursive: true, force: true });
   mkdirSync(corpusDir, { recursive: true });
   const withVectors = input.vectors !== false;
   if (withVectors) await ensureModel(input.dir);
@@ -110,8 +115,18 @@ async function build(input: StoreScaleInput): Promise<StoreBuildOutput> {
   const t0 = process.hrtime.bigint();
   await store.withWriteLock(async () => {
     const space = await store.rebuild(meta);
+    // Commits are whole batches: a resumed build skips as many articles as its space holds.
+    let skip = input.resume ? (await space.counts()).articles : 0;
+    if (skip > 0) progress(`resuming after ${skip} committed articles`);
     let nextReport = 0;
     for (const batch of syntheticBatches(pool, rng, input.passages, vector)) {
+      if (skip > 0) {
+        skip -= batch.length;
+        articles += batch.length;
+        passages += batch.reduce((n, a) => n + a.passages.length, 0);
+        if (skip < 0) throw new Error('the unfinished build does not end on a batch of this coverage');
+        continue;
+      }
       for (const a of batch) {
         articles++;
         passages += a.passages.length;
