@@ -50,15 +50,17 @@ describe('a rebuild that fails before publishing', () => {
     const store = createStore({ backend: 'local', indexDir: scratch.indexDir });
     try {
       await store.commit({ meta: META, upsert: [article('solaire', 'Centrale solaire', ['La centrale Noor de Ouarzazate.'])] });
+      // Counted from here: another test file run earlier in this process may have left builders.
+      const buildersBefore = liveVectorBuilders();
       await store.withWriteLock(async () => {
         const space = await store.rebuild(META);
         await space.commit({ upsert: [article('puces', 'Puces', ['Une usine de puces à Dresde.'], { axis: 3 })] });
-        expect(liveVectorBuilders()).toBe(1);
+        expect(liveVectorBuilders()).toBe(buildersBefore + 1);
         const dir = rebuildDir(scratch!.indexDir);
         expect(openFilesUnder(dir)).not.toEqual([]);
         await space.abandon();
         await space.abandon();
-        expect(liveVectorBuilders()).toBe(0);
+        expect(liveVectorBuilders()).toBe(buildersBefore);
         expect(openFilesUnder(dir)).toEqual([]);
         await expect(space.commit({ upsert: [article('x', 'X', ['x'])] })).rejects.toThrow(/abandoned/);
       });
@@ -86,6 +88,7 @@ describe('a rebuild that fails before publishing', () => {
 
       let total = 0;
       let buildersAtFailure = -1;
+      const buildersBefore = liveVectorBuilders();
       // The CLI's progress line going to a closed terminal, say: the build stops there.
       const failing = engine.reindex(
         (p) => {
@@ -97,8 +100,8 @@ describe('a rebuild that fails before publishing', () => {
         { rebuild: true },
       );
       await expect(failing).rejects.toThrow('the terminal went away');
-      expect(buildersAtFailure).toBe(1);
-      expect(liveVectorBuilders()).toBe(0);
+      expect(buildersAtFailure).toBe(buildersBefore + 1);
+      expect(liveVectorBuilders()).toBe(buildersBefore);
       expect(openFilesUnder(rebuildDir(scratch.indexDir))).toEqual([]);
       expect((await engine.ask(question)).passages[0]?.source.id).toBe('zz_rapport_12');
 
