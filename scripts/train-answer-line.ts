@@ -11,13 +11,12 @@
  * sets say whether what was learnt holds. `--write` replaces the shipped model; its threshold is
  * `--threshold` (default 0.1: no line the model gives less than a one-in-ten chance), not fitted.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { evalIndexDir } from '../src/cli/commands/eval.js';
-import { createEngine } from '../src/engine/engine.js';
+import type { EvalQuestion } from '../src/engine/eval/questions.js';
+import { openDevSet } from './lib/dev-set.js';
 import { isHit } from '../src/engine/eval/hit-test.js';
-import { halfOf, parseEvalQuestions, type EvalQuestion } from '../src/engine/eval/questions.js';
 import type { LineCandidate } from '../src/engine/answer/line-features.js';
 import { LINE_CONFIDENCE } from '../src/engine/answer/answer-line-model.js';
 import { lineConfidence, PICK_FEATURES, rankLine, recordLineCandidates, type LineConfidence } from '../src/engine/answer/pick-answer.js';
@@ -42,13 +41,7 @@ interface Asked {
 }
 
 async function load(spec: string): Promise<{ name: string; asked: Asked[] }> {
-  const [named, corpus] = spec.split(':') as [string, string];
-  const [file, half] = named.split('@') as [string, string | undefined];
-  const corpusDir = resolve(corpus);
-  const engine = await createEngine({ corpusDir, indexDir: evalIndexDir(corpusDir, 'lexical-tune'), model: 'none', modelDir: null, cacheDir: null, mode: 'lexical', k: 5 });
-  await engine.reindex();
-  const all = parseEvalQuestions(readFileSync(file, 'utf8'));
-  const questions = half === 'a' || half === 'b' ? halfOf(all, half) : all;
+  const { name, engine, questions } = await openDevSet(spec);
   const asked: Asked[] = [];
   let seen: readonly LineCandidate[] = [];
   recordLineCandidates((c) => (seen = c));
@@ -64,7 +57,7 @@ async function load(spec: string): Promise<{ name: string; asked: Asked[] }> {
     recordLineCandidates(null);
     await engine.dispose();
   }
-  return { name: file.split('/').slice(-2).join('/') + (half ? `@${half}` : ''), asked };
+  return { name, asked };
 }
 
 const F = PICK_FEATURES.length;

@@ -10,33 +10,19 @@
  * A param is one of SENTENCE_WEIGHTS, ANSWER_WEIGHTS, coverage / unknownNameCoverage (lexical
  * abstention bars) or stemOnly; each is varied alone around the current values.
  */
-import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { openDevSet, type DevSet } from './lib/dev-set.js';
 import { LEXICAL_THRESHOLD } from '../src/engine/answer/abstain.js';
 import { SENTENCE_WEIGHTS } from '../src/engine/answer/highlight.js';
 import { ANSWER_WEIGHTS } from '../src/engine/answer/pick-answer.js';
 import { RERANK_WEIGHTS } from '../src/engine/search/rerank.js';
-import { evalIndexDir } from '../src/cli/commands/eval.js';
-import { createEngine } from '../src/engine/engine.js';
-import { halfOf, parseEvalQuestions } from '../src/engine/eval/questions.js';
 import { gradeAnswer } from '../src/engine/eval/run-eval.js';
-import type { Engine } from '../src/engine/types.js';
 import * as evidence from '../src/engine/answer/evidence.js';
 
 const { values } = parseArgs({ options: { set: { type: 'string', multiple: true }, param: { type: 'string', multiple: true } } });
 
-const sets: { name: string; engine: Engine; questions: ReturnType<typeof parseEvalQuestions> }[] = [];
-for (const spec of values.set ?? []) {
-  const [named, corpus] = spec.split(':') as [string, string];
-  const [file, half] = named.split('@') as [string, string | undefined];
-  const corpusDir = resolve(corpus);
-  const engine = await createEngine({ corpusDir, indexDir: evalIndexDir(corpusDir, 'lexical-tune'), model: 'none', modelDir: null, cacheDir: null, mode: 'lexical', k: 5 });
-  await engine.reindex();
-  const all = parseEvalQuestions(readFileSync(file, 'utf8'));
-  const questions = half === 'a' || half === 'b' ? halfOf(all, half) : all;
-  sets.push({ name: file.split('/').slice(-2).join('/') + (half ? `@${half}` : ''), engine, questions });
-}
+const sets: DevSet[] = [];
+for (const spec of values.set ?? []) sets.push(await openDevSet(spec));
 
 const targets: Record<string, Record<string, number>> = {
   ...Object.fromEntries(Object.keys(SENTENCE_WEIGHTS).map((k) => [k, SENTENCE_WEIGHTS as Record<string, number>])),
