@@ -109,7 +109,8 @@ export function lineConfidence(model: LineConfidence, features: readonly number[
 /**
  * The sentence that answers, across the leading passages: the best value; and whether to
  * show it at all: below the model's threshold the line is more likely wrong than worth
- * reading, and there is none (the passages still come). Pure.
+ * reading, and there is none (the passages still come). Pure but for the training script's
+ * recorder (`recordLineCandidates`), which only reads the candidates.
  * @example pickAnswer(lineCandidates(q, passages, corroboration)) // { passage: 1, sentence: 0, confidence: 0.71 }
  */
 export function pickAnswer(candidates: readonly LineCandidate[], model: LineConfidence = LINE_CONFIDENCE): PickedLine | null {
