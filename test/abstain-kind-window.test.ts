@@ -1,13 +1,11 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { LEXICAL_THRESHOLD, shouldAbstain } from '../src/engine/answer/abstain.js';
 import { evidenceTerms } from '../src/engine/answer/evidence.js';
 import { kindWindowCoverage } from '../src/engine/answer/kind-window.js';
 import { analyseSentence } from '../src/engine/answer/sentence-terms.js';
-import { createEngine } from '../src/engine/engine.js';
 import { createTermStats } from '../src/engine/search/term-weights.js';
 import { analyseQuestion } from '../src/engine/text/question-analysis.js';
-import type { Engine } from '../src/engine/types.js';
-import { makeScratch, type Scratch } from './helpers/coverage.js';
+import { lexicalCoverage } from './helpers/lexical-coverage.js';
 
 // A question asks for a kind of answer (a date, a figure, a place…): the coverage answers it only
 // where the question's words stand next to an answer of that kind, not merely somewhere in a passage.
@@ -62,32 +60,23 @@ describe('abstention with the kind window', () => {
 });
 
 describe('engine: a question sharing words with the coverage, not its subject', () => {
-  let scratch: Scratch;
-  let engine: Engine;
-  beforeAll(async () => {
-    scratch = makeScratch();
-    scratch.writeArticle('400_brevia', { title: 'Une start-up lyonnaise s’agrandit' },
+  const coverage = lexicalCoverage([
+    ['400_brevia', { title: 'Une start-up lyonnaise s’agrandit' },
       'La start-up lyonnaise Brevia lève des fonds auprès de trois banques régionales. Ces fonds serviront à ouvrir un laboratoire de recherche. ' +
         'Son directeur promet des embauches. Les banques saluent un projet solide. Le laboratoire accueillera des chercheurs venus de toute la région. ' +
-        'Un accord de recherche a été signé avec Airbus le 14 mars 2024.');
-    scratch.writeArticle('401_brest', { title: 'Le tramway de Brest prolongé' },
-      'La métropole de Brest prolonge son tramway jusqu’au port. Six stations seront construites. La mise en service est prévue en 2027.');
-    engine = await createEngine(scratch.config({ mode: 'lexical' }));
-    await engine.reindex();
-  });
-  afterAll(async () => {
-    await engine?.dispose();
-    scratch?.cleanup();
-  });
+        'Un accord de recherche a été signé avec Airbus le 14 mars 2024.'],
+    ['401_brest', { title: 'Le tramway de Brest prolongé' },
+      'La métropole de Brest prolonge son tramway jusqu’au port. Six stations seront construites. La mise en service est prévue en 2027.'],
+  ]);
 
   it('answers a date question whose words stand next to the date', async () => {
-    const answer = await engine.ask('Quand l’accord de recherche avec Airbus a-t-il été signé ?');
+    const answer = await coverage.engine.ask('Quand l’accord de recherche avec Airbus a-t-il été signé ?');
     expect(answer.abstained).toBe(false);
     expect(answer.directAnswer?.text).toContain('14 mars 2024');
   });
 
   it('abstains on "when was it founded" where "fondée" only shares the stem of "fonds", far from any date', async () => {
-    const answer = await engine.ask('Quand Brevia a-t-elle été fondée ?');
+    const answer = await coverage.engine.ask('Quand Brevia a-t-elle été fondée ?');
     expect(answer).toMatchObject({ abstained: true, passages: [], directAnswer: null });
     expect(answer.suggestions.map((s) => s.id)).toContain('400_brevia');
   });

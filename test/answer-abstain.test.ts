@@ -1,14 +1,12 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { LEXICAL_THRESHOLD, shouldAbstain, thresholdsFor } from '../src/engine/answer/abstain.js';
 import { composeAnswer } from '../src/engine/answer/compose-answer.js';
 import { evidenceTerms, lexicalEvidence } from '../src/engine/answer/evidence.js';
 import { analyseSentence } from '../src/engine/answer/sentence-terms.js';
 import { analyseQuestion } from '../src/engine/text/question-analysis.js';
 import { analyze } from '../src/engine/text/analyze.js';
-import { createEngine } from '../src/engine/engine.js';
 import { createTermStats } from '../src/engine/search/term-weights.js';
-import type { Engine } from '../src/engine/types.js';
-import { makeScratch, type Scratch } from './helpers/coverage.js';
+import { lexicalCoverage } from './helpers/lexical-coverage.js';
 
 describe('shouldAbstain', () => {
   const t = LEXICAL_THRESHOLD;
@@ -138,30 +136,21 @@ describe('composeAnswer', () => {
 });
 
 describe('engine abstention', () => {
-  let scratch: Scratch;
-  let engine: Engine;
-  beforeAll(async () => {
-    scratch = makeScratch();
-    scratch.writeArticle('300_vercors', { title: 'La fromagerie du Vercors ouvre une cave' },
-      'La coopérative laitière du Vercors a inauguré mardi une cave d’affinage. Elle peut accueillir 12 000 meules de bleu. Son président salue un chantier de trois ans.');
-    scratch.writeArticle('301_brest', { title: 'Le tramway de Brest prolongé' },
-      'La métropole de Brest prolonge son tramway jusqu’au port. Six stations seront construites. La mise en service est prévue en 2027.');
-    engine = await createEngine(scratch.config({ mode: 'lexical' }));
-    await engine.reindex();
-  });
-  afterAll(async () => {
-    await engine?.dispose();
-    scratch?.cleanup();
-  });
+  const coverage = lexicalCoverage([
+    ['300_vercors', { title: 'La fromagerie du Vercors ouvre une cave' },
+      'La coopérative laitière du Vercors a inauguré mardi une cave d’affinage. Elle peut accueillir 12 000 meules de bleu. Son président salue un chantier de trois ans.'],
+    ['301_brest', { title: 'Le tramway de Brest prolongé' },
+      'La métropole de Brest prolonge son tramway jusqu’au port. Six stations seront construites. La mise en service est prévue en 2027.'],
+  ]);
 
   it('answers a question the coverage answers, with a direct answer', async () => {
-    const answer = await engine.ask('Combien de meules la cave du Vercors peut-elle accueillir ?');
+    const answer = await coverage.engine.ask('Combien de meules la cave du Vercors peut-elle accueillir ?');
     expect(answer.abstained).toBe(false);
     expect(answer.directAnswer!.text).toContain('12 000 meules');
   });
 
   it('abstains on a question about something the coverage never mentions, suggesting the nearest articles', async () => {
-    const answer = await engine.ask('Qui est le président de Samsung ?');
+    const answer = await coverage.engine.ask('Qui est le président de Samsung ?');
     expect(answer.abstained).toBe(true);
     expect(answer.passages).toEqual([]);
     expect(answer.directAnswer).toBeNull();
@@ -169,7 +158,7 @@ describe('engine abstention', () => {
   });
 
   it('abstains on a question that shares no content word with the coverage', async () => {
-    const answer = await engine.ask('Comment faire du pain au levain ?');
+    const answer = await coverage.engine.ask('Comment faire du pain au levain ?');
     expect(answer).toMatchObject({ abstained: true, passages: [], suggestions: [] });
   });
 });

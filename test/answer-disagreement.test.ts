@@ -1,8 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { findDisagreements } from '../src/engine/answer/disagreement.js';
-import { createEngine } from '../src/engine/engine.js';
-import type { Engine, SourceMeta } from '../src/engine/types.js';
-import { makeScratch, type Scratch } from './helpers/coverage.js';
+import type { SourceMeta } from '../src/engine/types.js';
+import { lexicalCoverage } from './helpers/lexical-coverage.js';
 
 const source = (id: string): SourceMeta => ({ id, title: id, publisher: null, url: null, date: null, language: 'fr' });
 
@@ -63,25 +62,16 @@ describe('findDisagreements', () => {
 });
 
 describe('a question about a budget stated differently by two articles', () => {
-  let scratch: Scratch;
-  let engine: Engine;
-  beforeAll(async () => {
-    scratch = makeScratch();
-    scratch.writeArticle('200_annonce', { title: 'Le projet Polaris dévoilé à Washington', url: 'https://exemple.fr/polaris' },
-      'Trois groupes ont dévoilé mardi le projet Polaris. Il prévoit de dépenser 500 milliards de dollars au cours des quatre prochaines années dans des centres de données. Le premier site sera construit au Texas.');
-    scratch.writeArticle('201_portrait', { title: 'Le pari de l’investisseur' },
-      'L’investisseur a fait fortune dans les télécoms. Il a annoncé Polaris, un chantier doté de 500 milliards de dollars de budget sur cinq ans. Ses proches saluent son audace.');
-    scratch.writeArticle('202_autre', { title: 'La météo du week-end' }, 'Il fera beau samedi sur la côte. Des averses sont attendues dimanche dans le nord.');
-    engine = await createEngine(scratch.config({ mode: 'lexical' }));
-    await engine.reindex();
-  });
-  afterAll(async () => {
-    await engine?.dispose();
-    scratch?.cleanup();
-  });
+  const coverage = lexicalCoverage([
+    ['200_annonce', { title: 'Le projet Polaris dévoilé à Washington', url: 'https://exemple.fr/polaris' },
+      'Trois groupes ont dévoilé mardi le projet Polaris. Il prévoit de dépenser 500 milliards de dollars au cours des quatre prochaines années dans des centres de données. Le premier site sera construit au Texas.'],
+    ['201_portrait', { title: 'Le pari de l’investisseur' },
+      'L’investisseur a fait fortune dans les télécoms. Il a annoncé Polaris, un chantier doté de 500 milliards de dollars de budget sur cinq ans. Ses proches saluent son audace.'],
+    ['202_autre', { title: 'La météo du week-end' }, 'Il fera beau samedi sur la côte. Des averses sont attendues dimanche dans le nord.'],
+  ]);
 
   it('says the sources disagree on the duration and shows both, each with its source', async () => {
-    const answer = await engine.ask('Quel est le budget du projet Polaris ?');
+    const answer = await coverage.engine.ask('Quel est le budget du projet Polaris ?');
     expect(answer.abstained).toBe(false);
     expect(answer.disagreements).toHaveLength(1);
     const claims = answer.disagreements[0]!.claims;
@@ -91,7 +81,7 @@ describe('a question about a budget stated differently by two articles', () => {
   });
 
   it('reports none for a question the other figures do not concern', async () => {
-    const answer = await engine.ask('Quel temps fera-t-il samedi sur la côte ?');
+    const answer = await coverage.engine.ask('Quel temps fera-t-il samedi sur la côte ?');
     expect(answer.abstained).toBe(false);
     expect(answer.disagreements).toEqual([]);
   });

@@ -1,50 +1,39 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createEngine } from '../src/engine/engine.js';
-import type { Engine } from '../src/engine/types.js';
-import { makeScratch, type Scratch } from './helpers/coverage.js';
+import { describe, expect, it } from 'vitest';
+import { lexicalCoverage } from './helpers/lexical-coverage.js';
 
 // A small coverage of local news, French and English, with one plain answer per question and
 // a portrait of six trades, one sentence each.
 describe('answer line through the engine', () => {
-  let scratch: Scratch;
-  let engine: Engine;
-  beforeAll(async () => {
-    scratch = makeScratch();
-    scratch.writeArticle('700_cave', { title: 'La cave du Vercors' },
-      'La coopérative laitière du Vercors a inauguré mardi une nouvelle cave d’affinage à Villard-de-Lans. Elle peut accueillir 12 000 meules de bleu. Les premières meules sortiront au printemps.');
-    scratch.writeArticle('701_lait', { title: 'Le prix du lait' },
-      'Les éleveurs du Vercors demandent une hausse du prix du lait. La coopérative négocie avec les laiteries de la région. Une réunion est prévue en mars à Grenoble.');
-    scratch.writeArticle('702_cellar', { title: 'A new cellar in the Alps', language: 'en' },
-      'A dairy co-operative opened a cellar in the Vercors on Tuesday. The cellar can hold 12,000 wheels of blue cheese. The first wheels will be sold in spring.');
-    scratch.writeArticle('703_metiers', { title: 'Les métiers de montagne' },
-      'Les skieurs arrivent à l’aube. Les bergers restent en alpage. Les guides attendent au sommet. Les fromagers ouvrent la boutique. Les bûcherons coupent des sapins. Les forgerons réparent les outils.');
-    engine = await createEngine(scratch.config({ mode: 'lexical' }));
-    await engine.reindex();
-  });
-  afterAll(async () => {
-    await engine?.dispose();
-    scratch?.cleanup();
-  });
+  const coverage = lexicalCoverage([
+    ['700_cave', { title: 'La cave du Vercors' },
+      'La coopérative laitière du Vercors a inauguré mardi une nouvelle cave d’affinage à Villard-de-Lans. Elle peut accueillir 12 000 meules de bleu. Les premières meules sortiront au printemps.'],
+    ['701_lait', { title: 'Le prix du lait' },
+      'Les éleveurs du Vercors demandent une hausse du prix du lait. La coopérative négocie avec les laiteries de la région. Une réunion est prévue en mars à Grenoble.'],
+    ['702_cellar', { title: 'A new cellar in the Alps', language: 'en' },
+      'A dairy co-operative opened a cellar in the Vercors on Tuesday. The cellar can hold 12,000 wheels of blue cheese. The first wheels will be sold in spring.'],
+    ['703_metiers', { title: 'Les métiers de montagne' },
+      'Les skieurs arrivent à l’aube. Les bergers restent en alpage. Les guides attendent au sommet. Les fromagers ouvrent la boutique. Les bûcherons coupent des sapins. Les forgerons réparent les outils.'],
+  ]);
 
   it('answers a French "combien" with the sentence stating the figure', async () => {
-    const a = await engine.ask('Combien de meules la cave peut-elle accueillir ?');
+    const a = await coverage.engine.ask('Combien de meules la cave peut-elle accueillir ?');
     expect(a.directAnswer?.text).toBe('Elle peut accueillir 12 000 meules de bleu.');
     expect(a.directAnswer?.source.id).toBe('700_cave');
   });
 
   it('answers an English "how many" from the English report', async () => {
-    const a = await engine.ask('How many wheels can the cellar hold?');
+    const a = await coverage.engine.ask('How many wheels can the cellar hold?');
     expect(a.directAnswer?.text).toBe('The cellar can hold 12,000 wheels of blue cheese.');
   });
 
   it('answers a question without a kind of answer with the sentence that holds what it asks', async () => {
-    const a = await engine.ask('Que demandent les éleveurs ?');
+    const a = await coverage.engine.ask('Que demandent les éleveurs ?');
     expect(a.directAnswer?.text).toBe('Les éleveurs du Vercors demandent une hausse du prix du lait.');
   });
 
   it('shows the passages but no answer line when no sentence holds enough of the question', async () => {
     // The passage holds every word asked, but each sentence only one of the six.
-    const a = await engine.ask('Et les skieurs, les bergers, les guides, les fromagers, les bûcherons et les forgerons ?');
+    const a = await coverage.engine.ask('Et les skieurs, les bergers, les guides, les fromagers, les bûcherons et les forgerons ?');
     expect(a.abstained).toBe(false);
     expect(a.passages.length).toBeGreaterThan(0);
     expect(a.directAnswer).toBeNull();

@@ -1,15 +1,13 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { corroboratedBy } from '../src/engine/answer/corroboration.js';
 import { scoreSentences } from '../src/engine/answer/highlight.js';
 import { lineCandidates } from '../src/engine/answer/line-features.js';
 import { pickAnswer } from '../src/engine/answer/pick-answer.js';
 import { analyseSentence } from '../src/engine/answer/sentence-terms.js';
-import { createEngine } from '../src/engine/engine.js';
 import type { SearchHit } from '../src/engine/search/hybrid-search.js';
 import { rerank } from '../src/engine/search/rerank.js';
 import { analyseQuestion } from '../src/engine/text/question-analysis.js';
-import type { Engine } from '../src/engine/types.js';
-import { makeScratch, type Scratch } from './helpers/coverage.js';
+import { lexicalCoverage } from './helpers/lexical-coverage.js';
 
 const hit = (id: string, lexical: number): SearchHit => ({ chunk: { id, text: id } as SearchHit['chunk'], articleId: id.split('#')[0]!, score: lexical / 100, lexical, similarity: null });
 
@@ -69,27 +67,18 @@ describe('second-stage rerank', () => {
 });
 
 describe('answer line through the engine, across reports', () => {
-  let scratch: Scratch;
-  let engine: Engine;
-  beforeAll(async () => {
-    scratch = makeScratch();
-    scratch.writeArticle('600_arcadia', { title: 'Arcadia mise sur Polaris' },
-      'Arcadia prépare aussi un apport de 3 milliards de dollars à investir dans Polaris via son fonds.');
-    scratch.writeArticle('601_polaris', { title: 'Le projet Polaris' },
-      'Lors de la présentation, Arcadia promet d’investir 40 milliards de dollars dans Polaris.');
-    scratch.writeArticle('602_bourse', { title: 'La Bourse salue Polaris' },
-      'Les 40 milliards de dollars promis par Arcadia pour Polaris ont fait bondir son titre.');
-    scratch.writeArticle('603_meteo', { title: 'La météo' }, 'Il fera beau samedi sur la côte.');
-    engine = await createEngine(scratch.config({ mode: 'lexical' }));
-    await engine.reindex();
-  });
-  afterAll(async () => {
-    await engine?.dispose();
-    scratch?.cleanup();
-  });
+  const coverage = lexicalCoverage([
+    ['600_arcadia', { title: 'Arcadia mise sur Polaris' },
+      'Arcadia prépare aussi un apport de 3 milliards de dollars à investir dans Polaris via son fonds.'],
+    ['601_polaris', { title: 'Le projet Polaris' },
+      'Lors de la présentation, Arcadia promet d’investir 40 milliards de dollars dans Polaris.'],
+    ['602_bourse', { title: 'La Bourse salue Polaris' },
+      'Les 40 milliards de dollars promis par Arcadia pour Polaris ont fait bondir son titre.'],
+    ['603_meteo', { title: 'La météo' }, 'Il fera beau samedi sur la côte.'],
+  ]);
 
   it('answers "combien" with the figure several reports state, not a passing one', async () => {
-    const a = await engine.ask('Combien Arcadia va-t-il investir dans Polaris ?');
+    const a = await coverage.engine.ask('Combien Arcadia va-t-il investir dans Polaris ?');
     expect(a.abstained).toBe(false);
     expect(a.directAnswer!.text).toContain('40 milliards');
   });
