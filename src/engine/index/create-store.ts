@@ -13,7 +13,7 @@ const BACKENDS: Record<string, (config: StoreConfig) => IndexStore> = {
 
 /**
  * A store whose backend module is imported on first use. Forwards the seam's required members
- * only: a backend with `stash` or `articleDigest` must not be made lazy this way.
+ * only: a backend with `stash` must not be made lazy this way.
  */
 function lazyStore(backend: string, load: () => Promise<IndexStore>): IndexStore {
   let loading: Promise<IndexStore> | null = null;

@@ -115,14 +115,6 @@ export interface IndexStore {
   articleIds(): Promise<Set<string>>;
   /** How many articles and passages are stored. */
   counts(): Promise<{ articles: number; passages: number }>;
-  /**
-   * Digest of every stored article id (`digestOf` in article-digest.ts), kept by each commit, so a
-   * writer can check the stored ids against a listing of the corpus folder without listing them.
-   * Optional. Since session 5 no writer reads it (a named update lists nothing: see
-   * ingest/pending-changes.ts); it costs O(change) per commit, and a full update could use it to
-   * skip listing the stored ids when nothing was removed.
-   */
-  articleDigest?(): Promise<number>;
   /** Up to `limit` passages without a vector, in a stable order. */
   pendingVectors(limit: number): Promise<PendingPassage[]>;
   /** Applies one change atomically. Throws (and applies nothing) on a vector of the wrong dimension. */

@@ -6,8 +6,7 @@ import { LockBusyError, withFileLock } from '../../fs/file-lock.js';
 import type { IndexMeta, IndexStore, RebuildSpace, StoreChange } from '../store.js';
 import { createLocalReader } from './local-reader.js';
 import { foldLexical, LEXICAL_SETTING, lexicalFoldDue, type LexicalCheckpointRef } from './lexical-fold.js';
-import { digestOf, withId, withoutId } from '../article-digest.js';
-import { DB_FILE, openSpaceDb, readSetting, writeSetting, type SpaceDb } from './space-db.js';
+import { DB_FILE, openSpaceDb, readSetting, type SpaceDb } from './space-db.js';
 import { spaceStash } from './space-stash.js';
 import { closeVectorBuilder, compactionDue, compactVectors, feedVectors, sweepSpace, yieldNow } from './space-vectors.js';
 import { commitToSpace, spaceArticleIds, spaceArticleIdsPaged, spaceArticles, spaceCounts, spaceMeta, spacePending } from './space-writes.js';
@@ -173,7 +172,6 @@ export function createLocalStore(options: {
       return db ? spaceArticleIdsPaged(db, yieldNow) : new Set<string>();
     },
     counts: () => reading(spaceCounts, { articles: 0, passages: 0 }),
-    articleDigest: () => reading(spaceDigest, 0),
     async pendingVectors(limit) {
       const db = liveDb(false);
       return db ? spacePending(db, limit) : [];
@@ -181,7 +179,7 @@ export function createLocalStore(options: {
     async commit(change: StoreChange) {
       mkdirSync(indexDir, { recursive: true });
       const db = liveDb(true)!;
-      commitWithDigest(db, change);
+      commitToSpace(db, change);
       await afterCommit(dirOf(open!.generation), db);
     },
     stash: spaceStash(() => liveDb(false)),
@@ -204,7 +202,7 @@ export function createLocalStore(options: {
         pendingVectors: async (limit) => spacePending(usable(), limit),
         stash: spaceStash(() => (published || abandoned ? null : db)),
         commit: async (change) => {
-          commitWithDigest(usable(), change.meta || spaceMeta(db) ? change : { ...change, meta });
+          commitToSpace(usable(), change.meta || spaceMeta(db) ? change : { ...change, meta });
           // A bulk build inserts into one live index on a worker thread as it commits (space-vectors.ts).
           if (options.bulkVectors !== false) await feedVectors(dir, db);
           if (compactionDue(db)) await compactVectors(dir, db);
@@ -289,26 +287,6 @@ export function createLocalStore(options: {
     },
   };
   return store;
-}
-
-const DIGEST_SETTING = 'article_digest';
-
-/** The digest of a space's article ids: kept by each commit; computed once for a space written before it was. */
-function spaceDigest(db: SpaceDb): number {
-  return readSetting<number>(db, DIGEST_SETTING) ?? digestOf(db.prepare('SELECT id FROM articles').pluck().iterate() as Iterable<string>);
-}
-
-/** `commitToSpace`, with the article-id digest moved by the articles it added and removed, in the same transaction. */
-function commitWithDigest(db: SpaceDb, change: StoreChange): void {
-  db.transaction(() => {
-    const touched = new Set([...(change.remove ?? []), ...(change.upsert ?? []).map((a) => a.source.id)]);
-    const stored = db.prepare('SELECT 1 FROM articles WHERE id = ?').pluck();
-    let digest = spaceDigest(db);
-    for (const id of touched) if (stored.get(id) !== undefined) digest = withoutId(digest, id);
-    commitToSpace(db, change);
-    for (const id of touched) if (stored.get(id) !== undefined) digest = withId(digest, id);
-    writeSetting(db, DIGEST_SETTING, digest);
-  })();
 }
 
 /** Removes generation folders not in `keep`, and temporary files of crashed writes. */
