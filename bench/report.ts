@@ -244,6 +244,13 @@ function renderScale(s: IndexScaleResult): string {
   ].join('\n');
 }
 
+/** Cold start to first answer s (CPU s of all threads; RSS MB after it). */
+function coldCell(c: { coldStartMs?: number; coldStartCpuMs?: number; coldStartRssMb?: number } | undefined): string {
+  if (c?.coldStartMs === undefined) return '–';
+  const extra = [c.coldStartCpuMs === undefined ? null : `CPU ${fixed(c.coldStartCpuMs / 1000, 1)}`, c.coldStartRssMb === undefined ? null : `${fixed(c.coldStartRssMb, 0)} MB`].filter(Boolean);
+  return `${fixed(c.coldStartMs / 1000, 1)}${extra.length ? ` (${extra.join(', ')})` : ''}`;
+}
+
 function renderStore(s: StoreScaleResult): string {
   const cell = (v: number | undefined, digits: number) => (v === undefined ? '–' : fixed(v, digits));
   const rows = s.rows.map((r) => [
@@ -253,7 +260,8 @@ function renderStore(s: StoreScaleResult): string {
     cell(r.publishMs === undefined ? undefined : r.publishMs / 1000, 0),
     fixed(r.peakRssMb, 0),
     fixed(r.diskMb, 0),
-    r.coldStartMs === undefined ? '–' : `${fixed(r.coldStartMs / 1000, 1)}${r.coldStartCpuMs === undefined ? '' : ` (CPU ${fixed(r.coldStartCpuMs / 1000, 1)})`}`,
+    coldCell(r),
+    coldCell(r.coldStartWithoutHugePages),
     cell(r.servingRssMb, 0),
     cell(r.lexicalOnly ? r.askP50Ms : undefined, 2),
     cell(r.lexicalP50Ms, 2),
@@ -270,7 +278,7 @@ function renderStore(s: StoreScaleResult): string {
     `### Index store at scale (backend ${s.backend}; synthetic coverage written through the seam: recombined seed sentences, ${s.distribution ?? 'near-uniform (before session 4)'} ${s.dim}-d vectors; ${s.questions} questions)`,
     '',
     table(
-      ['passages', 'articles', 'build passages/s', 'of which publish s', 'build peak RSS MB', 'disk MB', 'cold start → first answer s (CPU s, all threads)', 'serving RSS MB', 'first lexical ask p50 ms', 'lexical ask (third) p50 ms', 'ask − model p50 ms', 'ingest 1 article ms', 'remove ms', 'longest stall ingest / remove ms', 'reload / longest stall', 'load average start → end'],
+      ['passages', 'articles', 'build passages/s', 'of which publish s', 'build peak RSS MB', 'disk MB', `cold start → first answer s (CPU s all threads, RSS)${s.hugePages === 'off' ? ', no huge pages' : ', huge pages'}`, 'same, no huge pages (GLIBC_TUNABLES hugetlb=0)', 'serving RSS MB', 'first lexical ask p50 ms', 'lexical ask (third) p50 ms', 'ask − model p50 ms', 'ingest 1 article ms', 'remove ms', 'longest stall ingest / remove ms', 'reload / longest stall', 'load average start → end'],
       rows,
     ),
     ...(kept.length ? ['', ...kept] : []),

@@ -60,7 +60,7 @@ async function runSection(results: BenchResults, section: Section, options: Benc
       });
       return;
     case 'store':
-      results.store = await runStoreScale({ sizes: options.storeSizes, lexicalSizes: options.storeLexicalSizes, dim: 384, distribution: options.vectors, seedCorpus: options.corpus, questions: 50, workDir, keepDir: options.storeKeep, verbose });
+      results.store = await runStoreScale({ sizes: options.storeSizes, lexicalSizes: options.storeLexicalSizes, dim: 384, distribution: options.vectors, seedCorpus: options.corpus, questions: 50, workDir, keepDir: options.storeKeep, hugePages: options.storeHugePages, verbose });
       break;
     case 'corpus':
       results.corpus = await runCorpusScan({ sizes: options.corpusSizes, seedCorpus: options.corpus, workDir, verbose });

@@ -39,6 +39,8 @@ export interface BenchOptions extends ModelChoice {
   storeLexicalSizes: number[];
   /** Folder where built stores are kept and reused by later runs (a size already built there is served, not rebuilt). */
   storeKeep: string | null;
+  /** Store section: serve with huge pages, without, or both side by side (default). */
+  storeHugePages: 'on' | 'off' | 'both';
   /** Article files of the synthetic corpora of the corpus section. */
   corpusSizes: number[];
   k: number;
@@ -50,7 +52,8 @@ const USAGE = `usage: npm run bench -- [--sections compare,cold,runtime,scale] [
   [--index-settings 8:100,16:100,16:200] [--ef 16,32,64,128,256] [--vectors clustered|uniform]
   [--index-queries 200] [--model ID] [--model-dir DIR] [--cache-dir DIR] [--corpus DIR]
   [--synthetic-articles 60] [--repeat 3] [--k 5] [--batch-sizes 1,4,16] [--rounds 2] [--threads 1,2]
-  [--cold-runs 3] [--store-sizes 10000,100000] [--store-lexical-sizes 1000000] [--store-keep DIR] [--corpus-sizes 1000,10000]
+  [--cold-runs 3] [--store-sizes 10000,100000] [--store-lexical-sizes 1000000] [--store-keep DIR] [--store-huge-pages both|on|off]
+  [--corpus-sizes 1000,10000]
   [--out bench/results/latest.json] [--quiet]
        npm run bench -- --render bench/results/latest.json   (print a saved run's table)`;
 
@@ -96,6 +99,7 @@ export function parseBenchOptions(argv: string[], root: string): BenchOptions {
         'store-sizes': { type: 'string' },
         'store-lexical-sizes': { type: 'string' },
         'store-keep': { type: 'string' },
+        'store-huge-pages': { type: 'string' },
         'corpus-sizes': { type: 'string' },
         k: { type: 'string' },
         out: { type: 'string' },
@@ -146,9 +150,15 @@ export function parseBenchOptions(argv: string[], root: string): BenchOptions {
     storeSizes: intList('store-sizes', values['store-sizes'] ?? '10000,100000'),
     storeLexicalSizes: values['store-lexical-sizes'] ? intList('store-lexical-sizes', values['store-lexical-sizes']) : [],
     storeKeep: values['store-keep'] ? path.resolve(values['store-keep']) : null,
+    storeHugePages: hugePagesChoice(values['store-huge-pages'] ?? 'both'),
     corpusSizes: intList('corpus-sizes', values['corpus-sizes'] ?? '1000,10000'),
     k: intList('k', values.k ?? '5')[0]!,
     out: path.resolve(root, values.out ?? 'bench/results/latest.json'),
     quiet: values.quiet ?? false,
   };
+}
+
+function hugePagesChoice(value: string): 'on' | 'off' | 'both' {
+  if (value === 'on' || value === 'off' || value === 'both') return value;
+  throw new BenchUsageError(`--store-huge-pages takes both, on or off (got ${value})`);
 }

@@ -6,7 +6,15 @@ import path from 'node:path';
 import { runWorker } from '../lib/child.js';
 import { loadSentencePool, syntheticQuestions } from '../lib/synthetic-store.js';
 import type { VectorDistribution } from '../lib/vectors.js';
-import type { StoreBuildOutput, StoreScaleInput, StoreServeOutput } from '../workers/store-scale.js';
+import type { StoreBuildOutput, StoreColdOutput, StoreScaleInput, StoreServeOutput } from '../workers/store-scale.js';
+
+/**
+ * Serving with glibc's malloc asking for huge pages (`GLIBC_TUNABLES=glibc.malloc.hugetlb=1`, what
+ * `npm start` and the CLI scripts set, src/launch/huge-pages.ts), without, or 'both': the full
+ * serve with them and, just before it, a second serving process measuring only its cold start
+ * without them, side by side.
+ */
+export type HugePagesChoice = 'on' | 'off' | 'both';
 
 export interface StoreScaleOptions {
   sizes: number[];
@@ -23,6 +31,8 @@ export interface StoreScaleOptions {
    * same settings is served again instead of rebuilt (a 1M build is ~25 min of a 2-core machine).
    */
   keepDir?: string | null;
+  /** Default 'both'. */
+  hugePages?: HugePagesChoice;
   verbose: boolean;
 }
 
@@ -84,10 +94,15 @@ export interface StoreScaleRow extends StoreBuildOutput, Partial<StoreServeOutpu
   lexicalOnly?: boolean;
   /** Why serving could not be measured at this size, when it could not. */
   error?: string;
+  /** Whether the full serve ran with huge pages. */
+  hugePages?: boolean;
+  /** With `hugePages: 'both'`: the cold start of a serving process without them, run just before the full serve. */
+  coldStartWithoutHugePages?: StoreColdOutput;
 }
 
 export interface StoreScaleResult {
   backend: string;
+  hugePages?: HugePagesChoice;
   dim: number;
   distribution?: VectorDistribution;
   questions: number;
@@ -135,8 +150,16 @@ export async function runStoreScale(options: StoreScaleOptions): Promise<StoreSc
       continue;
     }
     const row: StoreScaleRow = { ...built, lexicalOnly: !vectors, passagesPerS: built.passages / (built.buildMs / 1000), ...(kept ? { reusedBuild: { commit: kept.commit, builtAt: kept.builtAt } } : {}) };
+    const hugePages = options.hugePages ?? 'both';
+    // Set either way: the bench itself may run with the tunable in its environment.
+    const tunable = (on: boolean) => ({ GLIBC_TUNABLES: `glibc.malloc.hugetlb=${on ? 1 : 0}` });
     try {
-      const { result: served } = await runWorker<StoreServeOutput>('store-scale', { ...base, phase: 'serve', askQuestions }, { verbose: options.verbose, nodeFlags: heap, timeoutMs: 30 * 60_000 });
+      if (hugePages === 'both') {
+        const { result: cold } = await runWorker<StoreColdOutput>('store-scale', { ...base, phase: 'cold', askQuestions }, { verbose: options.verbose, nodeFlags: heap, env: tunable(false), timeoutMs: 30 * 60_000 });
+        row.coldStartWithoutHugePages = cold;
+      }
+      row.hugePages = hugePages !== 'off';
+      const { result: served } = await runWorker<StoreServeOutput>('store-scale', { ...base, phase: 'serve', askQuestions }, { verbose: options.verbose, nodeFlags: heap, env: tunable(row.hugePages), timeoutMs: 30 * 60_000 });
       Object.assign(row, served);
     } catch (err) {
       row.error = `serving: ${(err as Error).message.slice(0, 300)}`;
@@ -145,5 +168,5 @@ export async function runStoreScale(options: StoreScaleOptions): Promise<StoreSc
     if (options.verbose) process.stderr.write(`store scale: ${passages} passages done, load average ${loadStart.toFixed(1)} at start, ${row.loadAverage.end.toFixed(1)} at end\n`);
     rows.push(row);
   }
-  return { backend: 'local', dim: options.dim, distribution: options.distribution ?? 'clustered', questions: options.questions, rows };
+  return { backend: 'local', hugePages: options.hugePages ?? 'both', dim: options.dim, distribution: options.distribution ?? 'clustered', questions: options.questions, rows };
 }

@@ -25,7 +25,8 @@ import { loadSentencePool, syntheticBatches, syntheticQuestions, syntheticVector
 import type { VectorDistribution } from '../lib/vectors.js';
 
 export interface StoreScaleInput {
-  phase: 'build' | 'serve';
+  /** 'cold': only the cold start to the first answer (a second serving variant, side by side). */
+  phase: 'build' | 'serve' | 'cold';
   passages: number;
   /** False: a lexical-only store (no model, no vectors), served in lexical mode. */
   vectors?: boolean;
@@ -59,10 +60,17 @@ export interface StoreBuildOutput {
   diskMb: number;
 }
 
-export interface StoreServeOutput {
+export interface StoreColdOutput {
   coldStartMs: number;
   /** CPU time of all the process's threads from its start to the first answer. */
   coldStartCpuMs?: number;
+  /** RSS right after the first answer. */
+  coldStartRssMb?: number;
+  /** The process's GLIBC_TUNABLES (the parent sets glibc.malloc.hugetlb=1 or =0). */
+  glibcTunables?: string | null;
+}
+
+export interface StoreServeOutput extends StoreColdOutput {
   servingRssMb: number;
   askP50Ms: number;
   askMinusModelP50Ms: number;
@@ -150,7 +158,8 @@ async function build(input: StoreScaleInput): Promise<StoreBuildOutput> {
   return { passages, articles, buildMs, publishMs, peakRssMb: peak, diskMb: diskMb(indexDir) };
 }
 
-async function serve(input: StoreScaleInput): Promise<StoreServeOutput> {
+/** A serving process's start: engine on the store, first answer; what it cost from the process's start. */
+async function coldStart(input: StoreScaleInput) {
   const t0 = process.hrtime.bigint();
   const modelDir = path.join(input.dir, 'models');
   const corpusDir = path.join(input.dir, 'corpus');
@@ -164,7 +173,13 @@ async function serve(input: StoreScaleInput): Promise<StoreServeOutput> {
   // CPU of every thread of this process meanwhile: what the cold start costs, whatever else the shared machine runs.
   const cpu = process.cpuUsage();
   const coldCpuMs = (cpu.user + cpu.system) / 1000;
-  progress(`cold start to first answer ${(coldFromStart / 1000).toFixed(1)} s (engine ${(msSince(t0) / 1000).toFixed(1)} s), CPU ${(coldCpuMs / 1000).toFixed(1)} s, load average ${loadavg()[0]!.toFixed(1)}`);
+  const cold: StoreColdOutput = { coldStartMs: coldFromStart, coldStartCpuMs: coldCpuMs, coldStartRssMb: rssMb(), glibcTunables: process.env.GLIBC_TUNABLES ?? null };
+  progress(`cold start to first answer ${(coldFromStart / 1000).toFixed(1)} s (engine ${(msSince(t0) / 1000).toFixed(1)} s), CPU ${(coldCpuMs / 1000).toFixed(1)} s, RSS ${Math.round(cold.coldStartRssMb!)} MB, load average ${loadavg()[0]!.toFixed(1)}, GLIBC_TUNABLES=${cold.glibcTunables ?? ''}`);
+  return { engine, questions, corpusDir, indexDir, cold };
+}
+
+async function serve(input: StoreScaleInput): Promise<StoreServeOutput> {
+  const { engine, questions, corpusDir, indexDir, cold } = await coldStart(input);
 
   const time = async (fn: () => Promise<unknown>) => {
     const t = process.hrtime.bigint();
@@ -230,8 +245,7 @@ async function serve(input: StoreScaleInput): Promise<StoreServeOutput> {
   progress(`reload ${(reload.ms / 1000).toFixed(1)} s, longest stall ${reload.stallMs.toFixed(0)} ms`);
   await engine.dispose();
   return {
-    coldStartMs: coldFromStart,
-    coldStartCpuMs: coldCpuMs,
+    ...cold,
     servingRssMb,
     askP50Ms: percentile(ask, 50),
     askMinusModelP50Ms: percentile(again, 50),
@@ -246,4 +260,10 @@ async function serve(input: StoreScaleInput): Promise<StoreServeOutput> {
   };
 }
 
-workerMain<StoreScaleInput, StoreBuildOutput | StoreServeOutput>((input) => (input.phase === 'build' ? build(input) : serve(input)));
+async function coldOnly(input: StoreScaleInput): Promise<StoreColdOutput> {
+  const { engine, cold } = await coldStart(input);
+  await engine.dispose();
+  return cold;
+}
+
+workerMain<StoreScaleInput, StoreBuildOutput | StoreServeOutput | StoreColdOutput>((input) => (input.phase === 'build' ? build(input) : input.phase === 'cold' ? coldOnly(input) : serve(input)));

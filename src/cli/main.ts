@@ -98,8 +98,8 @@ function argsProblem(err: Error): string {
   return terminalText(sentence.endsWith('.') ? sentence : `${sentence}.`);
 }
 
-// Run when executed directly (npm run ask/index/…), not when imported by tests.
-if (import.meta.url === `file://${process.argv[1]}`) {
+/** Runs the command named by this process's arguments, with the process's own stdio and exit code. */
+export function runFromCommandLine(): void {
   // `npm run ask … | head -1`: the reader left; stop quietly, as other command-line tools do.
   process.stdout.on('error', (err: NodeJS.ErrnoException) => {
     if (err.code === 'EPIPE') process.exit(process.exitCode ?? 0);
@@ -114,3 +114,6 @@ if (import.meta.url === `file://${process.argv[1]}`) {
     },
   );
 }
+
+// Run when executed directly (`node dist/cli/main.js …`; the npm scripts go through start.js), not when imported by tests.
+if (import.meta.url === `file://${process.argv[1]}`) runFromCommandLine();
