@@ -7,7 +7,7 @@
  * A question file followed by `@a` or `@b` (`PIAF_QUESTIONS@a:PIAF_CORPUS`) is one half of it: its odd
  * (a) or even (b) lines. Tune on one half, check the other, so a setting that fits a few
  * questions shows up as a gap between the two.
- * A param is one of SENTENCE_WEIGHTS, ANSWER_WEIGHTS, coverage / unknownNameCoverage (lexical
+ * A param is one of SENTENCE_WEIGHTS, ANSWER_WEIGHTS, LINE_SPAN (maxChars 0: the picked sentence alone), coverage / unknownNameCoverage (lexical
  * abstention bars) or stemOnly; each is varied alone around the current values.
  */
 import { parseArgs } from 'node:util';
@@ -15,6 +15,7 @@ import { openDevSet, type DevSet } from './lib/dev-set.js';
 import { LEXICAL_THRESHOLD } from '../src/engine/answer/abstain.js';
 import { SENTENCE_WEIGHTS } from '../src/engine/answer/highlight.js';
 import { ANSWER_WEIGHTS } from '../src/engine/answer/pick-answer.js';
+import { LINE_SPAN } from '../src/engine/answer/line-span.js';
 import { RERANK_WEIGHTS } from '../src/engine/search/rerank.js';
 import { gradeAnswer } from '../src/engine/eval/run-eval.js';
 import * as evidence from '../src/engine/answer/evidence.js';
@@ -27,6 +28,7 @@ for (const spec of values.set ?? []) sets.push(await openDevSet(spec));
 const targets: Record<string, Record<string, number>> = {
   ...Object.fromEntries(Object.keys(SENTENCE_WEIGHTS).map((k) => [k, SENTENCE_WEIGHTS as Record<string, number>])),
   ...Object.fromEntries(Object.keys(ANSWER_WEIGHTS).map((k) => [k, ANSWER_WEIGHTS as Record<string, number>])),
+  ...Object.fromEntries(Object.keys(LINE_SPAN).map((k) => [k, LINE_SPAN as Record<string, number>])),
   ...Object.fromEntries(Object.keys(RERANK_WEIGHTS).map((k) => [`rerank.${k}`, RERANK_WEIGHTS as Record<string, number>])),
   coverage: LEXICAL_THRESHOLD as unknown as Record<string, number>,
   unknownNameCoverage: LEXICAL_THRESHOLD as unknown as Record<string, number>,

@@ -5,6 +5,7 @@ import type { AnalysedQuestion } from '../text/question-analysis.js';
 import type { Answer, Passage, SearchMode, SourceMeta } from '../types.js';
 import { shouldAbstain, type AbstainThresholds } from './abstain.js';
 import { lineCandidates, type LinePassage } from './line-features.js';
+import { lineSpan } from './line-span.js';
 import { ANSWER_WEIGHTS, pickAnswer } from './pick-answer.js';
 import { corroboratedBy, type TopicSentence } from './corroboration.js';
 import { textFragmentLink } from './deep-link.js';
@@ -37,10 +38,11 @@ const CLAIM_DEPTH = 8;
 /** Hits whose evidence counts for answering: the answer is often one or two ranks down. */
 const EVIDENCE_DEPTH = 3;
 
-/** Link text as the page writes it (’ not '), or text fragments would not match. */
-function linkTo(chunk: IndexedChunk, sentence: number, source: SourceMeta): string | null {
+/** Link text as the page writes it (’ not '), or text fragments would not match: sentence `sentence` to `last`. */
+function linkTo(chunk: IndexedChunk, sentence: number, source: SourceMeta, last = sentence): string | null {
   const s = chunk.sentences[sentence];
-  const original = s ? chunk.original.slice(s.start - chunk.range.start, s.end - chunk.range.start).replace(/\s+/g, ' ') : '';
+  const e = chunk.sentences[last] ?? s;
+  const original = s && e ? chunk.original.slice(s.start - chunk.range.start, e.end - chunk.range.start).replace(/\s+/g, ' ') : '';
   return textFragmentLink(source.url, original);
 }
 
@@ -144,7 +146,11 @@ export function composeAnswer(input: ComposeInput): Answer {
   if (picked) {
     const hit = page[picked.passage]!;
     const source = input.sources.get(hit.articleId)!;
-    direct = { text: scoresOf(hit).sentences[picked.sentence]!.text, chunkId: hit.chunk.id, source, link: linkTo(hit.chunk, picked.sentence, source) };
+    // The line reads on its own: with the sentence naming its subject, or the rest of its quotation.
+    const { sentences } = scoresOf(hit);
+    const { from, to } = lineSpan(sentences, picked.sentence);
+    const text = sentences.slice(from, to + 1).map((s) => s.text).join(' ');
+    direct = { text, chunkId: hit.chunk.id, source, link: linkTo(hit.chunk, from, source, to) };
   }
   // Disagreements are looked for among the leading hits, not only the page shown, so a
   // conflicting figure one rank further down is still reported.
