@@ -117,6 +117,12 @@ describe('answer kind', () => {
     ['Pourquoi Musk doute-t-il ?', 'reason'],
     ['Comment se reproduit le champignon ?', 'manner'],
     ['Quel est le budget de Stargate ?', 'figure'],
+    // A relative "qui" or "quand" describes what is asked about; after a preposition it asks.
+    ['Quelle est la couleur qui ressort dans son nom ?', null],
+    ['Avec quel fruit Cézanne compare-t-il un modèle qui pose pour lui ?', null],
+    ['Que peut-on boire pour guérir quand on est enrhumé ?', null],
+    ['Contre qui a-t-il fait son retour ?', 'person'],
+    ['Depuis quand le roi est-il au pouvoir ?', 'date'],
   ])('reads "%s" as asking for %s', (question, kind) => {
     expect(answerKindOf(question)).toBe(kind);
   });

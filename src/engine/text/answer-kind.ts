@@ -22,9 +22,17 @@ const KINDS: [Exclude<AnswerKind, null>, RegExp][] = [
  * @example answerKindOf('Qui finance la fondation ?') // 'person'
  */
 export function answerKindOf(question: string): AnswerKind {
-  for (const [kind, re] of KINDS) if (re.test(question)) return kind;
+  const asked = question.replace(RELATIVE, ' ');
+  for (const [kind, re] of KINDS) if (re.test(asked)) return kind;
   return null;
 }
+
+/**
+ * A relative "qui" / "quand" after a noun or a pronoun ("la protéine qui démarre…", "un modèle qui
+ * pose…", "quand on est enrhumé") describes what is asked about; it does not ask for a person or a
+ * date. Interrogative ones open the question or follow a preposition ("Contre qui…", "Depuis quand…").
+ */
+const RELATIVE = /(?<=\p{L}{2,}\s+)(?<!(?:^|\s)(?:à|a|de|d'|par|pour|avec|contre|chez|sur|vers|depuis|jusqu'à|jusqu'a|et|ou|mais|selon|envers|parmi|sans|sous|of|to|for|with|by|from|and|since|until)\s+)(?:qui|quand)(?!\p{L})/giu;
 
 const MONTHS = 'janvier|février|fevrier|mars|avril|mai|juin|juillet|août|aout|septembre|octobre|novembre|décembre|decembre|january|february|march|april|may|june|july|august|september|october|november|december';
 const DAYS = 'lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche|monday|tuesday|wednesday|thursday|friday|saturday|sunday';
