@@ -50,7 +50,10 @@ async function load(spec: string): Promise<{ name: string; asked: Asked[] }> {
       seen = [];
       const answer = await engine.ask(q.question, { k: 5, ...(q.context ? { context: q.context } : {}) });
       const ranked = answer.abstained ? null : rankLine(seen);
-      const right = ranked !== null && !q.abstain && isHit({ sourceId: ranked.best.articleId, text: ranked.best.text }, q);
+      // Right when the pick holds an expected phrase, or the line shown for it does (answer/line-span.ts
+      // shows it with the sentence naming its subject, or its whole quotation).
+      const shown = answer.directAnswer;
+      const right = ranked !== null && !q.abstain && (isHit({ sourceId: ranked.best.articleId, text: ranked.best.text }, q) || (shown !== null && isHit({ sourceId: shown.source.id, text: shown.text }, q)));
       asked.push({ q, abstained: answer.abstained, pick: ranked && { features: ranked.features, right } });
     }
   } finally {
