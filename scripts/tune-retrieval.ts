@@ -5,7 +5,7 @@
  * table (a row per variant and set: answer@1, hit@1, hit@3, MRR, answerable abstained,
  * off-topic abstained) and writes it as JSON.
  *
- *   npx tsx scripts/tune-retrieval.ts --piaf ../shared/eval/piaf [--try main,ltr,proximity,neighbour,question-words,kind-share] [--json OUT (.cache/tune-retrieval.json)]
+ *   npx tsx scripts/tune-retrieval.ts --piaf ../shared/eval/piaf [--try main,ltr,…,lsi,thesaurus] [--json OUT (.cache/tune-retrieval.json)]
  *
  * PIAF is read in halves: a (odd lines) to tune on, b (even lines) only to read. The seed set,
  * the follow-ups and the tuned off-topic set are tuned on; eval/off-topic-holdout.jsonl is read.
@@ -15,8 +15,19 @@
  *   neighbour       + w × the first-stage score of the passage's neighbour in its article, in the second stage
  *   question-words  answer-type words ("nom", "année"…) at w of their weight in lexical search
  *   kind-share      abstention: LEXICAL_THRESHOLD.statedKindShare at other values
+ * Session 6 (docs/quality.md, "Session 6 — retrieval"):
+ *   assoc1          lexical search + the question terms' PPMI associates over the coverage's passages
+ *   soft2           second stage + a sentence's coverage through second-order (PPMI-context cosine) neighbours
+ *   lsi             second stage + the question's cosine with the passage in an LSI space of the coverage
+ *   derive          lexical search + derivational suffix rewrites the coverage writes ("formation" → "former")
+ *   article         second stage + the article's BM25, all its passages as one document
+ *   article-idf     lexical search weighs terms by their idf over articles instead of passages
+ *   rank-fusion     the second stage by reciprocal ranks instead of scores
+ *   thesaurus       lexical search + thesaurus synonyms (Debian mythes-fr; THESAURUS=FILE to point elsewhere)
+ *   soft            second stage + a sentence's coverage through thesaurus synonyms
+ *   unknown         a question word the coverage never uses stands through its thesaurus synonyms (search, evidence)
  */
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { evalIndexDir } from '../src/cli/commands/eval.js';
@@ -35,7 +46,8 @@ import { fusionWeightsFor } from '../src/engine/search/fusion-weights.js';
 import { hybridSearch, type SearchHit } from '../src/engine/search/hybrid-search.js';
 import { rerank } from '../src/engine/search/rerank.js';
 import { fitsKind } from '../src/engine/text/answer-kind.js';
-import { analyze } from '../src/engine/text/analyze.js';
+import { analyze, stem } from '../src/engine/text/analyze.js';
+import { createLexicalIndex, type LexicalIndex } from '../src/engine/search/bm25.js';
 import { analyseQuestion, type AnalysedQuestion } from '../src/engine/text/question-analysis.js';
 
 const { values } = parseArgs({
@@ -55,6 +67,8 @@ interface Variant {
   rerank?: (found: SearchHit[], a: AnalysedQuestion, view: StoreView, scorer: Scorer) => SearchHit[];
   before?: () => void;
   after?: () => void;
+  /** Called before each set's questions with its view (per-coverage tables). */
+  prepare?: (view: StoreView) => Promise<void>;
 }
 
 /** A lexical eval index of the folder, built (or brought up to date) once, and its view. */
@@ -99,6 +113,7 @@ async function measure(v: Variant): Promise<Row[]> {
   v.before?.();
   const rows: Row[] = [];
   for (const s of sets) {
+    await v.prepare?.(s.view);
     const r: Row = { variant: v.name, set: s.name, answerable: 0, answerAt1: 0, hitAt1: 0, hitAt3: 0, mrr: 0, answerableAbstained: 0, offTopic: 0, offTopicAbstained: 0 };
     for (const q of s.questions) {
       const answer = await ask(s.view, q, v);
@@ -237,6 +252,438 @@ function learned(w: number[]): Variant['rerank'] {
   };
 }
 
+// --- Session 6: term associations, derivational rewrites, the article as a unit ------------
+
+/** Passages of a view, read once per view. */
+const passagesOfView = new Map<StoreView, Awaited<ReturnType<StoreView['passages']>>>();
+async function allPassages(view: StoreView) {
+  let ps = passagesOfView.get(view);
+  if (!ps) passagesOfView.set(view, (ps = await view.passages(await view.passageIds())));
+  return ps;
+}
+
+/** Term co-occurrence over the view's passages: df and pair counts (terms in at most maxDf passages, no figures). */
+interface Assoc { n: number; df: Map<string, number>; co: Map<string, Map<string, number>>; ppmi: Map<string, Map<string, number>> }
+const assocOfView = new Map<StoreView, Assoc>();
+async function associations(view: StoreView): Promise<Assoc> {
+  let a = assocOfView.get(view);
+  if (a) return a;
+  const units = (await allPassages(view)).map((p) => [...new Set(view.lexical.termsOf(p.id) ?? [])].filter((t) => !/^\d/.test(t)));
+  const df = new Map<string, number>();
+  for (const u of units) for (const t of u) df.set(t, (df.get(t) ?? 0) + 1);
+  const co = new Map<string, Map<string, number>>();
+  for (const u of units) {
+    for (const x of u) {
+      let row = co.get(x);
+      if (!row) co.set(x, (row = new Map()));
+      for (const y of u) if (x !== y) row.set(y, (row.get(y) ?? 0) + 1);
+    }
+  }
+  a = { n: units.length, df, co, ppmi: new Map() };
+  assocOfView.set(view, a);
+  return a;
+}
+function ppmiRow(a: Assoc, t: string): Map<string, number> {
+  let r = a.ppmi.get(t);
+  if (r) return r;
+  r = new Map();
+  const dft = a.df.get(t) ?? 0;
+  for (const [u, n] of a.co.get(t) ?? []) {
+    const v = Math.log((n * a.n) / (dft * a.df.get(u)!));
+    if (v > 0) r.set(u, v);
+  }
+  a.ppmi.set(t, r);
+  return r;
+}
+function cosine(x: Map<string, number>, y: Map<string, number>): number {
+  let d = 0, nx = 0, ny = 0;
+  for (const [k, v] of x) { nx += v * v; const w = y.get(k); if (w) d += v * w; }
+  for (const v of y.values()) ny += v * v;
+  return nx && ny ? d / Math.sqrt(nx * ny) : 0;
+}
+/**
+ * Expansion terms of a question term: the terms found with it in at least minCo passages, by
+ * PPMI (second order, with a question's own terms: see distributionalRelated). The best `m`, each at w × strength (normalised to the best) × the term's weight. Only `weighted`
+ * (what lexical search reads) grows: evidence and abstention read the question's own terms.
+ */
+function expandByAssociation(w: number, m: number, minCo = 2): Variant {
+  const memo = new Map<string, { term: string; strength: number }[]>();
+  let current: Assoc | null = null;
+  const expansions = (a: Assoc, t: string) => {
+    const key = `${a.n}:${t}`;
+    let out = memo.get(key);
+    if (out) return out;
+    const row = ppmiRow(a, t);
+    const scored = [...row].filter(([u]) => (a.co.get(t)!.get(u) ?? 0) >= minCo).map(([term, v]) => ({ term, strength: v }));
+    scored.sort((p, q) => q.strength - p.strength || (p.term < q.term ? -1 : 1));
+    out = scored.slice(0, m);
+    const top = out[0]?.strength ?? 1;
+    out = out.map((x) => ({ term: x.term, strength: x.strength / top }));
+    memo.set(key, out);
+    return out;
+  };
+  return {
+    name: `association (PPMI, co≥${minCo}) ×${w} top ${m}`,
+    prepare: async (view) => { current = await associations(view); },
+    analysis: (q) => {
+      const a = current!;
+      const own = new Set(q.weighted.map((t) => t.term));
+      const extra = new Map<string, number>();
+      for (const t of q.weighted) {
+        if (!a.df.has(t.term) || /^\d/.test(t.term)) continue;
+        for (const e of expansions(a, t.term)) if (!own.has(e.term)) extra.set(e.term, Math.max(extra.get(e.term) ?? 0, w * e.strength * t.weight));
+      }
+      return { ...q, weighted: [...q.weighted, ...[...extra].map(([term, weight]) => ({ term, weight }))] };
+    },
+  };
+}
+
+/**
+ * Derivational rewrites the stemmer misses: a noun's suffix to its verb's and back ("création" →
+ * "créer", "lancement" → "lancer", "joueur" → "jouer", "signature" → "signer"), kept only where the
+ * coverage writes the rewritten word; its stem is searched at w of the word's weight.
+ */
+const REWRITES: [RegExp, string[]][] = [
+  [/ation$/, ['er']], [/ition$/, ['ir']], [/tion$/, ['ter', 'r']], [/ement$/, ['er']], [/issement$/, ['ir']], [/eur$/, ['er', 'ir']],
+  [/euse$/, ['er']], [/age$/, ['er']], [/ure$/, ['er', 'ir']], [/ance$/, ['er']], [/ence$/, ['er']],
+  [/er$/, ['ation', 'ement', 'eur', 'age', 'ure', 'ance', 'tion']], [/ir$/, ['ition', 'issement', 'ure']],
+  [/ateur$/, ['er', 'ation']], [/atrice$/, ['er', 'ation']], [/ant$/, ['er', 'ance']], [/ent$/, ['ence']],
+];
+function derivations(w: number): Variant {
+  let words: Set<string> | null = null;
+  return {
+    name: `derivational rewrites ×${w}`,
+    prepare: async (view) => {
+      words = new Set();
+      for (const p of await allPassages(view)) for (const x of p.text.toLowerCase().normalize('NFD').replace(/[\u0300-\u036f]/g, '').split(/[^a-z]+/)) if (x.length >= 4) words.add(x);
+    },
+    analysis: (q) => {
+      const own = new Set(q.weighted.map((t) => t.term));
+      const extra = new Map<string, number>();
+      for (const word of q.words) {
+        if (word.length < 5) continue;
+        for (const [re, tails] of REWRITES) {
+          if (!re.test(word)) continue;
+          for (const tail of tails) {
+            const other = word.replace(re, tail);
+            if (other === word || other.length < 4 || !words!.has(other)) continue;
+            const s = stem(other);
+            if (!own.has(s)) extra.set(s, w);
+          }
+        }
+      }
+      return { ...q, weighted: [...q.weighted, ...[...extra].map(([term, weight]) => ({ term, weight }))] };
+    },
+  };
+}
+
+/** Articles as one document each (all their passages and the title), BM25 over them. */
+const articleIndexOfView = new Map<StoreView, LexicalIndex>();
+async function articleIndex(view: StoreView): Promise<LexicalIndex> {
+  let ix = articleIndexOfView.get(view);
+  if (ix) return ix;
+  const by = new Map<string, string[]>();
+  for (const p of await allPassages(view)) by.set(p.articleId, [...(by.get(p.articleId) ?? []), p.text]);
+  ix = createLexicalIndex([...by].map(([id, texts]) => ({ id, text: texts.join('\n'), title: view.sources.get(id)?.title })));
+  articleIndexOfView.set(view, ix);
+  return ix;
+}
+/** Second stage + w × the passage's article's BM25 (the article as one document) over the best article's. */
+function articlePrior(w: number): Variant {
+  let ix: LexicalIndex | null = null;
+  return {
+    name: `article BM25 prior ${w}`,
+    prepare: async (view) => { ix = await articleIndex(view); },
+    rerank: (found, a, _view, scorer) => {
+      const arts = ix!.search(a, 50);
+      const top = arts[0]?.score || 1;
+      const of = new Map(arts.map((h) => [h.id, h.score / top]));
+      return rerank(found, (h) => scorer(h) + (w / 0.4) * (of.get(h.articleId) ?? 0));
+    },
+  };
+}
+
+/**
+ * A general French thesaurus (Debian's mythes-fr, /usr/share/mythes/thes_fr.dat), read by stem:
+ * stem → the stems of its headwords' synonyms (single words only).
+ */
+const THESAURUS = process.env.THESAURUS ?? '/usr/share/mythes/thes_fr.dat';
+let thesaurus: Map<string, Set<string>> | null = null;
+function thesaurusByStem(): Map<string, Set<string>> {
+  if (thesaurus) return thesaurus;
+  thesaurus = new Map();
+  if (!existsSync(THESAURUS)) throw new Error(`no thesaurus at ${THESAURUS}: apt-get install mythes-fr, or set THESAURUS to a MyThes .dat file`);
+  const lines = readFileSync(THESAURUS, 'utf8').split('\n');
+  let head: string | null = null;
+  for (let i = 1; i < lines.length; i++) {
+    const line = lines[i]!;
+    if (!line.startsWith('(')) { head = line.split('|')[0]!; continue; }
+    if (head === null || /\s/.test(head)) continue;
+    const h = analyze(head);
+    if (h.length !== 1) continue;
+    let set = thesaurus.get(h[0]!);
+    if (!set) thesaurus.set(h[0]!, (set = new Set()));
+    for (const syn of line.split('|').slice(1)) {
+      if (/\s/.test(syn.trim())) continue;
+      const t = analyze(syn);
+      if (t.length === 1 && t[0] !== h[0]) set.add(t[0]!);
+    }
+  }
+  return thesaurus;
+}
+/** Thesaurus expansion in lexical search: the `m` synonyms of each question word most alike it (Jaccard of the two entries ≥ minJaccard) that the coverage uses, at w of the word's weight. */
+function synonyms(w: number, m: number, minJaccard: number): Variant {
+  let used: Map<string, number> | null = null;
+  return {
+    name: `thesaurus ×${w} top ${m} J≥${minJaccard}`,
+    prepare: async (view) => { used = (await dfs(view)).p; },
+    analysis: (q) => {
+      const own = new Set(q.weighted.map((t) => t.term));
+      const extra = new Map<string, number>();
+      for (const t of q.content) {
+        if (t.specific || t.rendering || /^\d/.test(t.term)) continue;
+        const best = [...thesaurusSynonyms(t.term, minJaccard, true)].filter(([u]) => used!.has(u)).slice(0, m);
+        for (const [u] of best) if (!own.has(u)) extra.set(u, Math.max(extra.get(u) ?? 0, w * t.weight));
+      }
+      return { ...q, weighted: [...q.weighted, ...[...extra].map(([term, weight]) => ({ term, weight }))] };
+    },
+  };
+}
+
+/** Mutual thesaurus synonyms of a stem (each names the other), whose two entries overlap by Jaccard ≥ minJaccard; best first. */
+function thesaurusSynonyms(term: string, minJaccard: number): Set<string>;
+function thesaurusSynonyms(term: string, minJaccard: number, scored: true): Map<string, number>;
+function thesaurusSynonyms(term: string, minJaccard: number, scored = false): Set<string> | Map<string, number> {
+  const th = thesaurusByStem();
+  const mine = th.get(term) ?? new Set<string>();
+  const out: [string, number][] = [];
+  for (const u of mine) {
+    const theirs = th.get(u);
+    if (!theirs || !theirs.has(term)) continue;
+    let inter = 0;
+    for (const x of theirs) if (mine.has(x)) inter++;
+    const j = inter / (mine.size + theirs.size - inter);
+    if (j >= minJaccard) out.push([u, j]);
+  }
+  out.sort((p, q) => q[1] - p[1] || (p[0] < q[0] ? -1 : 1));
+  return scored ? new Map(out) : new Set(out.map(([u]) => u));
+}
+/**
+ * Second stage + w × the best sentence's soft coverage: the idf-weighted share of the question's
+ * evidence terms a sentence holds through a related word (thesaurus synonym or distributional
+ * neighbour) where it lacks the word itself ('gain'), or its whole coverage so counted ('soft').
+ */
+type Related = (term: string, candidates: ReadonlySet<string>) => ReadonlySet<string>;
+function softSentences(w: number, label: string, related: (view: StoreView) => Promise<Related>, mode: 'gain' | 'soft'): Variant {
+  let rel: Related | null = null;
+  const extra = (head: SearchHit[], _all: SearchHit[], a: AnalysedQuestion, view: StoreView) => {
+    const terms = evidenceTerms(a, view.termStats).filter((t) => !t.rendering);
+    const weights = terms.map((t) => view.termStats.weight(t.term) * t.weight);
+    const total = weights.reduce((x, y) => x + y, 0) || 1;
+    const vocabulary = new Set<string>();
+    for (const h of head) for (const sent of sentencesOf(h.chunk)) for (const t of sent.terms) vocabulary.add(t);
+    const syn = terms.map((t) => (t.specific || /^\d/.test(t.term) ? new Set<string>() : rel!(t.term, vocabulary)));
+    return head.map((h) => {
+      let best = 0;
+      for (const sent of sentencesOf(h.chunk)) {
+        let lit = 0, soft = 0;
+        terms.forEach((t, i) => {
+          if (sent.terms.has(t.term)) { lit += weights[i]!; soft += weights[i]!; }
+          else for (const u of syn[i]!) if (sent.terms.has(u)) { soft += weights[i]!; break; }
+        });
+        best = Math.max(best, mode === 'gain' ? (soft - lit) / total : soft / total);
+      }
+      return best;
+    });
+  };
+  return { name: `${label} in sentences (${mode}) ${w}`, prepare: async (view) => { rel = await related(view); }, rerank: plus(extra, w) };
+}
+const thesaurusRelated = (minJaccard: number) => async (): Promise<Related> => {
+  const memo = new Map<string, Set<string>>();
+  return (t) => { let s = memo.get(t); if (!s) memo.set(t, (s = thesaurusSynonyms(t, minJaccard))); return s; };
+};
+/** Second-order distributional neighbours among the candidates: cosine of PPMI rows over passages ≥ minCos. */
+const distributionalRelated = (minCos: number) => async (view: StoreView): Promise<Related> => {
+  const a = await associations(view);
+  const memo = new Map<string, number>();
+  return (t, candidates) => {
+    const out = new Set<string>();
+    if (!a.df.has(t)) return out;
+    const row = ppmiRow(a, t);
+    for (const u of candidates) {
+      if (u === t || (a.df.get(u) ?? 0) < 3 || /^\d/.test(u)) continue;
+      const key = t < u ? `${t} ${u}` : `${u} ${t}`;
+      let c = memo.get(key);
+      if (c === undefined) memo.set(key, (c = cosine(row, ppmiRow(a, u))));
+      if (c >= minCos) out.add(u);
+    }
+    return out;
+  };
+};
+
+/**
+ * A question word the coverage never uses stands through its thesaurus synonyms that it does use:
+ * searched at typo weight (0.5), and, in evidence, counted as a shared stem (half) instead of an unknown word.
+ */
+function unknownBySynonym(minJaccard: number, searchWeight: number, inEvidence: boolean): Variant {
+  let stats: StoreView['termStats'] | null = null;
+  return {
+    name: `unknown word → thesaurus synonym (J≥${minJaccard}, search ×${searchWeight}${inEvidence ? ', evidence' : ''})`,
+    prepare: async (view) => { stats = view.termStats; },
+    analysis: (q) => {
+      const extra = new Map<string, number>();
+      const content = q.content.map((t) => {
+        if (t.specific || t.rendering || /^\d/.test(t.term) || stats!.known(t.term)) return t;
+        const syns = [...thesaurusSynonyms(t.term, minJaccard)].filter((u) => stats!.known(u));
+        for (const u of syns) extra.set(u, Math.max(extra.get(u) ?? 0, searchWeight * t.weight));
+        if (!inEvidence || syns.length === 0) return t;
+        syns.sort((x, y) => stats!.weight(x) - stats!.weight(y));
+        return { ...t, term: syns[0]!, forms: ['\u0000'] };
+      });
+      return { ...q, content, weighted: [...q.weighted, ...[...extra].filter(([u]) => !q.weighted.some((x) => x.term === u)).map(([term, weight]) => ({ term, weight }))] };
+    },
+  };
+}
+
+/** Passage and article document frequencies of a view's terms. */
+const dfsOfView = new Map<StoreView, { passages: number; articles: number; p: Map<string, number>; a: Map<string, number> }>();
+async function dfs(view: StoreView) {
+  let d = dfsOfView.get(view);
+  if (d) return d;
+  const p = new Map<string, number>();
+  const byArticle = new Map<string, Set<string>>();
+  const ps = await allPassages(view);
+  for (const x of ps) {
+    const terms = new Set(view.lexical.termsOf(x.id) ?? []);
+    for (const t of terms) p.set(t, (p.get(t) ?? 0) + 1);
+    const set = byArticle.get(x.articleId) ?? new Set<string>();
+    for (const t of terms) set.add(t);
+    byArticle.set(x.articleId, set);
+  }
+  const a = new Map<string, number>();
+  for (const set of byArticle.values()) for (const t of set) a.set(t, (a.get(t) ?? 0) + 1);
+  d = { passages: ps.length, articles: byArticle.size, p, a };
+  dfsOfView.set(view, d);
+  return d;
+}
+/** Lexical search weighs a term by its idf over articles instead of passages (to the power g): the article as the unit of rarity. */
+function articleIdf(g: number): Variant {
+  let d: Awaited<ReturnType<typeof dfs>> | null = null;
+  const idfOf = (df: number, n: number) => Math.log(1 + (n - df + 0.5) / (df + 0.5));
+  return {
+    name: `article-level idf ^${g}`,
+    prepare: async (view) => { d = await dfs(view); },
+    analysis: (q) => ({
+      ...q,
+      weighted: q.weighted.map((t) => {
+        const dp = d!.p.get(t.term);
+        const da = d!.a.get(t.term);
+        if (!dp || !da) return t;
+        return { term: t.term, weight: t.weight * Math.pow(idfOf(da, d!.articles) / idfOf(dp, d!.passages), g) };
+      }),
+    }),
+  };
+}
+
+/** The second stage by rank fusion instead of scores: 1/(k + first-stage rank) + s/(k + sentence rank). */
+function rankFusion(k: number, sw: number): Variant {
+  return {
+    name: `second stage by rank fusion k=${k} sentence ×${sw}`,
+    rerank: (found, _a, _view, scorer) => {
+      const head = found.slice(0, DEPTH);
+      const sent = head.map((h, i) => ({ i, v: scorer(h) })).sort((p, q) => q.v - p.v || p.i - q.i);
+      const srank = new Map(sent.map((x, r) => [x.i, r]));
+      const order = head.map((h, i) => ({ h, i, v: 1 / (k + i) + sw / (k + srank.get(i)!) }));
+      order.sort((p, q) => q.v - p.v || p.i - q.i);
+      return [...order.map((o) => o.h), ...found.slice(DEPTH)];
+    },
+  };
+}
+
+/**
+ * Latent semantic indexing of the coverage: the passage × term matrix (idf-weighted, each passage
+ * of unit length; terms in 2 passages or more) reduced to its `k` leading singular vectors, from the
+ * eigenvectors of the passages' Gram matrix (subspace iteration). A question is folded in and
+ * compared with each passage by cosine: words that share no letters but keep the same company
+ * ("sportif" / "cycliste") come closer.
+ */
+interface Lsi { k: number; ord: Map<string, number>; postings: Map<string, { j: Int32Array; v: Float64Array }>; idf: Map<string, number>; V: Float64Array; sigma: Float64Array }
+const lsiOfView = new Map<string, Lsi>();
+async function lsiModel(view: StoreView, k: number): Promise<Lsi> {
+  const key = `${view.passageCount}:${k}`;
+  let m = lsiOfView.get(key);
+  if (m) return m;
+  const t0 = Date.now();
+  const ps = await allPassages(view);
+  const n = ps.length;
+  const ord = new Map(ps.map((p, i) => [p.id, i]));
+  const lists = ps.map((p) => [...new Set(view.lexical.termsOf(p.id) ?? [])]);
+  const df = new Map<string, number>();
+  for (const l of lists) for (const t of l) df.set(t, (df.get(t) ?? 0) + 1);
+  const idf = new Map<string, number>();
+  for (const [t, d] of df) if (d >= 2 && d <= n / 2) idf.set(t, Math.log(n / d));
+  const norms = lists.map((l) => Math.sqrt(l.reduce((x, t) => x + (idf.get(t) ?? 0) ** 2, 0)) || 1);
+  const raw = new Map<string, { j: number[]; v: number[] }>();
+  lists.forEach((l, j) => { for (const t of l) { const w = idf.get(t); if (!w) continue; let e = raw.get(t); if (!e) raw.set(t, (e = { j: [], v: [] })); e.j.push(j); e.v.push(w / norms[j]!); } });
+  const postings = new Map([...raw].map(([t, e]) => [t, { j: Int32Array.from(e.j), v: Float64Array.from(e.v) }]));
+  const G = new Float64Array(n * n);
+  for (const { j, v } of postings.values()) for (let a = 0; a < j.length; a++) for (let b = 0; b < j.length; b++) G[j[a]! * n + j[b]!]! += v[a]! * v[b]!;
+  // Subspace iteration for the k leading eigenvectors of G (deterministic start).
+  const r = k + 10;
+  let Q = new Float64Array(n * r);
+  let seed = 7;
+  for (let i = 0; i < Q.length; i++) { seed = (seed * 1103515245 + 12345) % 2147483648; Q[i] = seed / 2147483648 - 0.5; }
+  const orth = (M: Float64Array) => {
+    for (let c = 0; c < r; c++) {
+      for (let p = 0; p < c; p++) { let d = 0; for (let i = 0; i < n; i++) d += M[i * r + c]! * M[i * r + p]!; for (let i = 0; i < n; i++) M[i * r + c]! -= d * M[i * r + p]!; }
+      let s2 = 0; for (let i = 0; i < n; i++) s2 += M[i * r + c]! ** 2; const s = Math.sqrt(s2) || 1; for (let i = 0; i < n; i++) M[i * r + c]! /= s;
+    }
+  };
+  orth(Q);
+  for (let it = 0; it < 12; it++) {
+    const Y = new Float64Array(n * r);
+    for (let i = 0; i < n; i++) for (let l = 0; l < n; l++) { const g = G[i * n + l]!; if (g === 0) continue; for (let c = 0; c < r; c++) Y[i * r + c]! += g * Q[l * r + c]!; }
+    orth(Y);
+    Q = Y;
+  }
+  const lam: { c: number; v: number }[] = [];
+  for (let c = 0; c < r; c++) { let v = 0; for (let i = 0; i < n; i++) { let gq = 0; for (let l = 0; l < n; l++) gq += G[i * n + l]! * Q[l * r + c]!; v += Q[i * r + c]! * gq; } lam.push({ c, v }); }
+  lam.sort((x, y) => y.v - x.v);
+  const V = new Float64Array(n * k);
+  const sigma = new Float64Array(k);
+  for (let c = 0; c < k; c++) { sigma[c] = Math.sqrt(Math.max(lam[c]!.v, 1e-12)); for (let i = 0; i < n; i++) V[i * k + c] = Q[i * r + lam[c]!.c]!; }
+  m = { k, ord, postings, idf, V, sigma };
+  lsiOfView.set(key, m);
+  console.log(`lsi k=${k}: ${n} passages, ${postings.size} terms, ${Date.now() - t0} ms`);
+  return m;
+}
+/** Second stage + w × the cosine, in the latent space, of the question and the passage. */
+function lsi(k: number, w: number): Variant {
+  let m: Lsi | null = null;
+  const extra = (head: SearchHit[], _all: SearchHit[], a: AnalysedQuestion) => {
+    const n = m!.ord.size;
+    const z = new Float64Array(n);
+    for (const { term, weight } of a.weighted) {
+      const e = m!.postings.get(term);
+      const idf = m!.idf.get(term);
+      if (!e || !idf) continue;
+      for (let i = 0; i < e.j.length; i++) z[e.j[i]!]! += weight * idf * e.v[i]!;
+    }
+    const q = new Float64Array(k);
+    for (let j = 0; j < n; j++) { const zj = z[j]!; if (zj === 0) continue; for (let c = 0; c < k; c++) q[c]! += m!.V[j * k + c]! * zj; }
+    for (let c = 0; c < k; c++) q[c]! /= m!.sigma[c]!;
+    const qn = Math.sqrt(q.reduce((x, y) => x + y * y, 0)) || 1;
+    return head.map((h) => {
+      const j = m!.ord.get(h.chunk.id);
+      if (j === undefined) return 0;
+      let d = 0, dn = 0;
+      for (let c = 0; c < k; c++) { const x = m!.sigma[c]! * m!.V[j * k + c]!; d += x * q[c]!; dn += x * x; }
+      return Math.max(0, d / (qn * Math.sqrt(dn || 1)));
+    });
+  };
+  return { name: `LSI k=${k} ×${w}`, prepare: async (view) => { m = await lsiModel(view, k); }, rerank: plus(extra, w) };
+}
+
 const ANSWER_TYPE = new Set(analyze('nom noms date dates année années an ans jour durée raison raisons exemple exemples type types sorte genre nombre signifie signification définition consiste façon manière moyen name names year years day duration reason reasons example examples kind number mean means meaning way'));
 
 const variants: Variant[] = [];
@@ -250,6 +697,16 @@ for (const name of values.try!.split(',')) {
       variants.push({ name: `answer-type words ×${w}`, analysis: (a) => ({ ...a, weighted: a.weighted.map((t) => (ANSWER_TYPE.has(t.term) ? { term: t.term, weight: t.weight * w } : t)) }) });
     }
   }
+  if (name === 'assoc1') for (const w of [0.1, 0.2, 0.4]) variants.push(expandByAssociation(w, 3));
+  if (name === 'derive') for (const w of [0.3, 0.5, 0.8]) variants.push(derivations(w));
+  if (name === 'article') for (const w of [0.05, 0.1, 0.2, 0.4]) variants.push(articlePrior(w));
+  if (name === 'thesaurus') for (const [w, m, j] of [[0.2, 3, 0.1], [0.4, 3, 0.1], [0.4, 5, 0.05], [0.6, 3, 0.1], [0.4, 3, 0.2]] as const) variants.push(synonyms(w, m, j));
+  if (name === 'soft') for (const [w, j, mode] of [[0.05, 0.1, 'gain'], [0.1, 0.1, 'gain'], [0.2, 0.1, 'gain'], [0.1, 0.2, 'gain'], [0.1, 0.1, 'soft'], [0.2, 0.1, 'soft']] as const) variants.push(softSentences(w, `thesaurus J≥${j}`, thesaurusRelated(j), mode));
+  if (name === 'soft2') for (const [w, c] of [[0.1, 0.3], [0.2, 0.3], [0.1, 0.5]] as const) variants.push(softSentences(w, `2nd-order association cos≥${c}`, distributionalRelated(c), 'gain'));
+  if (name === 'unknown') for (const [j, sw, ev] of [[0.1, 0.5, false], [0.1, 0.5, true], [0.05, 0.5, true], [0.2, 0.5, true]] as const) variants.push(unknownBySynonym(j, sw, ev));
+  if (name === 'article-idf') for (const g of [0.5, 1, 2]) variants.push(articleIdf(g));
+  if (name === 'rank-fusion') for (const [k, sw] of [[2, 1], [5, 1], [10, 1], [5, 0.7], [5, 1.5]] as const) variants.push(rankFusion(k, sw));
+  if (name === 'lsi') for (const [k, w] of [[100, 0.05], [100, 0.1], [100, 0.2], [100, 0.4], [200, 0.1], [200, 0.2], [50, 0.1]] as const) variants.push(lsi(k, w));
   if (name === 'kind-share') {
     const keep = LEXICAL_THRESHOLD.statedKindShare;
     for (const share of [0, 0.3, 0.4, 0.6, 0.7]) {
