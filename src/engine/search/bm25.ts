@@ -4,7 +4,9 @@ import type { LexicalQuery } from '../text/question-analysis.js';
 import type { FilePostings } from './lexical/file-postings.js';
 import { forwardLists, forwardRecord, MemoryForward, type ForwardSource } from './lexical/forward-index.js';
 import { ensureLength } from './lexical/growable.js';
-import { pairArrays, PairKeys, StringKeys } from './lexical/key-dictionary.js';
+import { pairArrays, PairKeys, placePairs, StringKeys } from './lexical/key-dictionary.js';
+import { stringHash, tableInSlices, tableSize } from './lexical/key-table.js';
+import { PassageIds, type PackedIds } from './lexical/passage-ids.js';
 import { PostingSpace } from './lexical/posting-space.js';
 
 /**
@@ -84,6 +86,15 @@ export interface LexicalIndex {
   /** Removes chunks by id; unknown ids are ignored. */
   remove(ids: Iterable<string>): void;
   has(id: string): boolean;
+  /**
+   * Dense ordinal of an indexed passage, and the passage at an ordinal (undefined once removed):
+   * stable until the index folds (a reader's never does), so a reader keeps per-passage tables
+   * (vector labels) in typed arrays by ordinal instead of Maps by id.
+   */
+  ordinal(id: string): number | undefined;
+  idAt(ordinal: number): string | undefined;
+  /** Ordinals handed out so far, live or not (tables by ordinal are this long). */
+  readonly ordinals: number;
   /** The distinct stemmed body terms of an indexed chunk (in no particular order). */
   termsOf(id: string): readonly string[] | undefined;
   readonly size: number;
@@ -131,8 +142,25 @@ export interface FileSpacePostings {
   file: FilePostings;
 }
 
-/** What a restore takes: a snapshot, whose spaces may stay in their checkpoint file. */
-export type RestorableSnapshot = Omit<LexicalSnapshot, 'forward' | 'spaces'> & { forward: Uint32Array | null; spaces: (SpacePostings | FileSpacePostings)[] };
+/** Hash tables of a snapshot's keys (see key-table.ts), as a checkpoint stores them beside the keys. */
+export interface KeyTables {
+  terms: Uint32Array;
+  words: Uint32Array;
+  prefixes: Uint32Array;
+  bigrams: Uint32Array;
+}
+
+/**
+ * What a restore takes: a snapshot, whose spaces may stay in their checkpoint file, whose ids may
+ * stay packed as read, and whose key tables come with it (a checkpoint written before they were
+ * stored has none: they are built then, in slices).
+ */
+export type RestorableSnapshot = Omit<LexicalSnapshot, 'forward' | 'spaces' | 'ids'> & {
+  forward: Uint32Array | null;
+  spaces: (SpacePostings | FileSpacePostings)[];
+  ids: string[] | PackedIds;
+  tables?: KeyTables;
+};
 
 /**
  * Okapi BM25 weight of one term in one document (Lucene's idf, never negative).
@@ -187,7 +215,8 @@ export async function restoreLexicalIndex(
     throw new Error(`lexical index built by analyzer v${String(snapshot.analyzer)}, this is v${ANALYZER_VERSION}: rebuild it`);
   }
   const forward = options.forward ?? (snapshot.forward ? new MemoryForward(snapshot.forwardOffsets, snapshot.forward) : null);
-  if (!forward || forward.count !== snapshot.ids.length || snapshot.spaces.length !== 4) throw new Error('lexical index file is incomplete');
+  const count = Array.isArray(snapshot.ids) ? snapshot.ids.length : snapshot.ids.starts.length - 1;
+  if (!forward || forward.count !== count || snapshot.spaces.length !== 4) throw new Error('lexical index file is incomplete');
   const index = new BM25Index({ ...DEFAULT_LEXICAL_OPTIONS, ...definedOnly(snapshot.options) }, options.setup?.expandQuery ?? expandAcrossLanguages, options.autoCompact ?? true);
   await index.restore(snapshot, forward, options.pause ?? (async () => undefined));
   return index;
@@ -222,9 +251,9 @@ class BM25Index implements LexicalIndex {
   private wordSpace = new PostingSpace(false);
   private bigramSpace = new PostingSpace(false);
   private prefixSpace = new PostingSpace(false);
-  /** Passage id by ordinal ('' once removed). */
-  private ids: string[] = [];
-  private readonly ordOf = new Map<string, number>();
+  /** Passage id by ordinal and back (`alive` says which ordinals still count). */
+  private ids = new PassageIds();
+  private live = 0;
   private lengths: Uint32Array = new Uint32Array(16);
   private titleLengths: Uint32Array = new Uint32Array(16);
   private alive: Uint8Array = new Uint8Array(16);
@@ -255,15 +284,28 @@ class BM25Index implements LexicalIndex {
   ) {}
 
   get size(): number {
-    return this.ordOf.size;
+    return this.live;
   }
 
   has(id: string): boolean {
-    return this.ordOf.has(id);
+    return this.ordinal(id) !== undefined;
+  }
+
+  ordinal(id: string): number | undefined {
+    const ord = this.ids.ord(id);
+    return ord !== undefined && this.alive[ord] ? ord : undefined;
+  }
+
+  idAt(ord: number): string | undefined {
+    return ord < this.ids.length && this.alive[ord] ? this.ids.at(ord) : undefined;
+  }
+
+  get ordinals(): number {
+    return this.ids.length;
   }
 
   termsOf(id: string): readonly string[] | undefined {
-    const ord = this.ordOf.get(id);
+    const ord = this.ordinal(id);
     if (ord === undefined) return undefined;
     const [body] = forwardLists(this.forwardOf(ord));
     return Array.from(body, (k) => this.terms.keys[k]!);
@@ -284,10 +326,9 @@ class BM25Index implements LexicalIndex {
 
   addAnalysed(id: string, terms: string[], words: string[], titleTerms: string[] | null): void {
     this.changed();
-    if (this.ordOf.has(id)) this.remove([id]);
-    const ord = this.ids.length;
-    this.ids.push(id);
-    this.ordOf.set(id, ord);
+    if (this.has(id)) this.remove([id]);
+    const ord = this.ids.push(id);
+    this.live++;
     this.lengths = ensureLength(this.lengths, ord + 1);
     this.titleLengths = ensureLength(this.titleLengths, ord + 1);
     this.alive = ensureLength(this.alive, ord + 1);
@@ -327,7 +368,7 @@ class BM25Index implements LexicalIndex {
   remove(ids: Iterable<string>): void {
     this.changed();
     for (const id of ids) {
-      const ord = this.ordOf.get(id);
+      const ord = this.ordinal(id);
       if (ord === undefined) continue;
       const [body, titleOnly, words, bigrams, prefixes] = forwardLists(this.forwardOf(ord));
       for (const k of body) this.termSpace.drop(k);
@@ -338,8 +379,7 @@ class BM25Index implements LexicalIndex {
       this.totalLength -= this.lengths[ord]!;
       this.totalTitleLength -= this.titleLengths[ord]!;
       this.alive[ord] = 0;
-      this.ids[ord] = '';
-      this.ordOf.delete(id);
+      this.live--;
       this.deltaForward.delete(ord);
       this.removedSinceFold++;
     }
@@ -396,15 +436,15 @@ class BM25Index implements LexicalIndex {
     for (let ord = 0; ord < count; ord++) {
       const to = remap[ord]!;
       if (to < 0) continue;
-      ids[to] = this.ids[ord]!;
+      ids[to] = this.ids.at(ord);
       lengths[to] = this.lengths[ord]!;
       titleLengths[to] = this.titleLengths[ord]!;
-      this.ordOf.set(this.ids[ord]!, to);
     }
     this.sealedForward.close?.();
     this.sealedForward = new MemoryForward(offsets, arena);
     this.deltaForward.clear();
-    this.ids = ids;
+    this.ids = PassageIds.of(ids);
+    this.live = live;
     this.lengths = lengths;
     this.titleLengths = titleLengths;
     this.alive = new Uint8Array(Math.max(16, live)).fill(1, 0, live);
@@ -428,7 +468,7 @@ class BM25Index implements LexicalIndex {
       bigramFirsts: firsts,
       bigramSeconds: seconds,
       spaces: [space(this.termSpace), space(this.wordSpace), space(this.bigramSpace), space(this.prefixSpace)],
-      ids: this.ids.slice(),
+      ids: Array.from({ length: live }, (_, ord) => this.ids.at(ord)),
       lengths: this.lengths.subarray(0, live),
       titleLengths: this.titleLengths.subarray(0, live),
       forwardOffsets: forward.offsets,
@@ -440,34 +480,31 @@ class BM25Index implements LexicalIndex {
     this.sealedForward.close?.();
   }
 
-  /** Fills an empty index from a snapshot; `pause` between slices of key lookups to build. */
+  /**
+   * Fills an empty index from a snapshot. Keys, pairs and ids are adopted with their stored hash
+   * tables, so nothing is inserted key by key; a snapshot without tables (a checkpoint of an older
+   * format) gets them built here, awaiting `pause` between slices.
+   */
   async restore(s: RestorableSnapshot, forward: ForwardSource, pause: () => Promise<void>): Promise<void> {
-    // A snapshot's keys are distinct and in id order: appended without a lookup each.
-    const intern = async (keys: StringKeys, list: readonly string[]) => {
-      for (let i = 0; i < list.length; i += RESTORE_SLICE) {
-        keys.appendDistinct(list, i, Math.min(list.length, i + RESTORE_SLICE));
-        await pause();
-      }
-    };
-    await intern(this.terms, s.terms);
-    await intern(this.words, s.words);
-    await intern(this.prefixes, s.prefixes);
-    this.bigrams = new PairKeys(s.bigramFirsts.length);
-    for (let id = 0; id < s.bigramFirsts.length; id += RESTORE_SLICE * 4) {
-      this.bigrams.appendDistinct(s.bigramFirsts, s.bigramSeconds, id, Math.min(s.bigramFirsts.length, id + RESTORE_SLICE * 4));
-      await pause();
-    }
+    const tables = s.tables ?? (await keyTablesOf(s, pause));
+    this.terms = StringKeys.sealed(s.terms, tables.terms);
+    this.words = StringKeys.sealed(s.words, tables.words);
+    this.prefixes = StringKeys.sealed(s.prefixes, tables.prefixes);
+    this.bigrams = PairKeys.sealed(s.bigramFirsts, s.bigramSeconds, tables.bigrams);
     const [terms, words, bigrams, prefixes] = s.spaces.map((p) => ('file' in p ? PostingSpace.onFile(p.offsets, p.file) : PostingSpace.sealed(p.offsets, p.docs, p.tfs, p.titleTfs)));
     this.termSpace = terms!;
     this.wordSpace = words!;
     this.bigramSpace = bigrams!;
     this.prefixSpace = prefixes!;
-    const live = s.ids.length;
-    this.ids = s.ids.slice();
-    for (let ord = 0; ord < live; ord++) {
-      this.ordOf.set(s.ids[ord]!, ord);
-      if (ord % RESTORE_SLICE === RESTORE_SLICE - 1) await pause();
-    }
+    if (Array.isArray(s.ids)) {
+      // An older checkpoint's ids, decoded: into a Map in slices, as before packed ids.
+      for (let i = 0; i < s.ids.length; i += RESTORE_SLICE) {
+        for (let ord = i; ord < Math.min(s.ids.length, i + RESTORE_SLICE); ord++) this.ids.push(s.ids[ord]!);
+        await pause();
+      }
+    } else this.ids = PassageIds.packed(s.ids);
+    const live = this.ids.length;
+    this.live = live;
     this.lengths = s.lengths;
     this.titleLengths = s.titleLengths;
     for (let ord = 0; ord < live; ord++) {
@@ -626,7 +663,7 @@ class BM25Index implements LexicalIndex {
       const score = this.acc[ord]!;
       if (!(score > 0)) continue;
       if (best.length === k && score < best[k - 1]!.score) continue;
-      const hit = { id: this.ids[ord]!, score };
+      const hit = { id: this.ids.at(ord), score };
       if (best.length === k && !better(hit, best[k - 1]!)) continue;
       let at = best.length;
       while (at > 0 && better(hit, best[at - 1]!)) at--;
@@ -652,6 +689,20 @@ class BM25Index implements LexicalIndex {
     this.near.set(term, out);
     return out;
   }
+}
+
+/**
+ * The hash tables of a snapshot's keys, built in slices awaiting `pause` between them: for a
+ * snapshot that does not bring them (built in memory, or a checkpoint of an older format).
+ */
+export async function keyTablesOf(s: Pick<LexicalSnapshot, 'terms' | 'words' | 'prefixes' | 'bigramFirsts' | 'bigramSeconds'>, pause: () => Promise<void>): Promise<KeyTables> {
+  const strings = (list: readonly string[]) => tableInSlices(list.length, (id) => stringHash(list[id]!), pause);
+  const bigrams = new Uint32Array(tableSize(s.bigramFirsts.length));
+  for (let id = 0; id < s.bigramFirsts.length; id += RESTORE_SLICE * 8) {
+    placePairs(bigrams, s.bigramFirsts, s.bigramSeconds, id, Math.min(s.bigramFirsts.length, id + RESTORE_SLICE * 8));
+    await pause();
+  }
+  return { terms: await strings(s.terms), words: await strings(s.words), prefixes: await strings(s.prefixes), bigrams };
 }
 
 function countIds(ids: readonly number[]): Map<number, number> {

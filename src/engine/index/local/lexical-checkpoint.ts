@@ -1,9 +1,12 @@
 import { closeSync, fstatSync, openSync, read, renameSync, rmSync, writeSync, fsyncSync } from 'node:fs';
 import { promisify } from 'node:util';
 import { fsyncPath } from '../../fs/atomic-write.js';
-import { restoreLexicalIndex, type LexicalIndex, type LexicalSnapshot } from '../../search/bm25.js';
+import { keyTablesOf, restoreLexicalIndex, type LexicalIndex, type LexicalSnapshot } from '../../search/bm25.js';
 import { FilePostings } from '../../search/lexical/file-postings.js';
 import { FileForward } from '../../search/lexical/forward-index.js';
+import { placePairs } from '../../search/lexical/key-dictionary.js';
+import { findId, stringHash, stringTable, tableSize } from '../../search/lexical/key-table.js';
+import { packIds, PassageIds } from '../../search/lexical/passage-ids.js';
 
 /**
  * The lexical checkpoint of a space: the compacted BM25 index as flat arrays (see
@@ -12,11 +15,20 @@ import { FileForward } from '../../search/lexical/forward-index.js';
  * instead of re-indexing every passage. Passages' own key records stay in the file and are read
  * only when a passage is removed.
  *
- * Layout: "DPLX0001", u32 header length, JSON header (section offsets and sizes), then the
+ * Since version 2 it also holds the lookup tables a reader used to rebuild at every load: a hash
+ * table per key space and of the passage ids (see key-table.ts), and where each id starts, so a
+ * load reads them (ids stay packed, decoded one at a time when asked for) and builds no Map.
+ * Version 1 files still load: their tables are built at load, in slices (the slow path); the
+ * space's next fold writes version 2 (`LEXICAL_FORMAT`, recorded in the space's checkpoint ref).
+ *
+ * Layout: "DPLX0002", u32 header length, JSON header (section offsets and sizes), then the
  * sections, each 8-byte aligned. Written whole to a temporary file, fsynced, renamed into place:
  * a crash leaves the previous checkpoint, or an orphan that `sweepSpace` removes.
  */
-const MAGIC = 'DPLX0001';
+export const LEXICAL_FORMAT = 2;
+const MAGIC = `DPLX000${LEXICAL_FORMAT}`;
+/** Files this version reads: version 1 (no stored tables) and the current one. */
+const READABLE = new Set(['DPLX0001', MAGIC]);
 
 export interface LexicalCheckpointData {
   snapshot: LexicalSnapshot;
@@ -43,8 +55,13 @@ interface Header {
 
 const LISTS = ['terms', 'words', 'prefixes', 'ids'] as const;
 
-/** Writes a checkpoint atomically (tmp + fsync + rename + directory fsync). Synchronous: meant for a worker thread. */
-export function writeLexicalCheckpoint(path: string, data: LexicalCheckpointData): void {
+/**
+ * Writes a checkpoint atomically (tmp + fsync + rename + directory fsync). Synchronous: meant for a
+ * worker thread. `format: 1` writes the file an older version wrote (no tables), for tests of
+ * the path that still reads them.
+ */
+export function writeLexicalCheckpoint(path: string, data: LexicalCheckpointData, options: { format?: 1 | typeof LEXICAL_FORMAT } = {}): void {
+  const format = options.format ?? LEXICAL_FORMAT;
   const { snapshot: s } = data;
   const parts: { name: string; bytes: Uint8Array; count?: number }[] = [];
   const typed = (name: string, a: ArrayBufferView) => parts.push({ name, bytes: new Uint8Array(a.buffer, a.byteOffset, a.byteLength) });
@@ -63,6 +80,8 @@ export function writeLexicalCheckpoint(path: string, data: LexicalCheckpointData
   typed('bodyDf', data.bodyDf);
   typed('forwardOffsets', s.forwardOffsets);
   typed('forward', s.forward);
+  // Lookup tables (version 2): built here, on the fold's worker thread, once per checkpoint.
+  if (format >= 2) tables(s, typed);
 
   // The header's size depends on the offsets it lists: lay out with a generous fixed header room.
   const sections: SectionInfo[] = [];
@@ -87,7 +106,7 @@ export function writeLexicalCheckpoint(path: string, data: LexicalCheckpointData
   const fd = openSync(tmp, 'w');
   try {
     const lead = Buffer.alloc(start);
-    lead.write(MAGIC, 0, 'latin1');
+    lead.write(`DPLX000${format}`, 0, 'latin1');
     lead.writeUInt32LE(header.byteLength, 8);
     header.copy(lead, 12);
     writeAll(fd, lead, 0);
@@ -110,12 +129,30 @@ export function writeLexicalCheckpoint(path: string, data: LexicalCheckpointData
   }
 }
 
+function tables(s: LexicalSnapshot, typed: (name: string, a: ArrayBufferView) => void): void {
+  typed('termSlots', stringTable(s.terms));
+  typed('wordSlots', stringTable(s.words));
+  typed('prefixSlots', stringTable(s.prefixes));
+  const bigramSlots = new Uint32Array(tableSize(s.bigramFirsts.length));
+  placePairs(bigramSlots, s.bigramFirsts, s.bigramSeconds, 0, s.bigramFirsts.length);
+  typed('bigramSlots', bigramSlots);
+  typed('idStarts', packIds(s.ids).starts);
+  typed('idSlots', stringTable(s.ids));
+}
+
 export interface LoadedLexicalCheckpoint {
   index: LexicalIndex;
+  /** Vector label by the index's ordinal (-1: none), as written. */
   labels: Int32Array;
+  /** Passages whose body holds each term, by term id (the terms of the file: ids below its length). */
   bodyDf: Uint32Array;
   terms: string[];
-  ids: string[];
+  /** Id of a term of the file (below `terms.length` as read), through the file's table. */
+  termId(term: string): number | undefined;
+  /** The passage ids as written, by ordinal (packed: decoded when asked for). */
+  ids: { readonly length: number; at(ord: number): string };
+  /** Format version of the file read (below `LEXICAL_FORMAT`: its tables were built at load). */
+  format: number;
 }
 
 const readAt = promisify(read);
@@ -142,7 +179,9 @@ export async function readLexicalCheckpoint(
   try {
     const lead = new Uint8Array(12);
     await readFully(fd, lead, 0);
-    if (Buffer.from(lead.subarray(0, 8)).toString('latin1') !== MAGIC) throw new Error('not a lexical checkpoint');
+    const magic = Buffer.from(lead.subarray(0, 8)).toString('latin1');
+    if (!READABLE.has(magic)) throw new Error('not a lexical checkpoint');
+    const format = Number(magic.slice(4));
     const headerBytes = new Uint8Array(Buffer.from(lead.buffer).readUInt32LE(8));
     await readFully(fd, headerBytes, 12);
     const header = JSON.parse(Buffer.from(headerBytes).toString('utf8')) as Header;
@@ -173,7 +212,16 @@ export async function readLexicalCheckpoint(
     const i32 = (name: string) => view(name, (b, o, n) => new Int32Array(b, o, n), 4);
     const u16 = (name: string) => view(name, (b, o, n) => new Uint16Array(b, o, n), 2);
     const list = async (name: string) => decodeList(await section(name), byName.get(name)!.count ?? 0, options.pause);
-    const [terms, words, prefixes, ids] = [await list('terms'), await list('words'), await list('prefixes'), await list('ids')];
+    const [terms, words, prefixes] = [await list('terms'), await list('words'), await list('prefixes')];
+    // Version 2: ids stay packed, with their starts and table; version 1: decoded (the index puts them in a Map).
+    const packed = byName.has('idSlots') ? { bytes: await section('ids'), starts: await u32('idStarts'), slots: await u32('idSlots') } : null;
+    const ids = packed ?? (await list('ids'));
+    const idCount = packed ? packed.starts.length - 1 : (ids as string[]).length;
+    const bigramFirsts = await u32('bigramFirsts');
+    const bigramSeconds = await u32('bigramSeconds');
+    const tables = byName.has('termSlots')
+      ? { terms: await u32('termSlots'), words: await u32('wordSlots'), prefixes: await u32('prefixSlots'), bigrams: await u32('bigramSlots') }
+      : await keyTablesOf({ terms, words, prefixes, bigramFirsts, bigramSeconds }, options.pause);
     const spaces = [];
     for (let i = 0; i < 4; i++) {
       if (onFile) {
@@ -200,25 +248,31 @@ export async function readLexicalCheckpoint(
       terms,
       words,
       prefixes,
-      bigramFirsts: await u32('bigramFirsts'),
-      bigramSeconds: await u32('bigramSeconds'),
+      bigramFirsts,
+      bigramSeconds,
       spaces,
       ids,
       lengths: await u32('lengths'),
       titleLengths: await u32('titleLengths'),
       forwardOffsets,
       forward: null,
+      tables,
     };
     const labels = await i32('labels');
     const bodyDf = await u32('bodyDf');
-    if (labels.length !== ids.length || bodyDf.length !== terms.length) throw new Error('lexical checkpoint is inconsistent');
+    if (labels.length !== idCount || bodyDf.length !== terms.length) throw new Error('lexical checkpoint is inconsistent');
+    // The terms list becomes the index's own (new terms are appended to it): bound lookups by the file's count.
+    const termCount = terms.length;
+    const termId = (term: string) => findId(tables.terms, stringHash(term), (id) => id < termCount && terms[id] === term);
     const index = await restoreLexicalIndex(snapshot, { forward, pause: options.pause, autoCompact: options.autoCompact ?? false });
     handedOver = true;
-    return { index, labels, bodyDf, terms, ids };
+    return { index, labels, bodyDf, terms, termId, ids: packed ? PassageIds.packed(packed) : listOf(ids as string[]), format };
   } finally {
     if (!handedOver) closeSync(fd);
   }
 }
+
+const listOf = (ids: string[]) => ({ length: ids.length, at: (ord: number) => ids[ord]! });
 
 /** Document frequency over passage bodies of each term id: postings with a body occurrence. */
 export function bodyFrequencies(snapshot: LexicalSnapshot): Uint32Array {
@@ -249,12 +303,12 @@ async function readFully(fd: number, bytes: Uint8Array, position: number): Promi
   }
 }
 
-/** A NUL-separated list, decoded a quarter megabyte at a time (a million ids is one long string otherwise; a slice is some 10 000 strings). */
+/** A NUL-separated list, decoded 64 kB at a time (a slice is some 5 000 strings: a few milliseconds of the event loop). */
 async function decodeList(bytes: Uint8Array, count: number, pause: () => Promise<void>): Promise<string[]> {
   if (count === 0) return [];
   const out: string[] = [];
   const decoder = new TextDecoder();
-  const SLICE = 1 << 18;
+  const SLICE = 1 << 16;
   for (let start = 0; start <= bytes.length; ) {
     let end = Math.min(bytes.length, start + SLICE);
     if (end < bytes.length) {

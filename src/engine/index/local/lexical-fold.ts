@@ -126,14 +126,15 @@ async function fromPrevious(dir: string, db: SpaceDb, previous: LexicalCheckpoin
   const { index } = loaded;
   const labels = new Map<string, number>();
   const byArticle = new Map<string, string[]>();
-  loaded.ids.forEach((id, ord) => {
+  for (let ord = 0; ord < loaded.ids.length; ord++) {
+    const id = loaded.ids.at(ord);
     const label = loaded.labels[ord]!;
     if (label >= 0) labels.set(id, label);
     const article = articleOf(id);
     let list = byArticle.get(article);
     if (!list) byArticle.set(article, (list = []));
     list.push(id);
-  });
+  }
   const changed = db.prepare('SELECT DISTINCT article_id FROM changes WHERE seq > ?').pluck().all(previous.seq) as string[];
   const article = db.prepare('SELECT title_terms FROM articles WHERE id = ?').pluck();
   const rows = db.prepare('SELECT id, article_id, terms, words, label FROM passages WHERE article_id = ? ORDER BY ordinal');

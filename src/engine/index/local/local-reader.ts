@@ -5,10 +5,11 @@ import { createLexicalIndex, type LexicalIndex } from '../../search/bm25.js';
 import type { TermStats } from '../../search/term-weights.js';
 import type { SourceMeta } from '../../types.js';
 import type { IndexMeta, StoredPassage, StoreReader, StoreView, VectorHit } from '../store.js';
+import { ensureLength } from '../../search/lexical/growable.js';
 import type { VectorIndex } from '../vector-index.js';
 import { createLiveTermStats, type LiveTermStats } from './live-term-stats.js';
 import { readLexicalCheckpoint } from './lexical-checkpoint.js';
-import { articleOf, LEXICAL_SETTING, type LexicalCheckpointRef } from './lexical-fold.js';
+import { LEXICAL_SETTING, type LexicalCheckpointRef } from './lexical-fold.js';
 import { blobVector, DB_FILE, lastSeq, openSpaceDb, readSetting, splitTerms, type Checkpoint, type SpaceDb } from './space-db.js';
 import { spaceMeta } from './space-writes.js';
 import { loadSpaceVectors, VectorLogGap, yieldNow } from './space-vectors.js';
@@ -26,12 +27,6 @@ const LOAD_BATCH = 500;
 /** Longest stretch a background load holds the event loop. */
 const SLICE_MS = 15;
 
-/** An article's passages in the reader: ids in ordinal order with their vector labels (-1: none). */
-interface ArticleRefs {
-  ids: string[];
-  labels: number[];
-}
-
 /** Everything a reader holds of one space; a delta updates it in one synchronous step. */
 interface ReaderState {
   generation: string;
@@ -40,9 +35,13 @@ interface ReaderState {
   seq: number;
   checkpoint: Checkpoint | null;
   sources: Map<string, SourceMeta>;
-  byArticle: Map<string, ArticleRefs>;
-  /** Passage id by vector label (labels are dense: an array beats a Map by far at a million). */
-  byLabel: (string | undefined)[];
+  /**
+   * Vector label of each passage by the lexical index's ordinal (-1: none), and ordinal + 1 by
+   * label (0: none): typed arrays, the checkpoint's labels as read, where a Map by passage id
+   * (a million strings at load) used to be. The reader's index never folds, so ordinals hold.
+   */
+  labelOf: Int32Array;
+  ordOfLabel: Int32Array;
   passageCount: number;
   lexical: LexicalIndex;
   stats: LiveTermStats;
@@ -183,8 +182,8 @@ async function loadFrom(db: SpaceDb, generation: string): Promise<ReaderState> {
     seq,
     checkpoint: readSetting<Checkpoint>(db, 'checkpoint'),
     sources: new Map(),
-    byArticle: new Map(),
-    byLabel: [],
+    labelOf: new Int32Array(16).fill(-1),
+    ordOfLabel: new Int32Array(16),
     passageCount: 0,
     lexical: createLexicalIndex(),
     stats: createLiveTermStats(),
@@ -206,9 +205,9 @@ async function loadFrom(db: SpaceDb, generation: string): Promise<ReaderState> {
   vectorsLoading.catch(() => undefined); // awaited below; a failure meanwhile is not unhandled
   try {
     await loadPassagesAndSources(state);
-    const bitmap = new Uint8Array(state.byLabel.length);
-    for (let label = 0; label < state.byLabel.length; label++) {
-      if (state.byLabel[label] !== undefined) bitmap[label] = 1;
+    const bitmap = new Uint8Array(state.ordOfLabel.length);
+    for (let label = 0; label < bitmap.length; label++) {
+      if (state.ordOfLabel[label] !== 0) bitmap[label] = 1;
       if ((label & 65535) === 65535) await yieldNow();
     }
     liveReady(bitmap);
@@ -239,8 +238,9 @@ async function loadPassagesAndSources(state: ReaderState): Promise<void> {
 }
 
 /**
- * Starts from the space's lexical checkpoint: typed arrays read in a few large reads, key lookups
- * built in slices, then the articles changed since it re-indexed. False when there is none, or
+ * Starts from the space's lexical checkpoint: typed arrays and lookup tables read in a few large
+ * reads (nothing rebuilt key by key, unless the file predates stored tables), then the articles
+ * changed since it re-indexed. False when there is none, or
  * the change log no longer reaches back to it (the caller indexes every passage instead).
  */
 async function loadCheckpoint(state: ReaderState): Promise<boolean> {
@@ -252,26 +252,17 @@ async function loadCheckpoint(state: ReaderState): Promise<boolean> {
   const pause = slicer();
   const loaded = await readLexicalCheckpoint(join(dbDir(db), ref.file), { pause, postings: 'file' });
   state.lexical = loaded.index;
-  const df = new Map<string, number>();
-  for (let t = 0; t < loaded.terms.length; t++) {
-    if (loaded.bodyDf[t]! > 0) df.set(loaded.terms[t]!, loaded.bodyDf[t]!);
-    if ((t & 4095) === 4095) await pause();
-  }
-  state.stats = createLiveTermStats({ df, passages: loaded.ids.length });
+  // Read, not rebuilt: term frequencies and labels stay in the typed arrays the file was read into.
+  state.stats = createLiveTermStats({ stored: { terms: loaded.terms, df: loaded.bodyDf, termId: loaded.termId }, passages: loaded.ids.length });
   state.lexicalRef = ref;
-  const { ids, labels } = loaded;
-  for (let ord = 0; ord < ids.length; ord++) {
-    const id = ids[ord]!;
-    const label = labels[ord]!;
-    const article = articleOf(id);
-    let refs = state.byArticle.get(article);
-    if (!refs) state.byArticle.set(article, (refs = { ids: [], labels: [] }));
-    refs.ids.push(id);
-    refs.labels.push(label);
-    if (label >= 0) state.byLabel[label] = id;
-    state.passageCount++;
-    if ((ord & 1023) === 1023) await pause();
-  }
+  const { labels } = loaded;
+  state.labelOf = labels;
+  let top = -1;
+  for (let ord = 0; ord < labels.length; ord++) if (labels[ord]! > top) top = labels[ord]!;
+  state.ordOfLabel = new Int32Array(top + 1);
+  for (let ord = 0; ord < labels.length; ord++) if (labels[ord]! >= 0) state.ordOfLabel[labels[ord]!] = ord + 1;
+  state.passageCount = labels.length;
+  await pause();
   const changed = db.prepare('SELECT DISTINCT article_id FROM changes WHERE seq > ?').pluck().all(ref.seq) as string[];
   applyChanges(state, changed, state.seq);
   return true;
@@ -314,12 +305,27 @@ function addPassage(state: ReaderState, r: PassageRow, title: string[]): void {
   const terms = splitTerms(r.terms);
   state.lexical.addAnalysed(r.id, terms, splitTerms(r.words), title.length > 0 ? title : null);
   state.stats.add(terms);
-  let refs = state.byArticle.get(r.article_id);
-  if (!refs) state.byArticle.set(r.article_id, (refs = { ids: [], labels: [] }));
-  refs.ids.push(r.id);
-  refs.labels.push(r.label ?? -1);
-  if (r.label !== null) state.byLabel[r.label] = r.id;
+  const ord = state.lexical.ordinal(r.id)!;
+  state.labelOf = ensureLength(state.labelOf, ord + 1, -1);
+  state.labelOf[ord] = r.label ?? -1;
+  if (r.label !== null) {
+    state.ordOfLabel = ensureLength(state.ordOfLabel, r.label + 1);
+    state.ordOfLabel[r.label] = ord + 1;
+  }
   state.passageCount++;
+}
+
+/**
+ * Ordinals of an article's passages in the reader's index: its ids are `${articleId}#${i}` for i
+ * from 0 (chunk ordinals, contiguous: an article is always written whole), looked up until one is missing.
+ */
+function ordinalsOf(state: ReaderState, articleId: string): number[] {
+  const out: number[] = [];
+  for (let i = 0; ; i++) {
+    const ord = state.lexical.ordinal(`${articleId}#${i}`);
+    if (ord === undefined) return out;
+    out.push(ord);
+  }
 }
 
 /**
@@ -348,24 +354,22 @@ function applyChanges(state: ReaderState, articleIds: string[], seq: number): vo
     );
     for (const { id, article, rows, fresh } of read()) {
       const keep = new Set(rows.flatMap((r) => (r.label === null ? [] : [r.label])));
-      const old = state.byArticle.get(id);
-      old?.ids.forEach((pid, i) => {
-        const label = old.labels[i]!;
+      for (const ord of ordinalsOf(state, id)) {
+        const pid = state.lexical.idAt(ord)!;
+        const label = state.labelOf[ord]!;
         state.cache.delete(pid);
         state.stats.remove(state.lexical.termsOf(pid) ?? []);
         state.lexical.remove([pid]);
         state.passageCount--;
         if (label >= 0) {
-          state.byLabel[label] = undefined;
+          state.ordOfLabel[label] = 0;
           if (!keep.has(label)) state.vectors?.remove([label]);
         }
-      });
-      state.byArticle.delete(id);
+      }
       state.sources.delete(id);
       if (!article) continue;
       state.sources.set(id, JSON.parse(article.source) as SourceMeta);
       const title = splitTerms(article.title_terms);
-      state.byArticle.set(id, { ids: [], labels: [] });
       for (const r of rows) {
         addPassage(state, r, title);
         if (r.label === null || !state.vectors || state.vectors.has(r.label)) continue;
@@ -382,11 +386,6 @@ function applyChanges(state: ReaderState, articleIds: string[], seq: number): vo
 /** The view of a state, made once per state version (asks between changes share it). */
 function viewOf(state: ReaderState): StoreView {
   if (state.view) return state.view;
-  const refsOf = (id: string): { refs: ArticleRefs; at: number } | null => {
-    const refs = state.byArticle.get(articleOf(id));
-    const at = refs ? refs.ids.indexOf(id) : -1;
-    return refs && at >= 0 ? { refs, at } : null;
-  };
   state.view = {
     version: `${state.generation}:${state.seq}`,
     meta: state.meta,
@@ -398,17 +397,23 @@ function viewOf(state: ReaderState): StoreView {
     async searchVectors(vector: Float32Array, k: number): Promise<VectorHit[]> {
       if (!state.vectors) return [];
       return state.vectors.search(vector, k).flatMap((h) => {
-        const id = state.byLabel[h.label];
+        const ord = (state.ordOfLabel[h.label] ?? 0) - 1;
+        const id = ord < 0 ? undefined : state.lexical.idAt(ord);
         return id === undefined ? [] : [{ id, similarity: h.similarity }];
       });
     },
     async passageIds() {
-      return [...state.byArticle.values()].flatMap((refs) => refs.ids);
+      const out: string[] = [];
+      for (let ord = 0; ord < state.lexical.ordinals; ord++) {
+        const id = state.lexical.idAt(ord);
+        if (id !== undefined) out.push(id);
+      }
+      return out;
     },
     async vectors(ids) {
       return ids.map((id) => {
-        const found = refsOf(id);
-        const label = found ? found.refs.labels[found.at]! : -1;
+        const ord = state.lexical.ordinal(id);
+        const label = ord === undefined ? -1 : (state.labelOf[ord] ?? -1);
         return label < 0 || !state.vectors?.has(label) ? null : state.vectors.vector(label);
       });
     },

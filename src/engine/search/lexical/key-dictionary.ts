@@ -1,36 +1,48 @@
 import { ensureLength } from './growable.js';
+import { findId, placeIds, stringHash } from './key-table.js';
 
 /**
  * Interns the keys of one key space (stemmed terms, unstemmed words, prefixes) as dense integer
  * ids, so postings and per-passage records hold 4-byte ids instead of strings. Ids are never
  * reused: a key whose last passage left keeps its id (its document frequency is 0).
+ *
+ * A dictionary restored from a checkpoint is sealed: the stored keys are looked up through the
+ * checkpoint's own hash table (see key-table.ts); only keys interned since go into a Map.
  */
 export class StringKeys {
+  /** Ids of keys interned after the sealed ones. */
   private readonly ids = new Map<string, number>();
   /** Key of each id. */
   readonly keys: string[] = [];
+  /** Table of the sealed keys (ids below its count), or null. */
+  private sealedSlots: Uint32Array | null = null;
+
+  /**
+   * A dictionary over stored keys (distinct, in id order) and their table (`stringTable(keys)`,
+   * or read from a checkpoint): adopted as they are (`keys` becomes this dictionary's own list).
+   */
+  static sealed(keys: string[], slots: Uint32Array): StringKeys {
+    const out = new StringKeys();
+    (out as { keys: string[] }).keys = keys;
+    out.sealedSlots = slots;
+    return out;
+  }
 
   get size(): number {
     return this.keys.length;
   }
 
   id(key: string): number | undefined {
+    if (this.sealedSlots) {
+      const { keys } = this;
+      const found = findId(this.sealedSlots, stringHash(key), (id) => keys[id] === key);
+      if (found !== undefined) return found;
+    }
     return this.ids.get(key);
   }
 
-  /**
-   * Appends keys known to be new and distinct (a snapshot's list, in id order): one Map insert
-   * each, no lookup first. `from`/`to` bound the slice, so a caller can yield between slices.
-   */
-  appendDistinct(list: readonly string[], from: number, to: number): void {
-    for (let i = from; i < to; i++) {
-      this.ids.set(list[i]!, this.keys.length);
-      this.keys.push(list[i]!);
-    }
-  }
-
   intern(key: string): number {
-    let id = this.ids.get(key);
+    let id = this.id(key);
     if (id === undefined) {
       id = this.keys.length;
       this.keys.push(key);
@@ -42,73 +54,59 @@ export class StringKeys {
 
 /**
  * Interns pairs of term ids (adjacent-term bigrams) without making a string or a Map entry per
- * pair: an open-addressing hash table over typed arrays, about 16 bytes a pair.
+ * pair: an open-addressing hash table over typed arrays, about 16 bytes a pair. A dictionary
+ * restored from a checkpoint keeps the stored pairs and their stored table as they were read
+ * (sealed, read-only); pairs interned since get ids after them, in a small table of their own.
  */
 export class PairKeys {
-  /** First and second term id of each pair id. */
+  /** First and second term id of each pair id (after the sealed ones). */
   private firsts: Uint32Array = new Uint32Array(16);
   private seconds: Uint32Array = new Uint32Array(16);
   private count = 0;
-  /** Slot → pair id + 1 (0: empty). Kept under half full. */
+  /** Slot → pair id + 1 (0: empty), of the pairs after the sealed ones. Kept under half full. */
   private slots: Uint32Array = new Uint32Array(64);
+  private sealed: { firsts: Uint32Array; seconds: Uint32Array; slots: Uint32Array; count: number } | null = null;
 
-  /**
-   * Sized for `pairs` and a quarter more up front: restoring millions of pairs, then the next
-   * article's few new ones, never rehash or regrow the whole table (one long stall each).
-   */
-  constructor(pairs = 0) {
-    const room = Math.ceil(pairs * 1.25) + 1024;
-    let size = 64;
-    while (size < room * 2) size *= 2;
-    this.slots = new Uint32Array(size);
-    this.firsts = new Uint32Array(room);
-    this.seconds = new Uint32Array(room);
+  /** The stored pairs of a checkpoint with their table (`pairTable`), adopted without a copy. */
+  static sealed(firsts: Uint32Array, seconds: Uint32Array, slots: Uint32Array): PairKeys {
+    const out = new PairKeys();
+    out.sealed = { firsts, seconds, slots, count: firsts.length };
+    return out;
   }
 
   get size(): number {
-    return this.count;
-  }
-
-  /**
-   * Appends pairs known to be new and distinct (a snapshot's, in id order), `from`..`to`, with no
-   * lookup first; the table was sized for them by the constructor.
-   */
-  appendDistinct(firsts: Uint32Array, seconds: Uint32Array, from: number, to: number): void {
-    this.firsts = ensureLength(this.firsts, this.count + (to - from));
-    this.seconds = ensureLength(this.seconds, this.count + (to - from));
-    for (let i = from; i < to; i++) {
-      const id = this.count++;
-      this.firsts[id] = firsts[i]!;
-      this.seconds[id] = seconds[i]!;
-      if (this.count * 2 > this.slots.length) this.rehash(this.slots.length * 2);
-      else this.place(id);
-    }
+    return (this.sealed?.count ?? 0) + this.count;
   }
 
   pair(id: number): [number, number] {
-    return [this.firsts[id]!, this.seconds[id]!];
+    const s = this.sealed;
+    if (s && id < s.count) return [s.firsts[id]!, s.seconds[id]!];
+    const own = id - (s?.count ?? 0);
+    return [this.firsts[own]!, this.seconds[own]!];
   }
 
   id(a: number, b: number): number | undefined {
-    const mask = this.slots.length - 1;
-    for (let s = hash(a, b) & mask; ; s = (s + 1) & mask) {
-      const v = this.slots[s]!;
-      if (v === 0) return undefined;
-      if (this.firsts[v - 1] === a && this.seconds[v - 1] === b) return v - 1;
+    const h = hash(a, b);
+    const s = this.sealed;
+    if (s) {
+      const found = probe(s.slots, s.firsts, s.seconds, h, a, b);
+      if (found !== undefined) return found;
     }
+    const own = probe(this.slots, this.firsts, this.seconds, h, a, b);
+    return own === undefined ? undefined : own + (s?.count ?? 0);
   }
 
   intern(a: number, b: number): number {
     const known = this.id(a, b);
     if (known !== undefined) return known;
-    const id = this.count++;
+    const own = this.count++;
     this.firsts = ensureLength(this.firsts, this.count);
     this.seconds = ensureLength(this.seconds, this.count);
-    this.firsts[id] = a;
-    this.seconds[id] = b;
+    this.firsts[own] = a;
+    this.seconds[own] = b;
     if (this.count * 2 > this.slots.length) this.rehash(this.slots.length * 2);
-    else this.place(id);
-    return id;
+    else this.place(own);
+    return own + (this.sealed?.count ?? 0);
   }
 
   private place(id: number): void {
@@ -124,6 +122,20 @@ export class PairKeys {
   }
 }
 
+function probe(slots: Uint32Array, firsts: Uint32Array, seconds: Uint32Array, h: number, a: number, b: number): number | undefined {
+  const mask = slots.length - 1;
+  for (let s = h & mask; ; s = (s + 1) & mask) {
+    const v = slots[s]!;
+    if (v === 0) return undefined;
+    if (firsts[v - 1] === a && seconds[v - 1] === b) return v - 1;
+  }
+}
+
+/** The table of stored pairs (what a checkpoint keeps beside them); `from`/`to` build it in slices. */
+export function placePairs(slots: Uint32Array, firsts: Uint32Array, seconds: Uint32Array, from: number, to: number): void {
+  placeIds(slots, (i) => hash(firsts[i]!, seconds[i]!), from, to);
+}
+
 function hash(a: number, b: number): number {
   let h = Math.imul(a, 0x9e3779b1) ^ Math.imul(b + 0x7f4a7c15, 0x85ebca6b);
   h ^= h >>> 15;
@@ -131,22 +143,10 @@ function hash(a: number, b: number): number {
   return (h ^ (h >>> 12)) >>> 0;
 }
 
-/** The pairs as two parallel arrays (for a snapshot), and back. */
+/** The pairs as two parallel arrays (for a snapshot). */
 export function pairArrays(keys: PairKeys): { firsts: Uint32Array; seconds: Uint32Array } {
   const firsts = new Uint32Array(keys.size);
   const seconds = new Uint32Array(keys.size);
   for (let id = 0; id < keys.size; id++) [firsts[id], seconds[id]] = keys.pair(id);
   return { firsts, seconds };
-}
-
-export function pairKeysOf(firsts: Uint32Array, seconds: Uint32Array): PairKeys {
-  const keys = new PairKeys();
-  for (let id = 0; id < firsts.length; id++) keys.intern(firsts[id]!, seconds[id]!);
-  return keys;
-}
-
-export function stringKeysOf(list: readonly string[]): StringKeys {
-  const keys = new StringKeys();
-  for (const k of list) keys.intern(k);
-  return keys;
 }
