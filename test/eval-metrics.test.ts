@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { firstHitRank, isHit, normalizeForMatch } from '../src/engine/eval/hit-test.js';
 import { abstention, hitAt, meanReciprocalRank, percentile, summarize, summarizeByLanguage, type QuestionOutcome } from '../src/engine/eval/metrics.js';
 import { parseEvalQuestions } from '../src/engine/eval/questions.js';
-import { formatMisses } from '../src/engine/eval/format-report.js';
+import { formatMisses, formatReport } from '../src/engine/eval/format-report.js';
 import { gradeAnswer } from '../src/engine/eval/run-eval.js';
 
 const q = { sources: ['007'], answerContains: ['L’usine  d’Abilene'] };
@@ -87,6 +87,37 @@ describe('metrics', () => {
     });
     const s = summarize([o('a', true, true), o('b', false, true), o('c', null, null, { abstained: true, rank: null }), o('d', null, null, { expectAbstain: true, abstained: true })]);
     expect(s).toMatchObject({ answerable: 3, answerAt1: 1 / 3, highlightAt1: 2 / 3 });
+  });
+
+  it('counts the answer lines shown and how many of them are right; a withheld line is neither', () => {
+    const o = (id: string, answerText: string | null, answerRight: boolean | null, extra: Partial<QuestionOutcome> = {}): QuestionOutcome => ({
+      id, lang: 'fr', expectAbstain: false, abstained: false, rank: 1, latencyMs: 1, answerText, answerRight, ...extra,
+    });
+    const s = summarize([
+      o('right', 'La ville est Abilene.', true),
+      o('wrong', 'Au Texas.', false),
+      o('withheld', null, false),
+      o('abstained', null, null, { abstained: true, rank: null }),
+      o('off-topic answered', 'Au Texas.', null, { expectAbstain: true }),
+    ]);
+    expect(s).toMatchObject({ answerable: 4, answerAt1: 1 / 4, linesShown: 2, rightWhenShown: 1 / 2 });
+    expect(summarize([o('withheld', null, false)])).toMatchObject({ linesShown: 0, rightWhenShown: null });
+  });
+
+  it('reports lines shown and right when shown as the table\'s two columns before the latencies', () => {
+    const outcomes = [
+      { id: 'a', lang: 'fr', expectAbstain: false, abstained: false, rank: 1, latencyMs: 2, answerText: 'Abilene.', answerRight: true, highlightRight: true },
+      { id: 'b', lang: 'fr', expectAbstain: false, abstained: false, rank: 2, latencyMs: 2, answerText: 'Au Texas.', answerRight: false, highlightRight: false },
+      { id: 'c', lang: 'fr', expectAbstain: false, abstained: false, rank: 1, latencyMs: 2, answerText: null, answerRight: false, highlightRight: true },
+    ];
+    const table = formatReport([{ mode: 'lexical', available: true, answeredWith: 'lexical', note: null, outcomes, ...summarizeByLanguage(outcomes) }]).split('\n');
+    const cells = (line: string) => line.split('|').slice(1, -1).map((c) => c.trim());
+    const header = cells(table[0]!);
+    const row = cells(table[2]!);
+    expect(row).toHaveLength(header.length);
+    expect(row[header.indexOf('lines shown')]).toBe('2');
+    expect(row[header.indexOf('right when shown')]).toBe('0.500');
+    expect(header.indexOf('right when shown')).toBe(header.indexOf('p50 ms') - 1);
   });
 });
 

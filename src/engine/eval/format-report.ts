@@ -4,11 +4,11 @@ import type { ModeRun } from './run-eval.js';
 const num = (v: number | null, digits = 3) => (v === null ? '–' : v.toFixed(digits));
 const ms = (v: number | null) => (v === null ? '–' : v < 10 ? v.toFixed(1) : v.toFixed(0));
 
-const HEADER = '| questions | mode | n (ans/abst) | answer@1 | highlight@1 | hit@1 | hit@3 | hit@5 | MRR | abst. P | abst. R | answerable abstained | p50 ms | p95 ms |';
-const RULE = '|---|---|---|---|---|---|---|---|---|---|---|---|---|---|';
+const HEADER = '| questions | mode | n (ans/abst) | answer@1 | highlight@1 | hit@1 | hit@3 | hit@5 | MRR | abst. P | abst. R | answerable abstained | lines shown | right when shown | p50 ms | p95 ms |';
+const RULE = '|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|';
 
 function row(scope: string, mode: string, s: Summary): string {
-  return `| ${scope} | ${mode} | ${s.answerable}/${s.unanswerable} | ${num(s.answerAt1)} | ${num(s.highlightAt1)} | ${num(s.hitAt1)} | ${num(s.hitAt3)} | ${num(s.hitAt5)} | ${num(s.mrr)} | ${num(s.abstentionPrecision, 2)} | ${num(s.abstentionRecall, 2)} | ${s.falseAbstentions} | ${ms(s.p50Ms)} | ${ms(s.p95Ms)} |`;
+  return `| ${scope} | ${mode} | ${s.answerable}/${s.unanswerable} | ${num(s.answerAt1)} | ${num(s.highlightAt1)} | ${num(s.hitAt1)} | ${num(s.hitAt3)} | ${num(s.hitAt5)} | ${num(s.mrr)} | ${num(s.abstentionPrecision, 2)} | ${num(s.abstentionRecall, 2)} | ${s.falseAbstentions} | ${s.linesShown} | ${num(s.rightWhenShown)} | ${ms(s.p50Ms)} | ${ms(s.p95Ms)} |`;
 }
 
 const modeLabel = (r: ModeRun) => (r.answeredWith && r.answeredWith !== r.mode ? `${r.mode} (→ ${r.answeredWith})` : r.mode);
@@ -24,7 +24,7 @@ export function formatReport(runs: ModeRun[]): string {
   for (const scope of scopes) {
     for (const r of runs) {
       const s = scope === 'overall' ? r.overall : r.byLang[scope];
-      if (!r.available) lines.push(`| ${scope} | ${r.mode} | unavailable | | | | | | | | | | | |`);
+      if (!r.available) lines.push(`| ${scope} | ${r.mode} | unavailable | | | | | | | | | | | | | |`);
       else if (s) lines.push(row(scope, modeLabel(r), s));
     }
   }

@@ -31,6 +31,14 @@ export interface Summary {
   answerAt1: number | null;
   /** Share of answerable questions whose first passage's highlights hold an expected phrase. */
   highlightAt1: number | null;
+  /**
+   * Answerable questions answered with an answer line (not abstained on, line not withheld): what
+   * a member reads first, so how often it is shown and how often it is right when shown are what
+   * the line's confidence trades (answer/pick-answer.ts).
+   */
+  linesShown: number;
+  /** Of the answer lines shown, the share that hold an expected phrase; null when none was shown. */
+  rightWhenShown: number | null;
   /** Of the questions abstained on, the share that should have been; null when none was abstained on. */
   abstentionPrecision: number | null;
   /** Of the questions that should be abstained on, the share that was; null when there are none. */
@@ -88,6 +96,7 @@ export function summarize(outcomes: QuestionOutcome[], k = 5): Summary {
   const ranks = answerable.map((o) => o.rank);
   const { precision, recall } = abstention(outcomes);
   const latencies = outcomes.filter((o) => !o.error).map((o) => o.latencyMs);
+  const shown = answerable.filter((o) => !o.abstained && o.answerText != null);
   return {
     questions: outcomes.length,
     answerable: answerable.length,
@@ -98,6 +107,8 @@ export function summarize(outcomes: QuestionOutcome[], k = 5): Summary {
     mrr: meanReciprocalRank(ranks),
     answerAt1: ratio(answerable.filter((o) => o.answerRight === true).length, answerable.length),
     highlightAt1: ratio(answerable.filter((o) => o.highlightRight === true).length, answerable.length),
+    linesShown: shown.length,
+    rightWhenShown: ratio(shown.filter((o) => o.answerRight === true).length, shown.length),
     abstentionPrecision: precision,
     abstentionRecall: recall,
     falseAbstentions: answerable.filter((o) => o.abstained).length,
