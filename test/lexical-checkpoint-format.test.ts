@@ -2,7 +2,7 @@ import { mkdtempSync, openSync, readdirSync, readSync, closeSync, rmSync } from 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { readLexicalCheckpoint, writeLexicalCheckpoint, bodyFrequencies } from '../src/engine/index/local/lexical-checkpoint.js';
+import { bodyFrequencies, readLexicalCheckpoint, upgradeLexicalCheckpoint, writeLexicalCheckpoint } from '../src/engine/index/local/lexical-checkpoint.js';
 import { createLocalStore } from '../src/engine/index/local/local-store.js';
 import type { IndexStore, StoreView } from '../src/engine/index/store.js';
 import { article, META, unit } from './store-contract.js';
@@ -149,5 +149,24 @@ describe('lexical checkpoint format', () => {
     expect(fresh).toEqual(await answers(await plainReader.refresh()));
     expect(fresh.passages).toBe(2 * (30 + 220 - 1));
     expect(fresh.nearest.every((n) => n.consistent && n.similarities.length === 5)).toBe(true);
+  });
+
+  it('a checkpoint written before stored tables is upgraded in place (same file, the current format) to the same answers; once current it is left alone', async () => {
+    const [foldedDir, plainDir] = [tempIndex(), tempIndex()];
+    let folded = open(foldedDir, 1);
+    const plain = open(plainDir, Number.MAX_SAFE_INTEGER);
+    const first = { meta: META, upsert: Array.from({ length: 30 }, (_, i) => articleNo(i)) };
+    for (const s of [folded, plain]) await s.commit(first);
+    await folded.close();
+    const file = lexicalFile(foldedDir);
+    await downgrade(file);
+    expect(upgradeLexicalCheckpoint(file)).toBe(true);
+    expect(magicOf(file)).toBe('DPLX0002');
+    expect(lexicalFile(foldedDir)).toBe(file);
+    expect(upgradeLexicalCheckpoint(file)).toBe(false);
+    folded = open(foldedDir, 1);
+    const upgraded = await answers(await folded.reader().refresh());
+    expect(upgraded).toEqual(await answers(await plain.reader().refresh()));
+    expect(upgraded.nearest.every((n) => n.consistent && n.similarities.length === 5)).toBe(true);
   });
 });

@@ -1,4 +1,4 @@
-import { closeSync, fstatSync, openSync, read, renameSync, rmSync, writeSync, fsyncSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, read, readSync, renameSync, rmSync, writeSync, fsyncSync } from 'node:fs';
 import { promisify } from 'node:util';
 import { fsyncPath } from '../../fs/atomic-write.js';
 import { keyTablesOf, restoreLexicalIndex, type LexicalIndex, type LexicalSnapshot } from '../../search/bm25.js';
@@ -63,7 +63,7 @@ const LISTS = ['terms', 'words', 'prefixes', 'ids'] as const;
 export function writeLexicalCheckpoint(path: string, data: LexicalCheckpointData, options: { format?: 1 | typeof LEXICAL_FORMAT } = {}): void {
   const format = options.format ?? LEXICAL_FORMAT;
   const { snapshot: s } = data;
-  const parts: { name: string; bytes: Uint8Array; count?: number }[] = [];
+  const parts: Part[] = [];
   const typed = (name: string, a: ArrayBufferView) => parts.push({ name, bytes: new Uint8Array(a.buffer, a.byteOffset, a.byteLength) });
   for (const name of LISTS) parts.push({ name, bytes: Buffer.from(s[name].join('\0'), 'utf8'), count: s[name].length });
   typed('bigramFirsts', s.bigramFirsts);
@@ -82,15 +82,28 @@ export function writeLexicalCheckpoint(path: string, data: LexicalCheckpointData
   typed('forward', s.forward);
   // Lookup tables (version 2): built here, on the fold's worker thread, once per checkpoint.
   if (format >= 2) tables(s, typed);
+  writeParts(path, { analyzer: s.analyzer, options: s.options }, parts, format);
+}
 
+/** A section to write: bytes in memory, or `bytes` bytes copied from `copy.fd` at `copy.offset` (an upgrade). */
+interface Part {
+  name: string;
+  bytes: Uint8Array | number;
+  count?: number;
+  copy?: { fd: number; offset: number };
+}
+
+/** Lays the sections out after the header and writes the file atomically (tmp, fsync, rename, directory fsync). */
+function writeParts(path: string, head: Pick<Header, 'analyzer' | 'options'>, parts: Part[], format: number): void {
+  const size = (p: Part) => (typeof p.bytes === 'number' ? p.bytes : p.bytes.byteLength);
   // The header's size depends on the offsets it lists: lay out with a generous fixed header room.
   const sections: SectionInfo[] = [];
   const draft = (start: number) => {
     sections.length = 0;
     let at = start;
     for (const p of parts) {
-      sections.push({ name: p.name, offset: at, bytes: p.bytes.byteLength, ...(p.count === undefined ? {} : { count: p.count }) });
-      at = align(at + p.bytes.byteLength);
+      sections.push({ name: p.name, offset: at, bytes: size(p), ...(p.count === undefined ? {} : { count: p.count }) });
+      at = align(at + size(p));
     }
     return at;
   };
@@ -98,7 +111,7 @@ export function writeLexicalCheckpoint(path: string, data: LexicalCheckpointData
   let header: Buffer;
   for (;;) {
     const fileBytes = draft(start);
-    header = Buffer.from(JSON.stringify({ analyzer: s.analyzer, options: s.options, sections, fileBytes } satisfies Header), 'utf8');
+    header = Buffer.from(JSON.stringify({ analyzer: head.analyzer, options: head.options, sections, fileBytes } satisfies Header), 'utf8');
     if (12 + header.byteLength <= start) break;
     start = align(12 + header.byteLength * 2);
   }
@@ -110,7 +123,7 @@ export function writeLexicalCheckpoint(path: string, data: LexicalCheckpointData
     lead.writeUInt32LE(header.byteLength, 8);
     header.copy(lead, 12);
     writeAll(fd, lead, 0);
-    parts.forEach((p, i) => writeAll(fd, p.bytes, sections[i]!.offset));
+    parts.forEach((p, i) => (typeof p.bytes === 'number' ? copyAll(p.copy!.fd, p.copy!.offset, p.bytes, fd, sections[i]!.offset) : writeAll(fd, p.bytes, sections[i]!.offset)));
     const end = sections.at(-1)!;
     const pad = align(end.offset + end.bytes) - (end.offset + end.bytes);
     if (pad > 0) writeAll(fd, new Uint8Array(pad), end.offset + end.bytes);
@@ -129,7 +142,52 @@ export function writeLexicalCheckpoint(path: string, data: LexicalCheckpointData
   }
 }
 
-function tables(s: LexicalSnapshot, typed: (name: string, a: ArrayBufferView) => void): void {
+/**
+ * Rewrites a format-1 checkpoint in the current format, in place (same name: a reader holding the
+ * old file keeps reading it): its sections copied as they are, the tables computed from its key
+ * lists, ids and pairs. Nothing else of the space changes and nothing is embedded again. False when
+ * the file is already current. Synchronous (a script or a worker thread); memory is the key lists
+ * and tables, never the postings.
+ */
+export function upgradeLexicalCheckpoint(path: string): boolean {
+  const fd = openSync(path, 'r');
+  try {
+    const lead = Buffer.alloc(12);
+    readAllSync(fd, lead, 0);
+    const magic = lead.toString('latin1', 0, 8);
+    if (magic === MAGIC) return false;
+    if (!READABLE.has(magic)) throw new Error('not a lexical checkpoint');
+    const headerBytes = Buffer.alloc(lead.readUInt32LE(8));
+    readAllSync(fd, headerBytes, 12);
+    const header = JSON.parse(headerBytes.toString('utf8')) as Header;
+    if (fstatSync(fd).size !== header.fileBytes) throw new Error('lexical checkpoint is truncated');
+    const byName = new Map(header.sections.map((s) => [s.name, s]));
+    const read = (name: string) => {
+      const info = byName.get(name);
+      if (!info) throw new Error(`lexical checkpoint lacks ${name}`);
+      const bytes = Buffer.allocUnsafe(info.bytes);
+      readAllSync(fd, bytes, info.offset);
+      return bytes;
+    };
+    const list = (name: string) => {
+      const text = read(name).toString('utf8');
+      return byName.get(name)!.count ? text.split('\0') : [];
+    };
+    const u32 = (name: string) => {
+      const bytes = read(name);
+      return new Uint32Array(bytes.buffer, bytes.byteOffset, bytes.byteLength / 4);
+    };
+    const keys = { terms: list('terms'), words: list('words'), prefixes: list('prefixes'), ids: list('ids'), bigramFirsts: u32('bigramFirsts'), bigramSeconds: u32('bigramSeconds') };
+    const parts: Part[] = header.sections.map((s) => ({ name: s.name, bytes: s.bytes, ...(s.count === undefined ? {} : { count: s.count }), copy: { fd, offset: s.offset } }));
+    tables(keys, (name, a) => parts.push({ name, bytes: new Uint8Array(a.buffer, a.byteOffset, a.byteLength) }));
+    writeParts(path, header, parts, LEXICAL_FORMAT);
+    return true;
+  } finally {
+    closeSync(fd);
+  }
+}
+
+function tables(s: Pick<LexicalSnapshot, 'terms' | 'words' | 'prefixes' | 'ids' | 'bigramFirsts' | 'bigramSeconds'>, typed: (name: string, a: ArrayBufferView) => void): void {
   typed('termSlots', stringTable(s.terms));
   typed('wordSlots', stringTable(s.words));
   typed('prefixSlots', stringTable(s.prefixes));
@@ -291,6 +349,26 @@ const align = (n: number) => Math.ceil(n / 8) * 8;
 function writeAll(fd: number, bytes: Uint8Array, position: number): void {
   let done = 0;
   while (done < bytes.byteLength) done += writeSync(fd, bytes, done, bytes.byteLength - done, position + done);
+}
+
+function readAllSync(fd: number, bytes: Uint8Array, position: number): void {
+  let done = 0;
+  while (done < bytes.byteLength) {
+    const n = readSync(fd, bytes, done, Math.min(bytes.byteLength - done, 1 << 30), position + done);
+    if (n === 0) throw new Error('lexical checkpoint is truncated');
+    done += n;
+  }
+}
+
+/** Copies `bytes` bytes between files, 16 MB at a time. */
+function copyAll(from: number, fromOffset: number, bytes: number, to: number, toOffset: number): void {
+  const buffer = Buffer.allocUnsafe(Math.min(bytes, 1 << 24));
+  for (let done = 0; done < bytes; ) {
+    const chunk = buffer.subarray(0, Math.min(buffer.byteLength, bytes - done));
+    readAllSync(from, chunk, fromOffset + done);
+    writeAll(to, chunk, toOffset + done);
+    done += chunk.byteLength;
+  }
 }
 
 async function readFully(fd: number, bytes: Uint8Array, position: number): Promise<void> {
