@@ -262,6 +262,7 @@ function renderStore(s: StoreScaleResult): string {
     fixed(r.diskMb, 0),
     coldCell(r),
     coldCell(r.coldStartWithoutHugePages),
+    cell(r.inMemoryMs === undefined ? undefined : r.inMemoryMs / 1000, 1),
     cell(r.servingRssMb, 0),
     cell(r.lexicalOnly ? r.askP50Ms : undefined, 2),
     cell(r.lexicalP50Ms, 2),
@@ -278,7 +279,7 @@ function renderStore(s: StoreScaleResult): string {
     `### Index store at scale (backend ${s.backend}; synthetic coverage written through the seam: recombined seed sentences, ${s.distribution ?? 'near-uniform (before session 4)'} ${s.dim}-d vectors; ${s.questions} questions)`,
     '',
     table(
-      ['passages', 'articles', 'build passages/s', 'of which publish s', 'build peak RSS MB', 'disk MB', `cold start → first answer s (CPU s all threads, RSS)${s.hugePages === 'off' ? ', no huge pages' : ', huge pages'}`, 'same, no huge pages (GLIBC_TUNABLES hugetlb=0)', 'serving RSS MB', 'first lexical ask p50 ms', 'lexical ask (third) p50 ms', 'ask − model p50 ms', 'ingest 1 article ms', 'remove ms', 'longest stall ingest / remove ms', 'reload / longest stall', 'load average start → end'],
+      ['passages', 'articles', 'build passages/s', 'of which publish s', 'build peak RSS MB', 'disk MB', `cold start → first answer s (CPU s all threads, RSS)${s.hugePages === 'off' ? ', no huge pages' : ', huge pages'}`, 'same, no huge pages (GLIBC_TUNABLES hugetlb=0)', 'index wholly in memory s (from start)', 'serving RSS MB', 'first lexical ask p50 ms', 'lexical ask (third) p50 ms', 'ask − model p50 ms', 'ingest 1 article ms', 'remove ms', 'longest stall ingest / remove ms', 'reload / longest stall', 'load average start → end'],
       rows,
     ),
     ...(kept.length ? ['', ...kept] : []),

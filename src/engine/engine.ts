@@ -303,6 +303,10 @@ export async function createEngine(config: EngineConfig, hooks: EngineHooks = {}
       }
     },
 
+    async loadFully() {
+      await (await ensureView()).loadVectors?.();
+    },
+
     async dispose() {
       clearInterval(watch);
       await writeQueue;

@@ -164,5 +164,11 @@ export interface Engine {
    * loaded (answers will then be lexical), null otherwise.
    */
   warmUp(): Promise<string | null>;
+  /**
+   * Resolves once the index is wholly in memory: a vector index still searched on its file after
+   * a cold start (the first answers do not wait for its read) is read now. Benchmarks call it
+   * before measuring warm serving; a bot's warm-up questions start that read anyway.
+   */
+  loadFully(): Promise<void>;
   dispose(): Promise<void>;
 }

@@ -186,6 +186,12 @@ export interface StoreView {
   readonly termStats: TermStats;
   /** Nearest passages by cosine similarity; [] when the view has no vectors. */
   searchVectors(vector: Float32Array, k: number): Promise<VectorHit[]>;
+  /**
+   * Brings into memory what the view still searches on disk (the local backend's vector index
+   * after a load: its checkpoint file answers until hnswlib has read it) and resolves once done.
+   * Searches never wait for it; absent when a backend has nothing of the kind.
+   */
+  loadVectors?(): Promise<void>;
   /** The passages with these ids, in the same order; ids no longer stored are left out. */
   passages(ids: readonly string[]): Promise<StoredPassage[]>;
   /**

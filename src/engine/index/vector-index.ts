@@ -40,6 +40,13 @@ export interface VectorIndex {
   search(query: Float32Array, k: number): LabelHit[];
   /** Writes the index file off the main thread. */
   write(path: string): Promise<void>;
+  /**
+   * For an index still searched on its file (a reader's, staged-vectors.ts): reads it into memory
+   * and resolves once searches run there. Wrappers forward it.
+   */
+  load?(): Promise<void>;
+  /** Lets go of what the index holds open (a released reader state). Wrappers forward it. */
+  close?(): void;
 }
 
 function wrap(index: InstanceType<typeof HierarchicalNSW>, dimension: number, params: HnswParams): VectorIndex {

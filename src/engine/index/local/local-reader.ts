@@ -13,6 +13,7 @@ import { LEXICAL_SETTING, type LexicalCheckpointRef } from './lexical-fold.js';
 import { blobVector, DB_FILE, lastSeq, openSpaceDb, readSetting, splitTerms, type Checkpoint, type SpaceDb } from './space-db.js';
 import { spaceMeta } from './space-writes.js';
 import { loadSpaceVectors, VectorLogGap, yieldNow } from './space-vectors.js';
+import { closeVectors, loadVectors } from './staged-vectors.js';
 
 /** Where a reader finds the live space: the generation folder `current.json` names. */
 export interface SpaceLocator {
@@ -145,6 +146,7 @@ export function createLocalReader(locator: SpaceLocator): StoreReader {
 }
 
 function release(state: ReaderState): void {
+  closeVectors(state.vectors);
   state.lexical.close();
   state.db.close();
 }
@@ -201,7 +203,8 @@ async function loadFrom(db: SpaceDb, generation: string): Promise<ReaderState> {
   let liveReady!: (live: Uint8Array) => void;
   let liveFailed!: (err: unknown) => void;
   const live = new Promise<Uint8Array>((resolve, reject) => ((liveReady = resolve), (liveFailed = reject)));
-  const vectorsLoading = loadSpaceVectors(dbDir(db), db, live);
+  // Staged: the first answers search the checkpoint file while hnswlib reads it (staged-vectors.ts).
+  const vectorsLoading = loadSpaceVectors(dbDir(db), db, live, { staged: true });
   vectorsLoading.catch(() => undefined); // awaited below; a failure meanwhile is not unhandled
   try {
     await loadPassagesAndSources(state);
@@ -394,6 +397,7 @@ function viewOf(state: ReaderState): StoreView {
     vectorCount: state.vectors?.size ?? 0,
     lexical: state.lexical,
     termStats: state.stats as TermStats,
+    loadVectors: () => loadVectors(state.vectors),
     async searchVectors(vector: Float32Array, k: number): Promise<VectorHit[]> {
       if (!state.vectors) return [];
       return state.vectors.search(vector, k).flatMap((h) => {
