@@ -702,11 +702,11 @@ for (const name of values.try!.split(',')) {
   if (name === 'article') for (const w of [0.05, 0.1, 0.2, 0.4]) variants.push(articlePrior(w));
   if (name === 'thesaurus') for (const [w, m, j] of [[0.2, 3, 0.1], [0.4, 3, 0.1], [0.4, 5, 0.05], [0.6, 3, 0.1], [0.4, 3, 0.2]] as const) variants.push(synonyms(w, m, j));
   if (name === 'soft') for (const [w, j, mode] of [[0.05, 0.1, 'gain'], [0.1, 0.1, 'gain'], [0.2, 0.1, 'gain'], [0.1, 0.2, 'gain'], [0.1, 0.1, 'soft'], [0.2, 0.1, 'soft']] as const) variants.push(softSentences(w, `thesaurus J≥${j}`, thesaurusRelated(j), mode));
-  if (name === 'soft2') for (const [w, c] of [[0.1, 0.3], [0.2, 0.3], [0.1, 0.5]] as const) variants.push(softSentences(w, `2nd-order association cos≥${c}`, distributionalRelated(c), 'gain'));
+  if (name === 'soft2') for (const [w, c] of [[0.1, 0.3], [0.1, 0.5]] as const) variants.push(softSentences(w, `2nd-order association cos≥${c}`, distributionalRelated(c), 'gain'));
   if (name === 'unknown') for (const [j, sw, ev] of [[0.1, 0.5, false], [0.1, 0.5, true], [0.05, 0.5, true], [0.2, 0.5, true]] as const) variants.push(unknownBySynonym(j, sw, ev));
   if (name === 'article-idf') for (const g of [0.5, 1, 2]) variants.push(articleIdf(g));
   if (name === 'rank-fusion') for (const [k, sw] of [[2, 1], [5, 1], [10, 1], [5, 0.7], [5, 1.5]] as const) variants.push(rankFusion(k, sw));
-  if (name === 'lsi') for (const [k, w] of [[100, 0.05], [100, 0.1], [100, 0.2], [100, 0.4], [200, 0.1], [200, 0.2], [50, 0.1]] as const) variants.push(lsi(k, w));
+  if (name === 'lsi') for (const [k, w] of [[50, 0.1], [100, 0.05], [100, 0.1], [100, 0.2], [100, 0.4]] as const) variants.push(lsi(k, w));
   if (name === 'kind-share') {
     const keep = LEXICAL_THRESHOLD.statedKindShare;
     for (const share of [0, 0.3, 0.4, 0.6, 0.7]) {
