@@ -12,6 +12,7 @@ import { readLexicalCheckpoint } from './lexical-checkpoint.js';
 import { LEXICAL_SETTING, type LexicalCheckpointRef } from './lexical-fold.js';
 import { blobVector, DB_FILE, lastSeq, openSpaceDb, readSetting, splitTerms, type Checkpoint, type SpaceDb } from './space-db.js';
 import { spaceMeta } from './space-writes.js';
+import { StoredSources } from './stored-sources.js';
 import { loadSpaceVectors, VectorLogGap, yieldNow } from './space-vectors.js';
 import { closeVectors, loadVectors } from './staged-vectors.js';
 
@@ -27,6 +28,8 @@ const DELTA_LIMIT = 2000;
 const LOAD_BATCH = 500;
 /** Longest stretch a background load holds the event loop. */
 const SLICE_MS = 15;
+/** The same for the background read of article metadata after a load. */
+const FILL_SLICE_MS = 5;
 
 /** Everything a reader holds of one space; a delta updates it in one synchronous step. */
 interface ReaderState {
@@ -35,7 +38,8 @@ interface ReaderState {
   meta: IndexMeta;
   seq: number;
   checkpoint: Checkpoint | null;
-  sources: Map<string, SourceMeta>;
+  /** Read by id when an answer needs them, all of them in the background after the load. */
+  sources: StoredSources;
   /**
    * Vector label of each passage by the lexical index's ordinal (-1: none), and ordinal + 1 by
    * label (0: none): typed arrays, the checkpoint's labels as read, where a Map by passage id
@@ -147,6 +151,7 @@ export function createLocalReader(locator: SpaceLocator): StoreReader {
 
 function release(state: ReaderState): void {
   closeVectors(state.vectors);
+  state.sources.close();
   state.lexical.close();
   state.db.close();
 }
@@ -157,6 +162,9 @@ async function loadState(dir: string, generation: string): Promise<ReaderState> 
     try {
       db = openSpaceDb(join(dir, DB_FILE), { create: false });
       const state = await loadFrom(db, generation);
+      // Served from now on: the sources an answer needs are read by id, the rest in the background.
+      // Short slices: the fill runs beside asks and other loads, whose slices share the same turn of the loop.
+      void state.sources.fill(slicer(FILL_SLICE_MS)).catch(() => undefined);
       return state;
     } catch (err) {
       db?.close();
@@ -183,7 +191,7 @@ async function loadFrom(db: SpaceDb, generation: string): Promise<ReaderState> {
     meta,
     seq,
     checkpoint: readSetting<Checkpoint>(db, 'checkpoint'),
-    sources: new Map(),
+    sources: new StoredSources(db),
     labelOf: new Int32Array(16).fill(-1),
     ordOfLabel: new Int32Array(16),
     passageCount: 0,
@@ -226,17 +234,8 @@ async function loadFrom(db: SpaceDb, generation: string): Promise<ReaderState> {
   return state;
 }
 
-/** Article metadata, then the passages: from the lexical checkpoint, or indexed one by one. */
+/** The passages: from the lexical checkpoint, or indexed one by one. (Article metadata is read on demand: see StoredSources.) */
 async function loadPassagesAndSources(state: ReaderState): Promise<void> {
-  const { db } = state;
-  const articles = db.prepare('SELECT rowid, id, source FROM articles WHERE rowid > ? ORDER BY rowid LIMIT ?');
-  for (let after = 0; ; ) {
-    const rows = articles.all(after, LOAD_BATCH) as { rowid: number; id: string; source: string }[];
-    for (const r of rows) state.sources.set(r.id, JSON.parse(r.source) as SourceMeta);
-    if (rows.length < LOAD_BATCH) break;
-    after = rows[rows.length - 1]!.rowid;
-    await yieldNow();
-  }
   if (!(await loadCheckpoint(state))) await loadPassages(state);
 }
 
@@ -291,15 +290,15 @@ async function loadPassages(state: ReaderState): Promise<void> {
   }
 }
 
-/** A pause that yields to the event loop; `maybe()` yields only once SLICE_MS of work went by since the last. */
-function slicer(): (() => Promise<void>) & { maybe(): Promise<void> | undefined } {
+/** A pause that yields to the event loop; `maybe()` yields only once `ms` of work went by since the last. */
+function slicer(ms = SLICE_MS): (() => Promise<void>) & { maybe(): Promise<void> | undefined } {
   let slice = performance.now();
   const pause = async () => {
-    if (performance.now() - slice < SLICE_MS) return;
+    if (performance.now() - slice < ms) return;
     await yieldNow();
     slice = performance.now();
   };
-  return Object.assign(pause, { maybe: () => (performance.now() - slice > SLICE_MS ? pause() : undefined) });
+  return Object.assign(pause, { maybe: () => (performance.now() - slice > ms ? pause() : undefined) });
 }
 
 const dbDir = (db: SpaceDb) => db.name.replace(/[/\\][^/\\]+$/, '');
