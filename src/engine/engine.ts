@@ -218,46 +218,47 @@ export async function createEngine(config: EngineConfig, hooks: EngineHooks = {}
       const searchText = context ? `${context} ${q}` : q;
       const warnings: string[] = [];
       let mode: SearchMode = options.mode ?? config.mode;
-      let vector: Promise<Float32Array | null> | null = null;
-      // Analysed before the question's vector is asked for: the analysis then runs while a worker
-      // thread embeds, not in one block with the search and the answer after it.
+      let vector: (() => Promise<Float32Array | null>) | null = null;
       const analysis = analyseQuestion(q, context);
       if (mode !== 'lexical') {
         if (snap.vectorCount === 0) {
           warnings.push(await noVectorsWarning());
           mode = 'lexical';
         } else {
-          // Not awaited here: the lexical side searches while the question is embedded. A model
-          // that cannot load resolves to null (lexical only, with a warning) before the search ends.
-          vector = questionVector(snap, searchText).catch((err: unknown) => {
-            if (err instanceof EngineError) throw err;
-            if (mode === 'dense') throw createError('MODEL_REQUIRED', (err as Error).message);
-            warnings.push(`${(err as Error).message.split('\n')[0]} Answered with lexical search only.`);
-            mode = 'lexical';
-            return null;
-          });
-          // Awaited by the search; until then a rejection must not count as unhandled.
-          vector.catch(() => undefined);
+          // Asked for by the search once its lexical side is done. A model that cannot load
+          // resolves to null (lexical only, with a warning).
+          vector = () =>
+            questionVector(snap, searchText).catch((err: unknown) => {
+              if (err instanceof EngineError) throw err;
+              if (mode === 'dense') throw createError('MODEL_REQUIRED', (err as Error).message);
+              warnings.push(`${(err as Error).message.split('\n')[0]} Answered with lexical search only.`);
+              mode = 'lexical';
+              return null;
+            });
         }
       }
       const modelId = snap.meta.model?.id ?? null;
       const limit = offset + k + DIVERSITY_MARGIN;
       const found = await hybridSearch(snap, { text: analysis, vector, mode, depth: SEARCH_DEPTH, limit, weights: fusionWeightsFor(modelId) });
-      // A turn of the event loop between the search and the answer's composition: in a bot each is
-      // tens of milliseconds on a busy machine, and together they were its longest stall under a burst.
-      await yieldToEventLoop();
-      // Passages no ask analysed yet take their stems from the index instead of the stemmer.
-      const fresh = found.slice(0, RERANK_WEIGHTS.depth).filter((h) => !hasSentences(h.chunk));
-      if (fresh.length > 0 && snap.passageTerms) {
-        const stored = await snap.passageTerms(fresh.map((h) => h.chunk.id));
-        for (const h of fresh) sentencesOf(h.chunk, stored.get(h.chunk.id));
-      }
-      // Second stage: the leading hits re-ordered by their best sentence, then diversity again.
-      // The same question on the same state of the coverage (asked again, or its next page)
-      // finds the sentences it scored then: scores depend on nothing else.
+      // The same question on the same state of the coverage (asked again, or its next page) finds
+      // the sentences it scored then: scores depend on nothing else.
       let remembered = scoredByQuestion.get(analysis);
       if (remembered?.version !== snap.version) scoredByQuestion.set(analysis, (remembered = { version: snap.version, scored: new Map() }));
       const { scored } = remembered;
+      const leading = found.slice(0, RERANK_WEIGHTS.depth);
+      if (leading.some((h) => !scored.has(h.chunk.id))) {
+        // A turn of the event loop between the search and the sentence work: in a bot each is tens of
+        // milliseconds on a busy machine, and together they were its longest stall under a burst.
+        // Hits all scored already leave only the answer's assembly (well under a millisecond) to split off.
+        await yieldToEventLoop();
+        // Passages no ask analysed yet take their stems from the index instead of the stemmer.
+        const fresh = leading.filter((h) => !hasSentences(h.chunk));
+        if (fresh.length > 0 && snap.passageTerms) {
+          const stored = await snap.passageTerms(fresh.map((h) => h.chunk.id));
+          for (const h of fresh) sentencesOf(h.chunk, stored.get(h.chunk.id));
+        }
+      }
+      // Second stage: the leading hits re-ordered by their best sentence, then diversity again.
       const hits = diversify(rerank(found, bestSentenceScorer(analysis, snap.sources, snap.termStats, scored)), undefined, limit);
       return composeAnswer({
         scored,

@@ -1,3 +1,4 @@
+import { createTwoGenerationCache } from '../cache/two-generation-cache.js';
 import { termsOfTokens, tokenize, wordsOfTokens, type Token } from '../text/analyze.js';
 import type { Range } from '../types.js';
 
@@ -36,15 +37,11 @@ export interface PassageText {
 
 /** Passages kept analysed; past it the least used are dropped (a coverage's hot passages stay). */
 const CACHE_SIZE = 20_000;
-// Two generations instead of a strict LRU: a hit in the young one is one lookup (moving a key to
-// the end of one Map on every hit cost about a microsecond, dozens of times an ask); a hit in
-// the old one moves it to the young; once the young one is half full, it becomes the old one.
-let young = new Map<string, { text: string; sentences: SentenceTerms[] }>();
-let old = new Map<string, { text: string; sentences: SentenceTerms[] }>();
+const analysed = createTwoGenerationCache<string, { text: string; sentences: SentenceTerms[] }>(CACHE_SIZE);
 
 /** Whether the passage's sentences are already analysed (and its text unchanged since). */
 export function hasSentences(passage: PassageText): boolean {
-  return (young.get(passage.id) ?? old.get(passage.id))?.text === passage.text;
+  return analysed.peek(passage.id)?.text === passage.text;
 }
 
 /**
@@ -55,54 +52,39 @@ export function hasSentences(passage: PassageText): boolean {
  * @example sentencesOf({ id: 'a#0', text: 'Son a promis. Il part.', sentences: [...] })[0].terms // Set { 'son', 'promis' }
  */
 export function sentencesOf(passage: PassageText, indexTerms?: string): SentenceTerms[] {
-  const hit = young.get(passage.id) ?? old.get(passage.id);
-  if (hit && hit.text === passage.text) {
-    if (!young.has(passage.id)) remember(passage.id, hit);
-    return hit.sentences;
-  }
+  const hit = analysed.get(passage.id);
+  if (hit && hit.text === passage.text) return hit.sentences;
   let primed = indexTerms === undefined;
   const prime = () => {
     if (!primed) learnTokenTerms(passage.text, indexTerms!);
     primed = true;
   };
   const sentences = passage.sentences.map(({ local }) => new AnalysedSentence(passage.text.slice(local.start, local.end), prime));
-  remember(passage.id, { text: passage.text, sentences });
+  analysed.set(passage.id, { text: passage.text, sentences });
   return sentences;
-}
-
-function remember(id: string, entry: { text: string; sentences: SentenceTerms[] }): void {
-  young.set(id, entry);
-  if (young.size >= CACHE_SIZE / 2) {
-    old = young;
-    young = new Map();
-  }
 }
 
 export function analyseSentence(text: string): SentenceTerms {
   return new AnalysedSentence(text);
 }
 
+/**
+ * Tokens kept with their terms and words; past it the least used half is dropped at a time (a
+ * full Map cleared at once cost every later ask its stemming again, frequent words included).
+ */
+const TOKEN_CACHE_SIZE = 200_000;
 /** Tokens' stemmed terms (`termsOfTokens` of the token alone), by token: most words come back sentence after sentence. */
-const tokenTerms = new Map<string, readonly string[]>();
-const TOKEN_TERMS_SIZE = 200_000;
+const tokenTerms = createTwoGenerationCache<string, readonly string[]>(TOKEN_CACHE_SIZE);
 // The same word capitalised away from a sentence's start can be a name ("Son"): a key of its own.
 const keyOf = (t: Token) => (t.proper ? `\u0001${t.text}` : t.text);
 
-function rememberTerms(key: string, terms: readonly string[]): void {
-  if (tokenTerms.size >= TOKEN_TERMS_SIZE) tokenTerms.clear();
-  tokenTerms.set(key, terms);
-}
-
 /** Tokens' unstemmed, folded words (`wordsOfTokens` of the token alone), by token. */
-const tokenWords = new Map<string, readonly string[]>();
+const tokenWords = createTwoGenerationCache<string, readonly string[]>(TOKEN_CACHE_SIZE);
 
 function wordsOfToken(t: Token): readonly string[] {
   const key = keyOf(t);
   let words = tokenWords.get(key);
-  if (words === undefined) {
-    if (tokenWords.size >= TOKEN_TERMS_SIZE) tokenWords.clear();
-    tokenWords.set(key, (words = wordsOfTokens([t])));
-  }
+  if (words === undefined) tokenWords.set(key, (words = wordsOfTokens([t])));
   return words;
 }
 
@@ -114,7 +96,7 @@ function termsOfToken(t: Token, prime?: () => void): readonly string[] {
     prime();
     terms = tokenTerms.get(key);
   }
-  if (terms === undefined) rememberTerms(key, (terms = termsOfTokens([t])));
+  if (terms === undefined) tokenTerms.set(key, (terms = termsOfTokens([t])));
   return terms;
 }
 
@@ -137,7 +119,7 @@ function learnTokenTerms(text: string, indexTerms: string): void {
     if (at > stored.length) return;
   }
   if (at !== stored.length) return;
-  for (const { key, from, to } of fresh) if (!tokenTerms.has(key)) rememberTerms(key, stored.slice(from, to));
+  for (const { key, from, to } of fresh) if (!tokenTerms.has(key)) tokenTerms.set(key, stored.slice(from, to));
 }
 
 /**
@@ -199,15 +181,11 @@ export function sentenceIndex(sentences: readonly SentenceTerms[]): ReadonlyMap<
   return index;
 }
 
-const titles = new Map<string, SentenceTerms>();
+const titles = createTwoGenerationCache<string, SentenceTerms>(CACHE_SIZE);
 
 /** An article title, analysed and remembered (few titles, asked again and again). */
 export function titleTerms(title: string): SentenceTerms {
   let t = titles.get(title);
-  if (!t) {
-    t = analyseSentence(title);
-    if (titles.size > CACHE_SIZE) titles.clear();
-    titles.set(title, t);
-  }
+  if (!t) titles.set(title, (t = analyseSentence(title)));
   return t;
 }

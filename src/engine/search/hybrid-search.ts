@@ -23,10 +23,12 @@ export interface SearchRequest {
   /** The question as lexical search reads it: a text, or analysed once for the whole ask. */
   text: string | LexicalQuery;
   /**
-   * The question's vector, or its promise: the lexical side runs while a worker thread embeds the
-   * question, so a hybrid ask costs the embedding plus the dense side, not plus the lexical one too.
+   * The question's vector, or how to get it: called once the lexical side is done, so the worker
+   * thread embeds while this thread waits. On 2 cores, work on this thread during an embedding slowed
+   * the embedding by 2–3× that work's own time (onnxruntime spreads one inference over the cores), so
+   * the lexical side goes first rather than alongside (bench/README.md, "ask overhead").
    */
-  vector: Float32Array | null | Promise<Float32Array | null>;
+  vector: Float32Array | null | (() => Promise<Float32Array | null>);
   mode: SearchMode;
   /** How many candidates each side contributes before fusion. */
   depth: number;
@@ -55,7 +57,7 @@ export async function hybridSearch(index: SearchableIndex, req: SearchRequest): 
     for (const h of hits) lexicalScores.set(h.id, h.score);
     lists.push({ name: 'lexical', weight: weights.lexical, hits });
   }
-  const vector = req.mode === 'lexical' ? null : await req.vector;
+  const vector = req.mode === 'lexical' ? null : typeof req.vector === 'function' ? await req.vector() : req.vector;
   if (vector) {
     const hits = (await index.searchVectors(vector, req.depth)).map((h) => {
       similarities.set(h.id, h.similarity);
