@@ -3,6 +3,7 @@ import { lstat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import Database from 'better-sqlite3';
 import type { SourceMeta } from '../types.js';
+import { sqliteCatalog, type CatalogIndex } from './catalog-index.js';
 
 /** What reading one article file tells: enough to index-check it and to find duplicates without reading it again. */
 export interface CorpusFileFacts {
@@ -28,6 +29,14 @@ export interface CorpusCache {
   remember(name: string, fingerprint: string, facts: CorpusFileFacts): void;
   forget(name: string): void;
   close(): void;
+  /**
+   * The catalog index (text hash / URL key → file) kept in the same SQLite file, for the
+   * duplicate check; null in memory (another process's ingests would not show there) and once
+   * the file failed (the check then reads the whole catalog, as without it).
+   */
+  readonly catalog: CatalogIndex | null;
+  /** The SQLite file, for a worker thread to open its own connection; null in memory. */
+  readonly path: string | null;
 }
 
 /** Bump when what `CorpusFileFacts` holds, or how a file is parsed, changes: older rows are then ignored. */
@@ -85,6 +94,8 @@ function memoryCache(): CorpusCache {
     remember: (name, fingerprint, facts) => void rows.set(name, { fingerprint, facts }),
     forget: (name) => void rows.delete(name),
     close: () => rows.clear(),
+    catalog: null,
+    path: null,
   };
 }
 
@@ -110,10 +121,27 @@ function sqliteCache(path: string): CorpusCache {
     } catch {
       // Disk full, database locked past the timeout, file removed under us: stop using it.
       broken = true;
+      // Other processes must not trust a catalog this one could not keep up to date.
+      try {
+        catalog?.distrust();
+      } catch {
+        // The file refuses every write: they will fail on it too.
+      }
       return fallback;
     }
   };
+  let catalog: CatalogIndex | null = null;
+  try {
+    catalog = sqliteCatalog(db);
+  } catch {
+    catalog = null;
+  }
+  const guardedCatalog = catalog && guardCatalog(catalog, guard, () => broken);
   return {
+    get catalog() {
+      return broken ? null : guardedCatalog;
+    },
+    path,
     lookup: (name, fingerprint) =>
       guard(null, () => {
         const row = get.get(name) as { fingerprint: string; version: number; facts: string } | undefined;
@@ -122,5 +150,28 @@ function sqliteCache(path: string): CorpusCache {
     remember: (name, fingerprint, facts) => guard(undefined, () => void put.run(name, fingerprint, FACTS_VERSION, JSON.stringify(facts))),
     forget: (name) => guard(undefined, () => void del.run(name)),
     close: () => guard(undefined, () => db.close()),
+  };
+}
+
+/** The catalog behind the cache's guard: a failure stops its use (and its trust, for every process). */
+function guardCatalog(catalog: CatalogIndex, guard: <T>(fallback: T, fn: () => T) => T, broken: () => boolean): CatalogIndex {
+  return {
+    complete: (corpusDir) => guard(false, () => catalog.complete(corpusDir)),
+    find: (textHash, urlKeys) => guard([], () => catalog.find(textHash, urlKeys)),
+    row: (name) => guard(null, () => catalog.row(name)),
+    put: (row) => guard(undefined, () => catalog.put(row)),
+    drop: (name) => guard(undefined, () => catalog.drop(name)),
+    stamp: () => guard(0, () => catalog.stamp()),
+    async sync(corpusDir, rows, since, pause) {
+      if (broken()) return;
+      try {
+        await catalog.sync(corpusDir, rows, since, pause);
+      } catch {
+        guard(undefined, () => {
+          throw new Error('catalog sync failed');
+        });
+      }
+    },
+    distrust: () => guard(undefined, () => catalog.distrust()),
   };
 }

@@ -4,7 +4,7 @@ import type { Article } from '../types.js';
 import { createError } from '../errors.js';
 import { isArticleFileName, parseArticleFile } from './article-file.js';
 import { findArticleText } from './clean.js';
-import { fingerprints, type CorpusCache } from './corpus-cache.js';
+import { fingerprints, type CorpusCache, type CorpusFileFacts } from './corpus-cache.js';
 import { factsOf } from './corpus-file-facts.js';
 import { readCorpusFile } from './read-corpus-file.js';
 
@@ -28,6 +28,8 @@ export interface LoadCorpusOptions {
    * of this hash, can be left unread (the index already has that version of it).
    */
   unchanged?: (id: string, hash: string) => boolean;
+  /** Told the facts of every file whose facts are known once it is looked at (read, or unchanged in the cache). */
+  onFacts?: (name: string, facts: CorpusFileFacts) => void;
 }
 
 /** What an article id (a file name's stem) may be. */
@@ -60,14 +62,18 @@ export async function loadCorpus(dir: string, options: LoadCorpusOptions = {}): 
       const print = prints[i] ?? null;
       const known = print && options.unchanged ? cache!.lookup(name, print) : null;
       if (known && options.unchanged!(id, known.hash)) {
+        options.onFacts?.(name, known);
         ids.add(id);
         unchanged.push(id);
         continue;
       }
       const parsed = parseArticleFile(await readCorpusFile(dir, name), extname(name).toLowerCase());
+      const facts = print || options.onFacts ? factsOf(parsed) : null;
+      // Before the cleaning check: the duplicate check compares such a file too.
+      if (facts) options.onFacts?.(name, facts);
       const kept = findArticleText(parsed.body, { title: parsed.meta.title, publisher: parsed.meta.publisher });
       if (kept.length === 0) throw new Error('no article text left after cleaning');
-      if (print) cache!.remember(name, print, factsOf(parsed));
+      if (print) cache!.remember(name, print, facts!);
       ids.add(id);
       articles.push({ id, ...parsed.meta, text: parsed.body, hash: parsed.hash, kept });
     } catch (err) {

@@ -3,7 +3,7 @@ import { stat } from 'node:fs/promises';
 import type { Embedder } from '../embed/embedder.js';
 import { articleFilesOf } from '../corpus/article-files.js';
 import { loadCorpus, type LoadedCorpus } from '../corpus/load-corpus.js';
-import type { CorpusCache } from '../corpus/corpus-cache.js';
+import type { CorpusCache, CorpusFileFacts } from '../corpus/corpus-cache.js';
 import { createError, EngineError } from '../errors.js';
 import { clearPending, readPending, type PendingMarks } from '../ingest/pending-changes.js';
 import { ANALYZER_VERSION, analyze, analyzeBoth } from '../text/analyze.js';
@@ -49,6 +49,9 @@ const CALLS_IN_FLIGHT = 4;
 
 /** Stash key of an embedded text: the same text embedded by the same model gives the same vector. */
 export const embeddingKey = (text: string) => createHash('sha256').update(text).digest('base64url');
+
+/** A turn of the event loop, between pages of a long synchronous job. */
+const turn = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 const sameMeta = (a: IndexMeta | null, b: IndexMeta | null) => JSON.stringify(a) === JSON.stringify(b);
 
@@ -196,9 +199,16 @@ async function fill(
     const stored = await target.articleIds();
     // Files unchanged since they were read for this very version of the article stay unread.
     const before = options.corpusCache ? await target.articles() : null;
+    // The duplicate check's catalog index is brought level with the folder as well: files added,
+    // edited or removed by hand are caught here, as the index catches them (see catalog-index.ts).
+    const catalog = options.corpusCache?.catalog ?? null;
+    const since = catalog?.stamp() ?? 0;
+    const rows = new Map<string, { textHash: string; urlKey: string | null }>();
     corpus = await loadCorpus(options.corpusDir, {
       ...(before ? { cache: options.corpusCache, unchanged: (id: string, hash: string) => before.get(id)?.hash === hash } : {}),
+      ...(catalog ? { onFacts: (name: string, f: CorpusFileFacts) => void rows.set(name, { textHash: f.textHash, urlKey: f.urlKey }) } : {}),
     });
+    await catalog?.sync(options.corpusDir, rows, since, turn);
     if (corpus.articles.length + corpus.unchanged.length === 0) throw createError('CORPUS_EMPTY', options.corpusDir);
     const present = new Set([...corpus.articles.map((a) => a.id), ...corpus.unchanged]);
     gone = [...stored].filter((id) => !present.has(id));

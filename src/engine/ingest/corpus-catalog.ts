@@ -6,6 +6,7 @@ import { fileFingerprint, fingerprints, type CorpusCache } from '../corpus/corpu
 import { factsOf } from '../corpus/corpus-file-facts.js';
 import { readCorpusFile } from '../corpus/read-corpus-file.js';
 import type { SourceMeta } from '../types.js';
+import { fillCatalogInWorker } from './catalog-fill.js';
 
 /** One article file of the corpus, as the duplicate checks need it. */
 export interface CatalogEntry {
@@ -29,6 +30,35 @@ export async function readCatalog(corpusDir: string, cache?: CorpusCache): Promi
   for (const [i, name] of names.entries()) {
     const entry = await entryOf(corpusDir, name, prints[i] ?? null, cache);
     if (entry) entries.push(entry);
+  }
+  return entries;
+}
+
+/**
+ * The catalog entries that hold the text of hash `textHash` or a URL of key in `urlKeys`, in
+ * file-name order: what an ingest's duplicate check needs. With the cache's catalog index, two
+ * indexed lookups and a read of each matching file (a row is checked against its file before it
+ * is trusted, and mended when stale): O(1) whatever the size of the corpus, and the first time
+ * (no catalog yet) the catalog is filled on a worker thread. Without it (a cache in memory, a
+ * cache file that failed), every file is looked at, as `readCatalog` does.
+ */
+export async function catalogMatches(corpusDir: string, textHash: string, urlKeys: readonly string[], cache?: CorpusCache): Promise<CatalogEntry[]> {
+  const matching = (e: CatalogEntry) => e.textHash === textHash || (e.urlKey !== null && urlKeys.includes(e.urlKey));
+  const catalog = cache?.catalog;
+  if (catalog && cache.path && !catalog.complete(corpusDir)) {
+    // Once per catalog (a store written before it, a cache file lost): the full read goes to a
+    // worker thread, whose connection writes the rows this one then reads.
+    await fillCatalogInWorker(corpusDir, cache.path).catch(() => undefined);
+  }
+  const names = catalog?.complete(corpusDir) ? catalog.find(textHash, urlKeys) : null;
+  if (!names || !cache?.catalog) return (await readCatalog(corpusDir, cache)).filter(matching);
+  const entries: CatalogEntry[] = [];
+  for (const name of names) {
+    const entry = await entryOf(corpusDir, name, await fileFingerprint(corpusDir, name), cache);
+    const row = catalog!.row(name);
+    if (!entry) catalog!.drop(name);
+    else if (row?.textHash !== entry.textHash || row.urlKey !== entry.urlKey) catalog!.put({ name, textHash: entry.textHash, urlKey: entry.urlKey });
+    if (entry && matching(entry)) entries.push(entry);
   }
   return entries;
 }

@@ -1,6 +1,6 @@
 import { rm } from 'node:fs/promises';
-import { join } from 'node:path';
-import { serializeArticleFile } from '../corpus/article-file.js';
+import { basename, join } from 'node:path';
+import { parseArticleFile, serializeArticleFile } from '../corpus/article-file.js';
 import { articleFilesOf } from '../corpus/article-files.js';
 import { findArticleText } from '../corpus/clean.js';
 import { fsyncPath, writeFileAtomic } from '../fs/atomic-write.js';
@@ -9,7 +9,8 @@ import type { SourceMeta } from '../types.js';
 import { articleId } from './article-id.js';
 import { textHash, urlKey } from '../corpus/article-identity.js';
 import type { CorpusCache } from '../corpus/corpus-cache.js';
-import { catalogEntriesOf, hasOtherArticle, readCatalog, type CatalogEntry } from './corpus-catalog.js';
+import { factsOf } from '../corpus/corpus-file-facts.js';
+import { catalogEntriesOf, catalogMatches, hasOtherArticle, type CatalogEntry } from './corpus-catalog.js';
 import { sweepStaleTemps, withCorpusLock } from './corpus-lock.js';
 import { markPending, unmarkPending } from './pending-changes.js';
 import type { ExtractBudget } from './document-budget.js';
@@ -99,10 +100,11 @@ export async function ingest(input: IngestInput, deps: IngestDeps): Promise<Inge
   return withCorpusLock(deps.corpusDir, async () => {
     deps.onProgress?.('write');
     await sweepStaleTemps(deps.corpusDir);
-    const catalog = await readCatalog(deps.corpusDir, deps.corpusCache);
-    const sameText = catalog.find((e) => e.textHash === hash);
+    // Only the files holding this text or one of these addresses: O(1) at any corpus size.
+    const matches = await catalogMatches(deps.corpusDir, hash, [...keys], deps.corpusCache);
+    const sameText = matches.find((e) => e.textHash === hash);
     if (sameText) return duplicate(sameText, sameText.urlKey !== null && keys.has(sameText.urlKey) ? 'url' : 'text', article);
-    const sameUrl = catalog.find((e) => e.urlKey !== null && keys.has(e.urlKey));
+    const sameUrl = matches.find((e) => e.urlKey !== null && keys.has(e.urlKey));
     if (sameUrl) {
       const old = sameUrl.meta;
       // A page fetched again from its own site is a new version of it. Any other text naming
@@ -121,11 +123,11 @@ export async function ingest(input: IngestInput, deps: IngestDeps): Promise<Inge
         date: meta.date ?? old.date,
         language: meta.language ?? old.language,
       };
-      const file = await writeArticle(deps.corpusDir, old.id, merged, article, sameUrl.path);
+      const file = await writeArticle(deps.corpusDir, old.id, merged, article, sameUrl.path, deps.corpusCache);
       return { ...result(old.id, merged, 'updated', file, article), previous: old, ...(sameSource ? {} : { replaced: true }) };
     }
     const id = await freshId(deps.corpusDir, meta.title, url ?? hash);
-    const file = await writeArticle(deps.corpusDir, id, meta, article, null);
+    const file = await writeArticle(deps.corpusDir, id, meta, article, null, deps.corpusCache);
     return result(id, meta, 'added', file, article);
   });
 }
@@ -151,6 +153,8 @@ export async function removeArticle(id: string, deps: { corpusDir: string; corpu
     await markPending(deps.corpusDir, first.meta.id);
     for (const entry of matches) await rm(entry.path, { force: true });
     fsyncPath(deps.corpusDir);
+    // After the files: a row left by a crash here is found stale by the next check of it.
+    for (const entry of matches) deps.corpusCache?.catalog?.drop(basename(entry.path));
     return first.meta;
   });
 }
@@ -206,11 +210,16 @@ async function writeArticle(
   meta: Omit<SourceMeta, 'id'>,
   article: ExtractedArticle,
   previousPath: string | null,
+  cache?: CorpusCache,
 ): Promise<string> {
   const path = join(corpusDir, `${id}.md`);
   const content = serializeArticleFile({ ...meta, title_descriptive: article.titleFromText || undefined }, article.text);
   // Marked first: if this process dies before its index update, the next update indexes it.
   const mark = await markPending(corpusDir, id);
+  // Its catalog row before the file too: a row whose write then fails is found stale when next
+  // matched, while a file without a row would let its duplicate in.
+  const facts = factsOf(parseArticleFile(content, '.md'));
+  cache?.catalog?.put({ name: `${id}.md`, textHash: facts.textHash, urlKey: facts.urlKey });
   try {
     writeFileAtomic(path, content);
   } catch (err) {
@@ -221,6 +230,7 @@ async function writeArticle(
     // Until this runs the loader sees `<id>.md` first and skips the old file as a repeat id.
     await rm(previousPath, { force: true });
     fsyncPath(corpusDir);
+    cache?.catalog?.drop(basename(previousPath));
   }
   return path;
 }
