@@ -6,7 +6,7 @@ import { fileFingerprint, fingerprints, type CorpusCache } from '../corpus/corpu
 import { factsOf } from '../corpus/corpus-file-facts.js';
 import { readCorpusFile } from '../corpus/read-corpus-file.js';
 import type { SourceMeta } from '../types.js';
-import { fillCatalogInWorker } from './catalog-fill.js';
+import { fillCatalog } from './catalog-fill.js';
 
 /** One article file of the corpus, as the duplicate checks need it. */
 export interface CatalogEntry {
@@ -47,8 +47,8 @@ export async function catalogMatches(corpusDir: string, textHash: string, urlKey
   const catalog = cache?.catalog;
   if (catalog && cache.path && !catalog.complete(corpusDir)) {
     // Once per catalog (a store written before it, a cache file lost): the full read goes to a
-    // worker thread, whose connection writes the rows this one then reads.
-    await fillCatalogInWorker(corpusDir, cache.path).catch(() => undefined);
+    // worker thread (but for a small folder), whose connection writes the rows this one then reads.
+    await fillCatalog(corpusDir, cache).catch(() => undefined);
   }
   const names = catalog?.complete(corpusDir) ? catalog.find(textHash, urlKeys) : null;
   if (!names || !cache?.catalog) return (await readCatalog(corpusDir, cache)).filter(matching);
