@@ -7,6 +7,7 @@ import type { SourceMeta } from '../../types.js';
 import type { IndexMeta, StoredPassage, StoreReader, StoreView, VectorHit } from '../store.js';
 import { ensureLength } from '../../search/lexical/growable.js';
 import type { VectorIndex } from '../vector-index.js';
+import { withFreshVectors } from './fresh-vectors.js';
 import { createLiveTermStats, type LiveTermStats } from './live-term-stats.js';
 import { readLexicalCheckpoint } from './lexical-checkpoint.js';
 import { LEXICAL_SETTING, type LexicalCheckpointRef } from './lexical-fold.js';
@@ -227,7 +228,8 @@ async function loadFrom(db: SpaceDb, generation: string): Promise<ReaderState> {
     throw err;
   }
   const loaded = await vectorsLoading;
-  state.vectors = loaded?.vectors ?? null;
+  // New vectors wait in an exact set beside the graph: an ingest never inserts into a million-vector graph itself.
+  state.vectors = loaded?.vectors ? withFreshVectors(loaded.vectors) : null;
   // What changed while we read (rows read at different moments) is read again, consistently.
   const changed = db.prepare('SELECT DISTINCT article_id FROM changes WHERE seq > ?').pluck().all(seq) as string[];
   applyChanges(state, changed, lastSeq(db));
