@@ -110,6 +110,14 @@ export function withFreshVectors(graph: VectorIndex): FreshVectorIndex {
       this.settle();
       await graph.write(path);
     },
+    // A staged graph (staged-vectors.ts) is read into memory, or let go, through its wrapper.
+    load: () => graph.load?.() ?? Promise.resolve(),
+    close() {
+      if (timer) clearTimeout(timer);
+      timer = null;
+      fresh.clear();
+      graph.close?.();
+    },
   };
 }
 
