@@ -30,8 +30,8 @@ export interface LineSpan {
 /**
  * The sentences the answer line shows for the picked one: a line must read on its own.
  * - A sentence inside a quotation that runs over several sentences is shown with the whole
- *   quotation, up to the sentence naming who said it ("“… économique. Après avoir … IA”, déplore
- *   Stéphane Roder").
+ *   quotation, up to the sentence naming who said it ("“La vallée n’a pas les moyens. Nous ne
+ *   paierons pas”, prévient le maire").
  * - A sentence that opens with a pronoun or a demonstrative ("Elle", "Cette voiture") is shown
  *   after the sentence before it, which names its subject.
  * Either only while the line stays within `LINE_SPAN.maxChars`; else the sentence alone. Pure.
