@@ -49,12 +49,13 @@ export interface VectorIndex {
   close?(): void;
 }
 
-function wrap(index: InstanceType<typeof HierarchicalNSW>, dimension: number, params: HnswParams): VectorIndex {
+/** `known`: the labels already in `index`, a byte per label, and how many (an index read from a file). */
+function wrap(index: InstanceType<typeof HierarchicalNSW>, dimension: number, params: HnswParams, known?: { present: Uint8Array; count: number }): VectorIndex {
   index.setEf(params.efSearch);
   const deleted = new Set<number>();
   // Labels are dense small integers: a byte per label, not a Set entry (a million labels load without a long stall).
-  let present = new Uint8Array(16);
-  let presentCount = 0;
+  let present = known?.present ?? new Uint8Array(16);
+  let presentCount = known?.count ?? 0;
   const mark = (label: number) => {
     if (label >= present.length) {
       const grown = new Uint8Array(Math.max(label + 1, present.length * 2));
@@ -65,7 +66,6 @@ function wrap(index: InstanceType<typeof HierarchicalNSW>, dimension: number, pa
     present[label] = 1;
   };
   const isPresent = (label: number) => label >= 0 && label < present.length && present[label] === 1;
-  if (index.getCurrentCount() > 0) for (const label of index.getIdsList()) mark(label);
   return {
     dimension,
     get size() {
@@ -128,9 +128,21 @@ export function createVectorIndex(dimension: number, capacity: number, params: H
  * deleted once loaded (those the file still holds but the store no longer does).
  * Throws when the file is missing, truncated or of another dimension.
  */
-export async function readVectorIndex(path: string, dimension: number, params: HnswParams): Promise<VectorIndex> {
+export async function readVectorIndex(path: string, dimension: number, params: HnswParams, pause: () => Promise<void> = async () => undefined): Promise<VectorIndex> {
   const index = new HierarchicalNSW('cosine', dimension);
   await index.readIndex(path);
   if (index.getNumDimensions() !== dimension) throw new Error(`vector file has dimension ${index.getNumDimensions()}, expected ${dimension}`);
-  return wrap(index, dimension, params);
+  // One native call for every label (a million: tens of milliseconds); the byte map from it in slices.
+  const ids = index.getCurrentCount() > 0 ? index.getIdsList() : [];
+  let max = -1;
+  for (let i = 0; i < ids.length; i++) {
+    if (ids[i]! > max) max = ids[i]!;
+    if ((i & 65535) === 65535) await pause();
+  }
+  const present = new Uint8Array(max + 1);
+  for (let i = 0; i < ids.length; i++) {
+    present[ids[i]!] = 1;
+    if ((i & 65535) === 65535) await pause();
+  }
+  return wrap(index, dimension, params, { present, count: ids.length });
 }

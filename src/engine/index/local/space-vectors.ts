@@ -48,7 +48,7 @@ export async function loadSpaceVectors(
   if (options.staged && checkpoint) {
     return { vectors: await loadStaged(join(dir, checkpoint.file), checkpoint, db, meta.model.dimension, params, liveLabels), checkpoint };
   }
-  const read = checkpoint ? readVectorIndex(join(dir, checkpoint.file), meta.model.dimension, params) : null;
+  const read = checkpoint ? readVectorIndex(join(dir, checkpoint.file), meta.model.dimension, params, slicer()) : null;
   // Both settle before either is used: a failed read is never left unhandled while the labels load.
   const [stored, live] = await Promise.all([read, liveLabels]);
   const isLive = (label: number) => label < live.length && live[label] === 1;
@@ -121,7 +121,7 @@ async function loadStaged(
     for (let l = checkpoint.upTo; l < live.length; l++) if (live[l] === 1) missing.push(l);
     const recent = createVectorIndex(dimension, missing.length, params);
     await addFromLog(db, recent, missing, pause);
-    return stagedVectors(file, live, recent, params, (samePath) => readVectorIndex(samePath, dimension, params));
+    return stagedVectors(file, live, recent, params, checkpoint.upTo, (samePath, pausing) => readVectorIndex(samePath, dimension, params, pausing));
   } catch (err) {
     file.close();
     throw err;

@@ -5,6 +5,16 @@ import type { HnswParams, LabelHit, VectorIndex } from '../vector-index.js';
 const yieldNow = () => new Promise<void>((r) => setImmediate(r));
 const SLICE_MS = 15;
 
+/** A pause that yields once SLICE_MS of work went by since the last. */
+function slicer(): () => Promise<void> {
+  let slice = performance.now();
+  return async () => {
+    if (performance.now() - slice < SLICE_MS) return;
+    await yieldNow();
+    slice = performance.now();
+  };
+}
+
 /**
  * A reader's vectors in two stages. At first: the checkpoint file searched where it lies
  * (`HnswFile`, hnswlib's algorithm on the same graph) plus an in-memory index of the vectors
@@ -34,8 +44,10 @@ export function stagedVectors(
   /** Vectors logged since the checkpoint, in memory. */
   recent: VectorIndex,
   params: HnswParams,
-  /** hnswlib's read of the same checkpoint (`path` names the file this one searches). */
-  readFull: (path: string) => Promise<VectorIndex>,
+  /** Every label in the checkpoint is below this (its `upTo`). */
+  fileLabels: number,
+  /** hnswlib's read of the same checkpoint (`path` names the file this one searches), labels mapped in slices (`pause`). */
+  readFull: (path: string, pause: () => Promise<void>) => Promise<VectorIndex>,
 ): StagedVectors {
   let liveMap = live;
   let liveCount = 0;
@@ -71,7 +83,7 @@ export function stagedVectors(
     },
     load() {
       if (closed) return Promise.resolve();
-      loading ??= readFull(file.path).then(adopt, () => undefined);
+      loading ??= readFull(file.path, slicer()).then(adopt, () => undefined);
       return loading;
     },
     add(vectors, labels) {
@@ -135,15 +147,12 @@ export function stagedVectors(
     if (full || closed) return;
     touched = new Set();
     try {
-      let slice = performance.now();
-      const pause = async () => {
-        if (performance.now() - slice < SLICE_MS) return;
-        await yieldNow();
-        slice = performance.now();
-      };
-      const inFile = index.labels();
-      for (let i = 0; i < inFile.length; i += 4096) {
-        index.remove(inFile.slice(i, i + 4096).filter((l) => !isLive(l)));
+      const pause = slicer();
+      // Every label in the checkpoint is below its bound: those no longer live are marked deleted.
+      for (let from = 0; from < fileLabels; from += 16384) {
+        const dead: number[] = [];
+        for (let l = from; l < Math.min(from + 16384, fileLabels); l++) if (!isLive(l) && index.has(l)) dead.push(l);
+        index.remove(dead);
         await pause();
         if (closed) return;
       }
