@@ -57,6 +57,8 @@ export function createLiveTermStats(initial?: { stored: StoredFrequencies; passa
 class LayeredFrequencies implements ReadonlyMap<string, number> {
   private readonly changes = new Map<string, number>();
   private count = 0;
+  /** The terms in use, listed once per state of the frequencies: the typo lookups scan them all, and an array scans fastest. */
+  private list: string[] | null = null;
 
   constructor(private readonly stored: StoredFrequencies | null) {
     if (stored) for (let id = 0; id < stored.df.length; id++) if (stored.df[id]! > 0) this.count++;
@@ -80,20 +82,29 @@ class LayeredFrequencies implements ReadonlyMap<string, number> {
     const changed = (this.changes.get(term) ?? 0) + by;
     if (changed === 0) this.changes.delete(term);
     else this.changes.set(term, changed);
+    this.list = null;
     const after = this.get(term) ?? 0;
     if (before === 0 && after > 0) this.count++;
     else if (before > 0 && after === 0) this.count--;
   }
 
-  *keys(): MapIterator<string> {
+  keys(): MapIterator<string> {
+    return this.terms()[Symbol.iterator]() as unknown as MapIterator<string>;
+  }
+
+  private terms(): string[] {
+    if (this.list) return this.list;
+    const out: string[] = [];
     const s = this.stored;
     if (s) {
+      const changed = this.changes.size > 0;
       for (let id = 0; id < s.df.length; id++) {
         const term = s.terms[id]!;
-        if (s.df[id]! + (this.changes.get(term) ?? 0) > 0) yield term;
+        if (s.df[id]! + (changed ? (this.changes.get(term) ?? 0) : 0) > 0) out.push(term);
       }
     }
-    for (const [term, d] of this.changes) if (d > 0 && (s === null || s.termId(term) === undefined)) yield term;
+    for (const [term, d] of this.changes) if (d > 0 && (s === null || s.termId(term) === undefined)) out.push(term);
+    return (this.list = out);
   }
 
   *entries(): MapIterator<[string, number]> {

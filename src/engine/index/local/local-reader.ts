@@ -262,9 +262,15 @@ async function loadCheckpoint(state: ReaderState): Promise<boolean> {
   const { labels } = loaded;
   state.labelOf = labels;
   let top = -1;
-  for (let ord = 0; ord < labels.length; ord++) if (labels[ord]! > top) top = labels[ord]!;
+  for (let ord = 0; ord < labels.length; ord++) {
+    if (labels[ord]! > top) top = labels[ord]!;
+    if ((ord & 65535) === 65535) await pause();
+  }
   state.ordOfLabel = new Int32Array(top + 1);
-  for (let ord = 0; ord < labels.length; ord++) if (labels[ord]! >= 0) state.ordOfLabel[labels[ord]!] = ord + 1;
+  for (let ord = 0; ord < labels.length; ord++) {
+    if (labels[ord]! >= 0) state.ordOfLabel[labels[ord]!] = ord + 1;
+    if ((ord & 65535) === 65535) await pause();
+  }
   state.passageCount = labels.length;
   await pause();
   const changed = db.prepare('SELECT DISTINCT article_id FROM changes WHERE seq > ?').pluck().all(ref.seq) as string[];
