@@ -25,7 +25,7 @@ export interface SearchRequest {
   /**
    * The question's vector, or how to get it: called once the lexical side is done, so the worker
    * thread embeds while this thread waits. On 2 cores, work on this thread during an embedding slowed
-   * the embedding by 2–3× that work's own time (onnxruntime spreads one inference over the cores), so
+   * the embedding by 2–6× that work's own time (onnxruntime spreads one inference over the cores), so
    * the lexical side goes first rather than alongside (bench/README.md, "ask overhead").
    */
   vector: Float32Array | null | (() => Promise<Float32Array | null>);
