@@ -74,13 +74,15 @@ describe('the embedding model in worker threads', () => {
     }
   });
 
-  it.runIf(process.platform === 'linux')('runs the model at a lower CPU priority than the thread that asks', async () => {
+  // Under `nice -n 10` or more the model cannot be put below the process: nothing to show then.
+  const askingNice = process.platform === 'linux' ? getPriority(0) : 0;
+  it.runIf(process.platform === 'linux' && askingNice < BACKGROUND_NICE)('runs the model at a lower CPU priority than the thread that asks', async () => {
     await embedder.embedQueries(['priorité']);
     // Linux gives each thread its own nice value: the host thread lowered its own (and onnxruntime's
     // threads, started from it, inherit it), so a busy model never takes a core from the event loop.
     const nice = readdirSync('/proc/self/task').map((tid) => Number(readFileSync(`/proc/self/task/${tid}/stat`, 'utf8').split(') ')[1]!.split(' ')[16]));
     expect(nice.filter((n) => n === BACKGROUND_NICE).length).toBeGreaterThanOrEqual(1);
-    expect(getPriority(0)).toBe(0);
+    expect(getPriority(0)).toBe(askingNice);
   });
 
   it('picks one thread per two cores, at most four', () => {
