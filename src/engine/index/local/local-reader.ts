@@ -14,7 +14,8 @@ import { LEXICAL_SETTING, type LexicalCheckpointRef } from './lexical-fold.js';
 import { blobVector, DB_FILE, lastSeq, openSpaceDb, readSetting, splitTerms, type Checkpoint, type SpaceDb } from './space-db.js';
 import { spaceMeta } from './space-writes.js';
 import { StoredSources } from './stored-sources.js';
-import { loadSpaceVectors, VectorLogGap, yieldNow } from './space-vectors.js';
+import { loadSpaceVectors, VectorLogGap } from './space-vectors.js';
+import { slicer, yieldNow } from './time-slice.js';
 import { closeVectors, loadVectors } from './staged-vectors.js';
 
 /** Where a reader finds the live space: the generation folder `current.json` names. */
@@ -27,8 +28,6 @@ export interface SpaceLocator {
 /** More changed articles than this since the last view: load the new state whole, in the background. */
 const DELTA_LIMIT = 2000;
 const LOAD_BATCH = 500;
-/** Longest stretch a background load holds the event loop. */
-const SLICE_MS = 15;
 /** The same for the background read of article metadata after a load. */
 const FILL_SLICE_MS = 5;
 
@@ -296,17 +295,6 @@ async function loadPassages(state: ReaderState): Promise<void> {
     after = rows[rows.length - 1]!.rowid;
     await pause();
   }
-}
-
-/** A pause that yields to the event loop; `maybe()` yields only once `ms` of work went by since the last. */
-function slicer(ms = SLICE_MS): (() => Promise<void>) & { maybe(): Promise<void> | undefined } {
-  let slice = performance.now();
-  const pause = async () => {
-    if (performance.now() - slice < ms) return;
-    await yieldNow();
-    slice = performance.now();
-  };
-  return Object.assign(pause, { maybe: () => (performance.now() - slice > ms ? pause() : undefined) });
 }
 
 const dbDir = (db: SpaceDb) => db.name.replace(/[/\\][^/\\]+$/, '');

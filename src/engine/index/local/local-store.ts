@@ -8,7 +8,8 @@ import { createLocalReader } from './local-reader.js';
 import { foldLexical, LEXICAL_SETTING, lexicalFoldDue, type LexicalCheckpointRef } from './lexical-fold.js';
 import { DB_FILE, openSpaceDb, readSetting, type SpaceDb } from './space-db.js';
 import { spaceStash } from './space-stash.js';
-import { closeVectorBuilder, compactionDue, compactVectors, feedVectors, sweepSpace, yieldNow } from './space-vectors.js';
+import { closeVectorBuilder, compactionDue, compactVectors, feedVectors, sweepSpace } from './space-vectors.js';
+import { yieldNow } from './time-slice.js';
 import { commitToSpace, spaceArticleIds, spaceArticleIdsPaged, spaceArticles, spaceCounts, spaceMeta, spacePending } from './space-writes.js';
 
 /**

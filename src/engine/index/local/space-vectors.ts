@@ -6,13 +6,10 @@ import { createVectorIndex, readVectorIndex, type HnswParams, type VectorIndex }
 import { blobVector, readSetting, writeSetting, type Checkpoint, type SpaceDb } from './space-db.js';
 import { spaceHnsw, spaceMeta } from './space-writes.js';
 import { stagedVectors } from './staged-vectors.js';
+import { slicer, yieldNow } from './time-slice.js';
 import { startVectorBuilder, type VectorBuilder } from './vector-builder.js';
 
-/** Yields to the event loop, so a long load never holds it for long. */
-export const yieldNow = () => new Promise<void>((r) => setImmediate(r));
-
 const ADD_BATCH = 8;
-const SLICE_MS = 15;
 
 /** Live labels of a space, those of its stored passages, as a byte per label (1: live). */
 export function liveLabels(db: SpaceDb): Uint8Array {
@@ -70,16 +67,6 @@ export async function loadSpaceVectors(
   }
   await addFromLog(db, vectors, missing, pause);
   return { vectors, checkpoint };
-}
-
-/** A pause that yields to the event loop once SLICE_MS of work went by since the last. */
-function slicer(): () => Promise<void> {
-  let slice = performance.now();
-  return async () => {
-    if (performance.now() - slice < SLICE_MS) return;
-    await yieldNow();
-    slice = performance.now();
-  };
 }
 
 /** Adds logged vectors to an index, time-sliced: inserting into HNSW costs about a millisecond a vector. */

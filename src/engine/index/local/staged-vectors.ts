@@ -1,19 +1,6 @@
 import type { HnswFile } from '../hnsw-file.js';
 import type { HnswParams, LabelHit, VectorIndex } from '../vector-index.js';
-
-/** Yields to the event loop, so a long step never holds it for long. */
-const yieldNow = () => new Promise<void>((r) => setImmediate(r));
-const SLICE_MS = 15;
-
-/** A pause that yields once SLICE_MS of work went by since the last. */
-function slicer(): () => Promise<void> {
-  let slice = performance.now();
-  return async () => {
-    if (performance.now() - slice < SLICE_MS) return;
-    await yieldNow();
-    slice = performance.now();
-  };
-}
+import { slicer } from './time-slice.js';
 
 /**
  * A reader's vectors in two stages. At first: the checkpoint file searched where it lies
