@@ -5,7 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { bodyFrequencies, readLexicalCheckpoint, upgradeLexicalCheckpoint, writeLexicalCheckpoint } from '../src/engine/index/local/lexical-checkpoint.js';
 import { createLocalStore } from '../src/engine/index/local/local-store.js';
 import type { IndexStore, StoreView } from '../src/engine/index/store.js';
-import { article, META, unit } from './store-contract.js';
+import { META, numberedArticle, unit } from './store-contract.js';
 
 /**
  * Since format 2 a lexical checkpoint stores the lookup tables a reader used to rebuild at every
@@ -14,14 +14,9 @@ import { article, META, unit } from './store-contract.js';
  * space's next fold, with nothing embedded again. Either way, answers are those of a reader that
  * indexes every passage itself.
  */
-const TOPICS = ['centrale solaire de Ouarzazate', 'banque centrale et inflation', 'puces Nvidia et Arm', 'volcan de l’île Saint-Paul', 'réforme des retraites'];
 // Ids with accents and a character outside the BMP: packed ids are UTF-8, looked up by JS strings.
 const idOf = (i: number) => (i % 3 === 0 ? `é${i}-café` : i % 3 === 1 ? `a${String(i).padStart(4, '0')}` : `n${i}-𝄞`);
-const articleNo = (i: number, variant = 0) =>
-  article(idOf(i), `Dossier ${i} : ${TOPICS[i % TOPICS.length]}`, [
-    `Le ${TOPICS[(i + variant) % TOPICS.length]} revient dans l’actualité numéro ${i} avec ${variant} précisions.`,
-    `Les chiffres de ${2000 + (i % 25)} montrent ${i * 7} mégawatts et ${i % 13} milliards investis.`,
-  ], { axis: i, hash: `h${i}-${variant}` });
+const articleNo = (i: number, variant = 0) => numberedArticle(idOf(i), i, variant);
 const QUESTIONS = ['centrale solaire Ouarzazate', 'inflation banque', 'Nvidia milliards', 'volcan Saint-Paul 2007', 'mégawatts investis', 'retraites réforme précisions', 'Ouarzazat', 'what did Nvidia offer'];
 
 let roots: string[] = [];
@@ -96,15 +91,24 @@ async function downgrade(file: string): Promise<void> {
   writeLexicalCheckpoint(file, { snapshot, labels, bodyDf: bodyFrequencies(snapshot) }, { format: 1 });
 }
 
+/**
+ * The same 30 articles committed to two spaces: one folded into a checkpoint at every commit (its
+ * store closed, so the fold is done and the test reopens it), one that never folds.
+ */
+async function foldedAndPlain(): Promise<{ foldedDir: string; plain: IndexStore }> {
+  const [foldedDir, plainDir] = [tempIndex(), tempIndex()];
+  const folded = open(foldedDir, 1);
+  const plain = open(plainDir, Number.MAX_SAFE_INTEGER);
+  const first = { meta: META, upsert: Array.from({ length: 30 }, (_, i) => articleNo(i)) };
+  for (const s of [folded, plain]) await s.commit(first);
+  await folded.close();
+  return { foldedDir, plain };
+}
+
 describe('lexical checkpoint format', () => {
   it('a reader loads the stored tables and answers, finds vectors and follows changes exactly like one indexing every passage', async () => {
-    const [foldedDir, plainDir] = [tempIndex(), tempIndex()];
-    let folded = open(foldedDir, 1);
-    const plain = open(plainDir, Number.MAX_SAFE_INTEGER);
-    const first = { meta: META, upsert: Array.from({ length: 30 }, (_, i) => articleNo(i)) };
-    for (const s of [folded, plain]) await s.commit(first);
-    await folded.close();
-    folded = open(foldedDir, 1);
+    const { foldedDir, plain } = await foldedAndPlain();
+    const folded = open(foldedDir, 1);
     expect(magicOf(lexicalFile(foldedDir))).toBe('DPLX0002');
     const readers = [folded.reader(), plain.reader()];
     const [a, b] = await Promise.all(readers.map(async (r) => answers(await r.refresh())));
@@ -123,12 +127,8 @@ describe('lexical checkpoint format', () => {
   });
 
   it('a checkpoint written before stored tables still loads to the same answers, and the next fold rewrites it in the current format', async () => {
-    const [foldedDir, plainDir] = [tempIndex(), tempIndex()];
-    let folded = open(foldedDir, 1);
-    const plain = open(plainDir, Number.MAX_SAFE_INTEGER);
-    const first = { meta: META, upsert: Array.from({ length: 30 }, (_, i) => articleNo(i)) };
-    for (const s of [folded, plain]) await s.commit(first);
-    await folded.close();
+    const { foldedDir, plain } = await foldedAndPlain();
+    let folded: IndexStore;
     const file = lexicalFile(foldedDir);
     await downgrade(file);
     expect(magicOf(file)).toBe('DPLX0001');
@@ -152,19 +152,14 @@ describe('lexical checkpoint format', () => {
   });
 
   it('a checkpoint written before stored tables is upgraded in place (same file, the current format) to the same answers; once current it is left alone', async () => {
-    const [foldedDir, plainDir] = [tempIndex(), tempIndex()];
-    let folded = open(foldedDir, 1);
-    const plain = open(plainDir, Number.MAX_SAFE_INTEGER);
-    const first = { meta: META, upsert: Array.from({ length: 30 }, (_, i) => articleNo(i)) };
-    for (const s of [folded, plain]) await s.commit(first);
-    await folded.close();
+    const { foldedDir, plain } = await foldedAndPlain();
     const file = lexicalFile(foldedDir);
     await downgrade(file);
     expect(upgradeLexicalCheckpoint(file)).toBe(true);
     expect(magicOf(file)).toBe('DPLX0002');
     expect(lexicalFile(foldedDir)).toBe(file);
     expect(upgradeLexicalCheckpoint(file)).toBe(false);
-    folded = open(foldedDir, 1);
+    const folded = open(foldedDir, 1);
     const upgraded = await answers(await folded.reader().refresh());
     expect(upgraded).toEqual(await answers(await plain.reader().refresh()));
     expect(upgraded.nearest.every((n) => n.consistent && n.similarities.length === 5)).toBe(true);

@@ -5,7 +5,7 @@ import { join, resolve } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createLocalStore } from '../src/engine/index/local/local-store.js';
 import type { IndexStore, StoreView } from '../src/engine/index/store.js';
-import { article, META } from './store-contract.js';
+import { META, numberedArticle } from './store-contract.js';
 
 const FOLDER = resolve(import.meta.dirname, 'fixtures/index/fold-until-killed.ts');
 
@@ -34,12 +34,7 @@ function killDuringFolds(indexDir: string, after: number, delayMs: number): Prom
  * reader starts from it and re-indexes only the articles changed since. Every answer must be
  * the one a reader indexing every passage gives.
  */
-const TOPICS = ['centrale solaire de Ouarzazate', 'banque centrale et inflation', 'puces Nvidia et Arm', 'volcan de l’île Saint-Paul', 'réforme des retraites'];
-const articleNo = (i: number, variant = 0) =>
-  article(`a${String(i).padStart(4, '0')}`, `Dossier ${i} : ${TOPICS[i % TOPICS.length]}`, [
-    `Le ${TOPICS[(i + variant) % TOPICS.length]} revient dans l’actualité numéro ${i} avec ${variant} précisions.`,
-    `Les chiffres de ${2000 + (i % 25)} montrent ${i * 7} mégawatts et ${i % 13} milliards investis.`,
-  ], { axis: i, hash: `h${i}-${variant}` });
+const articleNo = (i: number, variant = 0) => numberedArticle(`a${String(i).padStart(4, '0')}`, i, variant);
 const withoutVectors = (a: ReturnType<typeof articleNo>) => ({ ...a, passages: a.passages.map((p) => ({ ...p, vector: null })) });
 const QUESTIONS = ['centrale solaire Ouarzazate', 'inflation banque', 'Nvidia milliards', 'volcan Saint-Paul 2007', 'mégawatts investis', 'retraites réforme précisions', 'Ouarzazat'];
 

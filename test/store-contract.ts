@@ -61,6 +61,19 @@ export function article(id: string, title: string, texts: string[], options: { a
 }
 
 /** Refreshes until `ready(view)`: a reader may load a replaced state in the background. */
+const TOPICS = ['centrale solaire de Ouarzazate', 'banque centrale et inflation', 'puces Nvidia et Arm', 'volcan de l’île Saint-Paul', 'réforme des retraites'];
+
+/**
+ * Article number `i` of a synthetic coverage over five topics, two passages with figures, its
+ * vectors on axis `i`; a `variant` rewrites its first passage (a replacement of the same article).
+ */
+export function numberedArticle(id: string, i: number, variant = 0): ArticleWrite {
+  return article(id, `Dossier ${i} : ${TOPICS[i % TOPICS.length]}`, [
+    `Le ${TOPICS[(i + variant) % TOPICS.length]} revient dans l’actualité numéro ${i} avec ${variant} précisions.`,
+    `Les chiffres de ${2000 + (i % 25)} montrent ${i * 7} mégawatts et ${i % 13} milliards investis.`,
+  ], { axis: i, hash: `h${i}-${variant}` });
+}
+
 export async function refreshUntil(reader: StoreReader, ready: (view: StoreView) => boolean, timeoutMs = 10_000): Promise<StoreView> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
