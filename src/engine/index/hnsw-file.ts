@@ -153,7 +153,7 @@ async function readHeaderAndLevels(fd: number, path: string, dimension: number, 
     search(rawQuery, k, ef, allowed) {
       if (closed) throw new Error('hnsw file closed');
       if (count === 0 || k <= 0) return [];
-      const query = unit(rawQuery);
+      const query = cosineUnit(rawQuery);
       const seen = new Map<number, Node>();
       const meet = (id: number) => {
         let node = seen.get(id);
@@ -256,8 +256,11 @@ function mapLabels(fd: number, count: number, sizePerElement: number, labelOffse
   return out;
 }
 
-/** hnswlib-node normalises a cosine query before searching (float32). */
-function unit(v: Float32Array): Float32Array {
+/**
+ * A copy of `v` at unit length, computed as hnswlib-node normalises vectors in cosine space
+ * (float32), so a similarity computed on it is the one hnswlib would give.
+ */
+export function cosineUnit(v: Float32Array): Float32Array {
   const out = Float32Array.from(v);
   let sum = 0;
   for (let i = 0; i < out.length; i++) sum = Math.fround(sum + Math.fround(out[i]! * out[i]!));

@@ -1,3 +1,4 @@
+import { cosineUnit } from '../hnsw-file.js';
 import type { LabelHit, VectorIndex } from '../vector-index.js';
 
 /** Quiet time after the last addition before fresh vectors move into the graph (a burst of ingests is not slowed). */
@@ -57,7 +58,7 @@ export function withFreshVectors(graph: VectorIndex): FreshVectorIndex {
   };
 
   const exact = (query: Float32Array, k: number): LabelHit[] => {
-    const q = unit(query);
+    const q = cosineUnit(query);
     const hits: LabelHit[] = [];
     for (const [label, v] of fresh) {
       let dot = 0;
@@ -79,7 +80,7 @@ export function withFreshVectors(graph: VectorIndex): FreshVectorIndex {
       vectors.forEach((v, i) => {
         if (v.length !== graph.dimension) throw new Error(`vector of dimension ${v.length}, index has ${graph.dimension}`);
         // Stored unit-length, as the cosine graph stores them: a scan is then one dot product.
-        fresh.set(labels[i]!, unit(v));
+        fresh.set(labels[i]!, cosineUnit(v));
       });
       if (vectors.length > 0) schedule();
     },
@@ -119,14 +120,4 @@ export function withFreshVectors(graph: VectorIndex): FreshVectorIndex {
       graph.close?.();
     },
   };
-}
-
-function unit(v: Float32Array): Float32Array {
-  let norm = 0;
-  for (let i = 0; i < v.length; i++) norm += v[i]! * v[i]!;
-  norm = Math.sqrt(norm);
-  if (norm === 0) return Float32Array.from(v);
-  const out = new Float32Array(v.length);
-  for (let i = 0; i < v.length; i++) out[i] = v[i]! / norm;
-  return out;
 }
