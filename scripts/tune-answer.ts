@@ -22,8 +22,17 @@ import * as evidence from '../src/engine/answer/evidence.js';
 
 const { values } = parseArgs({ options: { set: { type: 'string', multiple: true }, param: { type: 'string', multiple: true } } });
 
-const sets: DevSet[] = [];
-for (const spec of values.set ?? []) sets.push(await openDevSet(spec));
+let sets: DevSet[] = [];
+/**
+ * Fresh engines for each setting: an engine remembers each question's sentence scores (engine.ts,
+ * `scoredByQuestion`), so a weight changed under a warm engine would not reach questions it has
+ * already answered.
+ */
+async function openSets(): Promise<void> {
+  for (const s of sets) await s.engine.dispose();
+  sets = [];
+  for (const spec of values.set ?? []) sets.push(await openDevSet(spec));
+}
 
 const targets: Record<string, Record<string, number>> = {
   ...Object.fromEntries(Object.keys(SENTENCE_WEIGHTS).map((k) => [k, SENTENCE_WEIGHTS as Record<string, number>])),
@@ -36,6 +45,7 @@ const targets: Record<string, Record<string, number>> = {
 };
 
 async function measure(): Promise<string> {
+  await openSets();
   const cells: string[] = [];
   for (const s of sets) {
     let right = 0, answerable = 0, falseAbst = 0, offTopic = 0, offTopicAbst = 0, hit1 = 0, hit3 = 0, rr = 0;
