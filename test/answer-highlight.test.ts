@@ -17,7 +17,7 @@ const ranges = [
   { start: 62, end: 105 },
   { start: 106, end: 150 },
 ];
-const score = (index: number, value: number, share = value): SentenceScore => ({ index, score: value, share, fits: false });
+const score = (index: number, value: number, share = value): SentenceScore => ({ index, score: value, share, fits: false, attributed: 0 });
 
 describe('highlight', () => {
   it('picks the sentence that holds the question words, weighing rare words most', () => {

@@ -1,6 +1,7 @@
 import { fitsKind } from '../text/answer-kind.js';
 import type { AnalysedQuestion, QuestionTerm } from '../text/question-analysis.js';
 import type { Range } from '../types.js';
+import { quotationsOf } from './quotations.js';
 import { prefixesOf, sentenceIndex, type SentenceTerms } from './sentence-terms.js';
 
 /** Weight of a query term; rarer terms say more (the lexical index's idf, or 1). */
@@ -14,6 +15,12 @@ export interface SentenceScore {
   share: number;
   /** Whether it holds the kind of answer asked for (a figure, a date, a name…) that the question does not already say. */
   fits: boolean;
+  /**
+   * Share of the question's terms only the attribution of the quotation it belongs to holds (who
+   * said it: quotations.ts), times `SENTENCE_WEIGHTS.speaker`. Read by the answer line, not by
+   * `score`: the passages' order does not change with it.
+   */
+  attributed: number;
 }
 
 /**
@@ -40,6 +47,8 @@ export const SENTENCE_WEIGHTS = {
   next: 0.1,
   /** Times the density of the question's terms in the shortest stretch of the sentence holding them all. */
   proximity: 0.05,
+  /** Times the share of the question's terms that only the attribution of a sentence's quotation holds (who said it), for the answer line. */
+  speaker: 1,
 };
 
 /**
@@ -65,9 +74,11 @@ export function scoreSentences(
   const pairs = W.pair ? pairsOf(q.terms) : null;
   const shares = sharesOf(sentences, terms, weights, total);
   if (q.kindOnly) return sentences.map((s, index) => kindOnlyScore(q, s, index, shares));
+  const attributed = W.speaker ? attributedShares(sentences, terms, weights, total) : null;
   return sentences.map((s, index) => {
     const share = shares[index]!;
-    if (share === 0) return { index, score: 0, share, fits: false };
+    const credit = attributed ? W.speaker * attributed[index]! : 0;
+    if (share === 0) return { index, score: 0, share, fits: false, attributed: credit };
     const fits = q.kind !== null && fitsKind(s.tokens, s.text, q.kind, q.asked);
     const pairShare = pairs && pairs.size ? countPairs(s.order, pairs) / pairs.size : 0;
     const prefixShare = asks.size ? countIn(asks, s.prefixes) / asks.size : 0;
@@ -76,8 +87,26 @@ export function scoreSentences(
     const dense = W.proximity ? W.proximity * density(s, wantedOf(terms)) : 0;
     const stated = fits && (q.kind === 'figure' || q.kind === 'date') ? W.kindStated : 0;
     const score = share + (fits ? W.kind : 0) + stated + W.prefix * prefixShare + W.exact * exactShare + W.pair * pairShare + W.previous * previous + W.next * (shares[index + 1] ?? 0) + dense;
-    return { index, score, share, fits };
+    return { index, score, share, fits, attributed: credit };
   });
+}
+
+/**
+ * Each sentence's weighted share of the question's terms that it lacks but the attribution of
+ * the quotation it belongs to holds: in “L’administration Trump a bien compris… Après avoir
+ * restreint…”, déplore Stéphane Roder, the first sentence is Roder's as much as the second,
+ * which only happens to hold his name. 0 outside quotations of several sentences.
+ */
+function attributedShares(sentences: readonly SentenceTerms[], terms: readonly QuestionTerm[], weights: readonly number[], total: number): number[] {
+  const sums: number[] = new Array<number>(sentences.length).fill(0);
+  if (total === 0) return sums;
+  for (const q of quotationsOf(sentences)) {
+    terms.forEach((t, j) => {
+      if (!q.speaker.has(t.term)) return;
+      for (let at = q.from; at <= q.to; at++) if (!sentences[at]!.terms.has(t.term)) sums[at]! += weights[j]!;
+    });
+  }
+  return sums.map((n) => n / total);
 }
 
 /**
@@ -118,9 +147,9 @@ function wantedOf(terms: readonly QuestionTerm[]): ReadonlySet<string> {
  */
 function kindOnlyScore(q: AnalysedQuestion, s: SentenceTerms, index: number, shares: readonly number[]): SentenceScore {
   const subject = Math.max(shares[index]!, 0.5 * Math.max(shares[index - 1] ?? 0, shares[index + 1] ?? 0));
-  if (subject === 0) return { index, score: 0, share: 0, fits: false };
+  if (subject === 0) return { index, score: 0, share: 0, fits: false, attributed: 0 };
   const fits = fitsKind(s.tokens, s.text, q.kind, q.asked);
-  return { index, score: (fits ? 1 : 0) + 0.5 * subject, share: subject, fits };
+  return { index, score: (fits ? 1 : 0) + 0.5 * subject, share: subject, fits, attributed: 0 };
 }
 
 /**

@@ -53,7 +53,9 @@ export function lineCandidates(
   const out: LineCandidate[] = [];
   passages.forEach((p, passage) => {
     p.scores.forEach((s) => {
-      if (s.share < MIN_SHARE) return;
+      // A quotation's sentence counts who said it (highlight.ts, `attributed`).
+      const share = s.share + s.attributed;
+      if (share < MIN_SHARE) return;
       const sentence = p.sentences[s.index]!;
       let added = 0;
       for (const t of sentence.terms) if (!asked.has(t) && !p.title.terms.has(t)) added++;
@@ -62,8 +64,8 @@ export function lineCandidates(
         sentence: s.index,
         articleId: p.articleId,
         text: sentence.text,
-        score: s.score,
-        share: s.share,
+        score: s.score + s.attributed,
+        share,
         corroboration: corroboration(passage, s.index),
         fits: s.fits,
         previousShare: p.scores[s.index - 1]?.share ?? 0,

@@ -1,4 +1,7 @@
+import { quoteBalance } from './quotations.js';
 import type { SentenceTerms } from './sentence-terms.js';
+
+export { quoteBalance };
 
 /**
  * How far the answer line reaches around the sentence picked (pick-answer.ts). Measured on PIAF
@@ -59,19 +62,4 @@ function quotationAround(sentences: readonly SentenceTerms[], picked: number): L
   while (from > 0 && open[from]! > 0) from--;
   while (to + 1 < sentences.length && open[to + 1]! > 0) to++;
   return { from, to };
-}
-
-/**
- * Quotation marks a text opens less those it closes. Straight quotes open after a space or at the
- * start ("“" and "«" always open, "”" and "»" always close).
- */
-export function quoteBalance(text: string): number {
-  let n = 0;
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i]!;
-    if (c === '“' || c === '«') n++;
-    else if (c === '”' || c === '»') n--;
-    else if (c === '"') n += i === 0 || /[\s([]/.test(text[i - 1]!) ? 1 : -1;
-  }
-  return n;
 }
