@@ -93,14 +93,16 @@ export function scoreSentences(
 
 /**
  * Each sentence's weighted share of the question's terms that it lacks but the attribution of
- * the quotation it belongs to holds: in “L’administration Trump a bien compris… Après avoir
- * restreint…”, déplore Stéphane Roder, the first sentence is Roder's as much as the second,
- * which only happens to hold his name. 0 outside quotations of several sentences.
+ * the quotation it belongs to holds: in “La stratégie de la région arrive trop tard. Les hôtels
+ * ont perdu leurs clients”, estime Claire Dumas, the first sentence is Claire Dumas's as much as
+ * the second, which only happens to hold her name. null when the passage has no quotation of several sentences.
  */
-function attributedShares(sentences: readonly SentenceTerms[], terms: readonly QuestionTerm[], weights: readonly number[], total: number): number[] {
+function attributedShares(sentences: readonly SentenceTerms[], terms: readonly QuestionTerm[], weights: readonly number[], total: number): number[] | null {
+  const quotations = quotationsOf(sentences);
+  // Most passages quote no one over several sentences: nothing to credit, nothing made.
+  if (quotations.length === 0 || total === 0) return null;
   const sums: number[] = new Array<number>(sentences.length).fill(0);
-  if (total === 0) return sums;
-  for (const q of quotationsOf(sentences)) {
+  for (const q of quotations) {
     terms.forEach((t, j) => {
       if (!q.speaker.has(t.term)) return;
       for (let at = q.from; at <= q.to; at++) if (!sentences[at]!.terms.has(t.term)) sums[at]! += weights[j]!;
