@@ -7,7 +7,7 @@ export interface Quotation {
   to: number;
   /**
    * Stemmed terms of the words outside the quotation marks in its first and last sentences: the
-   * attribution ("…”, déplore Stéphane Roder, président d’AIBuilder."), which every sentence of
+   * attribution ("…”, estime Claire Dumas, directrice de l’office."), which every sentence of
    * the quotation is about as much as the one that happens to hold it.
    */
   speaker: ReadonlySet<string>;
