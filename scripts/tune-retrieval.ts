@@ -26,6 +26,17 @@
  *   thesaurus       lexical search + thesaurus synonyms (Debian mythes-fr; THESAURUS=FILE to point elsewhere)
  *   soft            second stage + a sentence's coverage through thesaurus synonyms
  *   unknown         a question word the coverage never uses stands through its thesaurus synonyms (search, evidence)
+ * Session 7 (docs/quality.md, "Session 7 — retrieval"):
+ *   asked-noun      the noun a "quel" question asks for at 1 (the rule off) / 0.3 / 0.5 / 0.7 of its weight (text/analyze.ts ASKED_NOUN)
+ *   window          first stage: BM25 + w × the best 1/2/3-sentence window's BM25, over the first 200 candidates (window0: w = 0, main)
+ *   deeper          the second stage over more candidates (20 of 37 fetched is main; deeper-check: the same at sentence ×1.2)
+ *   forms           a name's other number (±s/x, which Snowball keeps after a vowel) searched too; names or all terms; with joins
+ *   forms2          the same, only where the other form is the commoner one
+ *   roles           "combien de X" up, "quel X" down, light verbs down in lexical search (roles2: other values, on top of main)
+ *   names           names (capitalised inside the question) at 0.75–2 × their weight in lexical search
+ *   absolute        the second stage with BM25 over the most the question could score instead of over the top hit's
+ *   title-named     second stage + w for passages of an article whose whole title the question names
+ * SHOW_FORMS=1 / SHOW_ROLES=1 print what those variants change per question (never half b's questions).
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
@@ -44,11 +55,12 @@ import type { StoreView } from '../src/engine/index/store.js';
 import { diversify } from '../src/engine/search/diversify.js';
 import { fusionWeightsFor } from '../src/engine/search/fusion-weights.js';
 import { hybridSearch, type SearchHit } from '../src/engine/search/hybrid-search.js';
-import { rerank } from '../src/engine/search/rerank.js';
+import { rerank, RERANK_WEIGHTS } from '../src/engine/search/rerank.js';
 import { fitsKind } from '../src/engine/text/answer-kind.js';
-import { analyze, stem } from '../src/engine/text/analyze.js';
-import { createLexicalIndex, type LexicalIndex } from '../src/engine/search/bm25.js';
-import { analyseQuestion, type AnalysedQuestion } from '../src/engine/text/question-analysis.js';
+import { analyze, analyzeWords, ASKED_NOUN, stem } from '../src/engine/text/analyze.js';
+import { expandQuery } from '../src/engine/text/cross-lingual.js';
+import { createLexicalIndex, DEFAULT_LEXICAL_OPTIONS, type LexicalIndex } from '../src/engine/search/bm25.js';
+import { analyseQuestion, CONTEXT_WEIGHT, type AnalysedQuestion } from '../src/engine/text/question-analysis.js';
 
 const { values } = parseArgs({
   options: {
@@ -69,6 +81,8 @@ interface Variant {
   after?: () => void;
   /** Called before each set's questions with its view (per-coverage tables). */
   prepare?: (view: StoreView) => Promise<void>;
+  /** The first stage in place of hybridSearch's lexical side: the hits the second stage gets. */
+  search?: (view: StoreView, a: AnalysedQuestion, limit: number) => Promise<SearchHit[]>;
 }
 
 /** A lexical eval index of the folder, built (or brought up to date) once, and its view. */
@@ -99,7 +113,7 @@ async function ask(view: StoreView, q: EvalQuestion, v: Variant, spy?: (found: S
   const base = analyseQuestion(q.question, q.context ?? null);
   const analysis = v.analysis ? v.analysis(base) : base;
   const limit = 5 + 8;
-  const found = await hybridSearch(view, { text: analysis, vector: null, mode: 'lexical', depth: 50, limit, weights: fusionWeightsFor(null) });
+  const found = v.search ? await v.search(view, analysis, limit) : await hybridSearch(view, { text: analysis, vector: null, mode: 'lexical', depth: 50, limit, weights: fusionWeightsFor(null) });
   const scored: ScoredHits = new Map();
   const scorer = bestSentenceScorer(analysis, view.sources, view.termStats, scored);
   spy?.(found, analysis, scorer);
@@ -108,11 +122,15 @@ async function ask(view: StoreView, q: EvalQuestion, v: Variant, spy?: (found: S
   return composeAnswer({ scored, analysis, mode: 'lexical', hits, sources: view.sources, k: 5, offset: 0, thresholds: thresholdsFor(null, 'lexical'), termStats: view.termStats, warnings: [] });
 }
 
+/** The set being measured: diagnostics (SHOW_* env) never print half b's questions, which are only read. */
+let currentSet = '';
+const show = (flag: string | undefined, line: () => string) => { if (flag && currentSet !== 'PIAF half b') console.log(`[${currentSet}] ${line()}`); };
 interface Row { variant: string; set: string; answerable: number; answerAt1: number; hitAt1: number; hitAt3: number; mrr: number; answerableAbstained: number; offTopic: number; offTopicAbstained: number }
 async function measure(v: Variant): Promise<Row[]> {
   v.before?.();
   const rows: Row[] = [];
   for (const s of sets) {
+    currentSet = s.name;
     await v.prepare?.(s.view);
     const r: Row = { variant: v.name, set: s.name, answerable: 0, answerAt1: 0, hitAt1: 0, hitAt3: 0, mrr: 0, answerableAbstained: 0, offTopic: 0, offTopicAbstained: 0 };
     for (const q of s.questions) {
@@ -684,6 +702,223 @@ function lsi(k: number, w: number): Variant {
   return { name: `LSI k=${k} ×${w}`, prepare: async (view) => { m = await lsiModel(view, k); }, rerank: plus(extra, w) };
 }
 
+// --- Session 7: the first stage's candidates, names' plural forms, question words' roles ----
+
+/** Fused hits fetched past the page, as hybridSearch does (FETCH_MARGIN there). */
+const FETCH_MARGIN = 24;
+/** hybridSearch's tail for a first stage scored here: the leading `fetch` read from the store, diversified. */
+async function hitsOf(view: StoreView, scored: { id: string; score: number }[], limit: number, fetch = limit + FETCH_MARGIN): Promise<SearchHit[]> {
+  const leading = scored.slice(0, fetch);
+  const passages = new Map((await view.passages(leading.map((f) => f.id))).map((p) => [p.id, p]));
+  const hits = leading.flatMap((f) => {
+    const chunk = passages.get(f.id);
+    return chunk ? [{ chunk, articleId: chunk.articleId, score: f.score, lexical: f.score, similarity: null }] : [];
+  });
+  return diversify(hits, undefined, limit);
+}
+const byScore = (x: { id: string; score: number }, y: { id: string; score: number }) => y.score - x.score || (x.id < y.id ? -1 : x.id > y.id ? 1 : 0);
+
+/** A question's terms once each at their strongest weight, as bm25.ts reads them. */
+function queryWeights(a: AnalysedQuestion): Map<string, number> {
+  const out = new Map<string, number>();
+  for (const { term, weight } of a.weighted) if (weight > 0) out.set(term, Math.max(out.get(term) ?? 0, weight));
+  return out;
+}
+
+/**
+ * The first stage scores a passage by its BM25 plus `w` × the BM25 of its best window of `span`
+ * consecutive sentences (with the article title, as BM25F reads it; windows length-normalised
+ * against the coverage's average window): a passage whose question words stand together beats
+ * one that has them scattered, across the whole pool of `pool` first-stage candidates, not only
+ * the 20 the second stage re-orders.
+ */
+function windowFirstStage(span: number, w: number, pool = 200, title = true): Variant {
+  const average = new Map<StoreView, number>();
+  return {
+    name: `first stage + best ${span}-sentence window BM25 ×${w}${title ? '' : ' (no title)'}, pool ${pool}`,
+    prepare: async (view) => {
+      if (average.has(view)) return;
+      let total = 0, count = 0;
+      for (const p of await allPassages(view)) {
+        const ss = sentencesOf(p);
+        for (let i = 0; i < Math.max(1, ss.length - span + 1); i++) { total += ss.slice(i, i + span).reduce((n, x) => n + x.order.length, 0); count++; }
+      }
+      average.set(view, total / Math.max(1, count));
+    },
+    search: async (view, a, limit) => {
+      const { k1, b, titleWeight } = DEFAULT_LEXICAL_OPTIONS;
+      const avg = average.get(view)!;
+      const q = queryWeights(a);
+      const raw = view.lexical.search(a, pool);
+      const ps = new Map((await view.passages(raw.map((h) => h.id))).map((p) => [p.id, p]));
+      const scored = raw.map((h) => {
+        const p = ps.get(h.id);
+        if (!p) return h;
+        const titleTf = new Map<string, number>();
+        if (title) for (const t of analyze(view.sources.get(p.articleId)?.title ?? '')) titleTf.set(t, (titleTf.get(t) ?? 0) + 1);
+        const ss = sentencesOf(p);
+        let best = 0;
+        for (let i = 0; i < Math.max(1, ss.length - span + 1); i++) {
+          const win = ss.slice(i, i + span);
+          const len = win.reduce((n, x) => n + x.order.length, 0);
+          const tf = new Map<string, number>();
+          for (const x of win) for (const t of x.order) if (q.has(t)) tf.set(t, (tf.get(t) ?? 0) + 1);
+          let score = 0;
+          for (const [t, wt] of q) {
+            const f = (tf.get(t) ?? 0) / (1 - b + (b * len) / avg) + titleWeight * (titleTf.get(t) ?? 0);
+            if (f > 0) score += wt * view.termStats.weight(t) * ((f * (k1 + 1)) / (f + k1));
+          }
+          best = Math.max(best, score);
+        }
+        return { id: h.id, score: h.score + w * best };
+      });
+      return hitsOf(view, scored.sort(byScore), limit);
+    },
+  };
+}
+
+/** More first-stage candidates for the second stage: `fetch` read, the first `depth` re-ordered. */
+function deeperSecondStage(fetch: number, depth: number, sentence = RERANK_WEIGHTS.sentence): Variant {
+  return {
+    name: `second stage over ${depth} of ${fetch} fetched${sentence === RERANK_WEIGHTS.sentence ? '' : `, sentence ×${sentence}`}`,
+    search: async (view, a, limit) => hitsOf(view, view.lexical.search(a, Math.max(50, fetch)), limit, fetch),
+    rerank: (found, _a, _view, scorer) => rerank(found, scorer, { depth, sentence }),
+  };
+}
+
+/**
+ * A name's other number: Snowball keeps a plural "-s" after a vowel ("Héréros", "Incas") and
+ * never strips "-x", so "Héréros" and "Héréro" are two terms. Each question term (only names, or
+ * all) also searches its form with or without a final s / x, where the coverage uses it, at `w`
+ * of its weight; and two adjacent question words also search their joined form ("Saint Denis" /
+ * "Saint-Denis" → "saintden") where the coverage uses it.
+ */
+function numberVariants(w: number, namesOnly: boolean, joins: boolean, commoner = false): Variant {
+  let view: StoreView | null = null;
+  return {
+    name: `name forms ±s/x${joins ? ' + joins' : ''} ×${w}${namesOnly ? ' (names)' : ' (all terms)'}${commoner ? ', only a commoner form' : ''}`,
+    prepare: async (v) => { view = v; },
+    analysis: (a) => {
+      const stats = view!.termStats;
+      const unseen = stats.weight('\u0000');
+      const used = (t: string) => stats.weight(t) < unseen;
+      const own = queryWeights(a);
+      const names = new Set(a.content.filter((t) => t.specific).map((t) => t.term));
+      const extra: { term: string; weight: number }[] = [];
+      for (const [term, weight] of own) {
+        if (/^\d/.test(term) || term.length < 3 || (namesOnly && !names.has(term))) continue;
+        for (const c of [`${term}s`, `${term}x`, /[sx]$/.test(term) ? term.slice(0, -1) : null]) {
+          if (c && !own.has(c) && used(c) && (!commoner || stats.weight(c) < stats.weight(term))) extra.push({ term: c, weight: w * weight });
+        }
+      }
+      if (joins) {
+        const words = analyzeWords(a.question);
+        for (let i = 1; i < words.length; i++) {
+          const joined = stem(words[i - 1]! + words[i]!);
+          if (!own.has(joined) && used(joined)) extra.push({ term: joined, weight: w });
+        }
+      }
+      if (extra.length) show(process.env.SHOW_FORMS, () => `forms: ${a.question} → ${extra.map((x) => x.term).join(' ')}`);
+      return extra.length ? { ...a, weighted: [...a.weighted, ...extra] } : a;
+    },
+  };
+}
+
+/**
+ * Question words' roles in lexical search: the noun counted after "combien de" ("combien de
+ * colonies") is the unit its answer is stated in, so it is searched at `count` × its weight;
+ * the noun after "quel(le)(s)" names the kind of answer ("quelle couleur" → "jaune"), which an
+ * answering passage need not repeat, at `which` ×; and light verbs, which carry little of a
+ * question's topic ("faire", "effectuer", "permettre", "donner"…), at `light` ×.
+ */
+const LIGHT_VERBS = new Set(analyze('faire fait effectuer effectué permettre permet devenir devient trouver trouve situer situe donner donne prendre mettre aller venir compter compte passer utiliser utilise'));
+function questionRoles(count: number, which: number, light: number): Variant {
+  return {
+    name: `question roles: combien de X ×${count}, quel X ×${which}, light verbs ×${light}`,
+    analysis: (a) => {
+      const text = a.question;
+      const counted = new Set([...text.matchAll(/combien\s+(?:de|d['’])\s*(\p{L}+)/giu)].flatMap((m) => analyze(m[1]!)));
+      const named = new Set([...text.matchAll(/\bquel(?:le)?s?\s+(?:(?:est|sont|était|étaient|fut)\s+)?(?:(?:le|la|les|l['’])\s*)?(\p{L}+)/giu)].flatMap((m) => analyze(m[1]!)));
+      show(process.env.SHOW_ROLES, () => `roles: ${text} → count ${[...counted].join(' ')} | which ${[...named].join(' ')} | light ${a.weighted.filter((t) => LIGHT_VERBS.has(t.term)).map((t) => t.term).join(' ')}`);
+      return {
+        ...a,
+        weighted: a.weighted.map((t) => {
+          let f = 1;
+          if (counted.has(t.term)) f *= count;
+          if (named.has(t.term)) f *= which;
+          if (LIGHT_VERBS.has(t.term)) f *= light;
+          return f === 1 ? t : { term: t.term, weight: t.weight * f };
+        }),
+      };
+    },
+  };
+}
+
+/**
+ * The question names the article: every term of its title is among the question's terms
+ * ("Comment s'appelait Paris au temps de la Gaule ?" → the article "Paris"). Its passages get
+ * + w in the second stage (an article the question names is what it is about; the article BM25
+ * prior of Session 6 weighed titles that only share a word).
+ */
+function titleNamed(head: SearchHit[], _all: SearchHit[], a: AnalysedQuestion, view: StoreView): number[] {
+  const asked = new Set([...a.terms, ...(a.context ? analyze(a.context) : [])]);
+  return head.map((h) => {
+    const t = analyze(view.sources.get(h.articleId)?.title ?? '');
+    return t.length > 0 && t.every((x) => asked.has(x)) ? 1 : 0;
+  });
+}
+
+/** Names (capitalised inside the question) at `w` × their weight in lexical search. */
+function namesWeighted(w: number): Variant {
+  return {
+    name: `names ×${w} in lexical search`,
+    analysis: (a) => {
+      const names = new Set(a.content.filter((t) => t.specific && !/^\d/.test(t.term)).map((t) => t.term));
+      return names.size ? { ...a, weighted: a.weighted.map((t) => (names.has(t.term) ? { term: t.term, weight: t.weight * w } : t)) } : a;
+    },
+  };
+}
+
+/**
+ * The second stage with the first stage's score over the most the question's terms could score
+ * (Σ weight × idf × (k1 + 1)) instead of over the top hit's: where even the top hit matches the
+ * question poorly, the best sentence has more say.
+ */
+function absoluteFirstStage(sentence: number): Variant {
+  return {
+    name: `second stage: BM25 over the question's attainable, sentence ×${sentence}`,
+    rerank: (found, a, view, scorer) => {
+      const { k1 } = DEFAULT_LEXICAL_OPTIONS;
+      let most = 0;
+      for (const [t, w] of queryWeights(a)) most += w * view.termStats.weight(t) * (k1 + 1);
+      const head = found.slice(0, DEPTH);
+      const order = head.map((h, i) => ({ h, i, v: (h.lexical ?? 0) / (most || 1) + sentence * scorer(h) }));
+      order.sort((p, q) => q.v - p.v || p.i - q.i);
+      return [...order.map((o) => o.h), ...found.slice(DEPTH)];
+    },
+  };
+}
+
+/**
+ * The noun a "quel" question asks for at `w` of its weight in lexical search (ASKED_NOUN in
+ * text/analyze.ts; 1 is the rule off). Analyses are memoized, so `weighted` is rebuilt here as
+ * question-analysis.ts builds it.
+ */
+function askedNoun(w: number): Variant {
+  const keep = ASKED_NOUN.weight;
+  const merge = (lists: { term: string; weight: number }[][]) => {
+    const out = new Map<string, number>();
+    for (const list of lists) for (const { term, weight } of list) if (weight > 0) out.set(term, Math.max(out.get(term) ?? 0, weight));
+    return [...out].map(([term, weight]) => ({ term, weight }));
+  };
+  return {
+    name: `noun "quel" asks for ×${w}${w === 1 ? ' (rule off)' : ''}`,
+    before: () => { ASKED_NOUN.weight = w; },
+    after: () => { ASKED_NOUN.weight = keep; },
+    analysis: (a) => ({ ...a, weighted: merge([expandQuery(a.question), a.context ? expandQuery(a.context).map((t) => ({ term: t.term, weight: t.weight * CONTEXT_WEIGHT })) : []]) }),
+  };
+}
+
 const ANSWER_TYPE = new Set(analyze('nom noms date dates année années an ans jour durée raison raisons exemple exemples type types sorte genre nombre signifie signification définition consiste façon manière moyen name names year years day duration reason reasons example examples kind number mean means meaning way'));
 
 const variants: Variant[] = [];
@@ -707,6 +942,18 @@ for (const name of values.try!.split(',')) {
   if (name === 'article-idf') for (const g of [0.5, 1, 2]) variants.push(articleIdf(g));
   if (name === 'rank-fusion') for (const [k, sw] of [[2, 1], [5, 1], [10, 1], [5, 0.7], [5, 1.5]] as const) variants.push(rankFusion(k, sw));
   if (name === 'lsi') for (const [k, w] of [[50, 0.1], [100, 0.05], [100, 0.1], [100, 0.2], [100, 0.4]] as const) variants.push(lsi(k, w));
+  if (name === 'window') for (const [span, w] of [[1, 0.3], [1, 0.6], [2, 0.3], [2, 0.6], [2, 1], [3, 0.3], [3, 0.6]] as const) variants.push(windowFirstStage(span, w));
+  if (name === 'window0') variants.push(windowFirstStage(2, 0));
+  if (name === 'deeper') for (const [fetch, depth] of [[37, 20], [60, 30], [60, 60], [100, 40]] as const) variants.push(deeperSecondStage(fetch, depth));
+  if (name === 'deeper-check') for (const [fetch, depth, sw] of [[37, 20, 1.2], [60, 60, 1.2]] as const) variants.push(deeperSecondStage(fetch, depth, sw));
+  if (name === 'title-named') for (const w of [0.05, 0.1, 0.2, 0.4]) variants.push({ name: `article the question names + ${w}`, rerank: plus(titleNamed, w) });
+  if (name === 'names') for (const w of [0.75, 1.25, 1.5, 2]) variants.push(namesWeighted(w));
+  if (name === 'absolute') for (const w of [0.2, 0.4, 0.6]) variants.push(absoluteFirstStage(w));
+  if (name === 'asked-noun') for (const w of [1, 0.3, 0.5, 0.7]) variants.push(askedNoun(w));
+  if (name === 'forms2') for (const [w, names] of [[0.5, true], [1, true], [0.5, false], [1, false]] as const) variants.push(numberVariants(w, names, false, true));
+  if (name === 'forms') for (const [w, names, joins] of [[0.5, true, false], [1, true, false], [0.5, false, false], [1, false, false], [0.5, false, true]] as const) variants.push(numberVariants(w, names, joins));
+  if (name === 'roles2') for (const [c, q, l] of [[1, 0.3, 1], [1, 0.7, 1], [1, 0.5, 0.7]] as const) variants.push(questionRoles(c, q, l));
+  if (name === 'roles') for (const [c, q, l] of [[1.5, 1, 1], [2, 1, 1], [1, 0.5, 1], [1, 1, 0.5], [1.5, 0.5, 0.5]] as const) variants.push(questionRoles(c, q, l));
   if (name === 'kind-share') {
     const keep = LEXICAL_THRESHOLD.statedKindShare;
     for (const share of [0, 0.3, 0.4, 0.6, 0.7]) {

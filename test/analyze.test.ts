@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { analyze, analyzeQuestion, analyzeWords, FRAME_WORD_WEIGHT, foldAccents, normalizeNumber, stem, tokenize } from '../src/engine/text/analyze.js';
+import { analyze, analyzeQuestion, analyzeWords, ASKED_NOUN, askedNounTerms, FRAME_WORD_WEIGHT, foldAccents, normalizeNumber, stem, tokenize } from '../src/engine/text/analyze.js';
 
 describe('foldAccents', () => {
   it('lowercases, strips diacritics and expands ligatures', () => {
@@ -84,6 +84,29 @@ describe('analyzeQuestion', () => {
       { term: stem('nom'), weight: FRAME_WORD_WEIGHT },
       { term: stem('volcan'), weight: 1 },
     ]);
+  });
+
+  it('gives the noun a "quel" question asks for less weight: it names the kind of answer, which the answering passage rarely repeats', () => {
+    // "jaune" answers it; "couleur" need not be in the passage.
+    expect(analyzeQuestion('Quelle est la couleur du drapeau ?')).toEqual([
+      { term: stem('couleur'), weight: ASKED_NOUN.weight },
+      { term: stem('drapeau'), weight: 1 },
+    ]);
+    expect(ASKED_NOUN.weight).toBeLessThan(1);
+  });
+});
+
+describe('askedNounTerms', () => {
+  it('finds the noun after "quel" in any of its forms, past the verb and the article between them', () => {
+    expect(askedNounTerms('Dans quel pays le léopard est-il éteint ?')).toEqual(new Set([stem('pays')]));
+    expect(askedNounTerms("Quel est l'avantage économique de l'énergie ?")).toEqual(new Set([stem('avantage')]));
+    expect(askedNounTerms('Quelles sont les routes du tour de Londres ?')).toEqual(new Set([stem('routes')]));
+  });
+
+  it('never takes a name for it, and finds none without "quel"', () => {
+    expect(askedNounTerms('Quel Dumas a écrit ce roman ?')).toEqual(new Set());
+    expect(askedNounTerms('Qui dirige les Héréros ?')).toEqual(new Set());
+    expect(askedNounTerms('Combien de colonies américaines compte-t-on ?')).toEqual(new Set());
   });
 });
 

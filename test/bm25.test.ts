@@ -70,6 +70,18 @@ describe('createLexicalIndex', () => {
     expect(index.search('combien a investi le fabricant', 3)[0]?.id).toBe('puces#0');
   });
 
+  it('ranks a passage on the question\'s topic above one that only repeats the noun "quel" asks for', () => {
+    // "couleur" names the kind of answer ("rouge et blanc"), "drapeau" what it is about: at equal
+    // weights the two passages tie (and the tie goes to the first id).
+    const index = createLexicalIndex([
+      { id: 'a-supporters', text: 'La couleur préférée des supporters est le bleu.', title: 'Supporters' },
+      { id: 'b-drapeau', text: 'Le drapeau du Pérou est rouge et blanc.', title: 'Pérou' },
+      { id: 'c-supporters', text: 'Les supporters chantent pendant le match.', title: 'Supporters' },
+      { id: 'd-cuivre', text: 'Le Pérou exporte du cuivre.', title: 'Pérou' },
+    ]);
+    expect(index.search('Quelle est la couleur du drapeau ?', 2).map((h) => h.id)).toEqual(['b-drapeau', 'a-supporters']);
+  });
+
   it('finds numbers written with other separators', () => {
     const index = createLexicalIndex(docs);
     expect(index.search('taux de 4.5%', 1)[0]?.id).toBe('banque#0');

@@ -246,20 +246,59 @@ export function analyzeBoth(text: string): { terms: string[]; words: string[] } 
 
 /** Weight of question-frame words ("nom", "cité", "manière"): they shape the question more than its topic. */
 export const FRAME_WORD_WEIGHT = 0.5;
+/**
+ * Weight of the noun a "quel" question asks for ("Quelle est la couleur…"): it names the kind of
+ * answer, not the topic. A setting scripts/tune-retrieval.ts sweeps (docs/quality.md, "Session 7 —
+ * retrieval": 0.5 and 0.3 gain on PIAF half a, hold on half b; 0.7 loses on half b).
+ */
+export const ASKED_NOUN = { weight: 0.5 };
 let frameTerms: ReadonlySet<string> | undefined;
 
+/** "quel" and its forms, and the words that may stand between it and its noun ("Quelle est la couleur…"). */
+const WHICH: ReadonlySet<string> = new Set(['quel', 'quelle', 'quels', 'quelles']);
+const WHICH_TO_NOUN: ReadonlySet<string> = new Set(['est', 'sont', 'etait', 'etaient', 'fut', 'furent', 'sera', 'seront', 'le', 'la', 'les']);
+
 /**
- * Terms of a question with their weights: like `analyze`, but words that frame the
- * question rather than name its topic count for less.
+ * Terms of the noun a "quel" question asks for: "Quelle est la couleur de… ?" → "couleur", "Dans
+ * quel pays… ?" → "pays". It names the kind of answer ("jaune", "la Pologne"), which a passage
+ * stating that answer rarely repeats, so lexical search weighs it less. A name is never it
+ * ("Quel Stablinski… ?").
+ * @example askedNounTerms("Quel est l'avantage économique de l'énergie ?") // Set { 'avantag' }
+ */
+export function askedNounTerms(question: string): Set<string> {
+  return askedNounOf(tokenize(question));
+}
+
+function askedNounOf(tokens: readonly Token[]): Set<string> {
+  const out = new Set<string>();
+  for (let i = 0; i < tokens.length; i++) {
+    if (tokens[i]!.kind !== 'word' || !WHICH.has(foldAccents(tokens[i]!.text))) continue;
+    let j = i + 1;
+    while (j < tokens.length && WHICH_TO_NOUN.has(foldAccents(tokens[j]!.text))) j++;
+    const noun = tokens[j];
+    if (noun && noun.kind === 'word' && !noun.proper) for (const t of termsOf([noun], stem)) out.add(t);
+  }
+  return out;
+}
+
+/**
+ * Terms of a question with their weights: like `analyze`, but words that frame the question
+ * rather than name its topic ("nom", "manière"; the noun "quel" asks for) count for less.
  *
  * @example analyzeQuestion('Quel est le nom du volcan ?') // → [{ term: 'nom', weight: 0.5 }, { term: 'volcan', weight: 1 }]
+ * @example analyzeQuestion('Quelle est la couleur du drapeau ?') // → [{ term: 'couleur', weight: 0.5 }, { term: 'drapeau', weight: 1 }]
  */
 export function analyzeQuestion(question: string): { term: string; weight: number }[] {
   frameTerms ??= new Set(
     analyze('nom appelle appelait appelé citer cite mentionné mentionnée texte manière façon sorte type chose'),
   );
   const frame = frameTerms;
-  return analyze(question).map((term) => ({ term, weight: frame.has(term) ? FRAME_WORD_WEIGHT : 1 }));
+  const tokens = tokenize(question);
+  const asked = askedNounOf(tokens);
+  return termsOf(tokens, stem).map((term) => ({
+    term,
+    weight: frame.has(term) ? FRAME_WORD_WEIGHT : asked.has(term) ? ASKED_NOUN.weight : 1,
+  }));
 }
 
 function analyzeWith(text: string, norm: (w: string) => string): string[] {
