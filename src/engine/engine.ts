@@ -5,13 +5,14 @@ import { thresholdsFor } from './answer/abstain.js';
 import { bestSentenceScorer, composeAnswer, type ScoredHits } from './answer/compose-answer.js';
 import { hasSentences, sentencesOf } from './answer/sentence-terms.js';
 import { createEmbedder, type Embedder } from './embed/embedder.js';
+import { createAnswerMemo, type AnswerMemo } from './cache/answer-memo.js';
 import { createError, EngineError } from './errors.js';
 import { validateQuestion } from './question.js';
 import { buildIndex } from './index/build-index.js';
 import { createStore } from './index/create-store.js';
 import type { StoreView } from './index/store.js';
 import { fusionWeightsFor } from './search/fusion-weights.js';
-import { hybridSearch } from './search/hybrid-search.js';
+import { rankHits, retrieve } from './search/hybrid-search.js';
 import { diversify } from './search/diversify.js';
 import { rerank, RERANK_WEIGHTS } from './search/rerank.js';
 import { ANALYZER_VERSION } from './text/analyze.js';
@@ -83,8 +84,11 @@ export async function createEngine(config: EngineConfig, hooks: EngineHooks = {}
   };
 
   let sortedSources: { version: string; list: readonly SourceMeta[] } | null = null;
-  /** Sentence scores by analysed question (analyses are remembered per question text) and state of the coverage. */
-  const scoredByQuestion = new WeakMap<AnalysedQuestion, { version: string; scored: ScoredHits }>();
+  /**
+   * Sentence scores and assembled answers by analysed question (analyses are remembered per
+   * question text) and state of the coverage.
+   */
+  const byQuestion = new WeakMap<AnalysedQuestion, { version: string; scored: ScoredHits; answers: AnswerMemo }>();
   /** Opened by the first build: a fresh engine that only answers never touches the index folder. */
   let corpusCache: CorpusCache | null = null;
   let writing = false;
@@ -239,12 +243,17 @@ export async function createEngine(config: EngineConfig, hooks: EngineHooks = {}
       }
       const modelId = snap.meta.model?.id ?? null;
       const limit = offset + k + DIVERSITY_MARGIN;
-      const found = await hybridSearch(snap, { text: analysis, vector, mode, depth: SEARCH_DEPTH, limit, weights: fusionWeightsFor(modelId) });
+      const lists = await retrieve(snap, { text: analysis, vector, mode, depth: SEARCH_DEPTH, limit, weights: fusionWeightsFor(modelId) });
       // The same question on the same state of the coverage (asked again, or its next page) finds
-      // the sentences it scored then: scores depend on nothing else.
-      let remembered = scoredByQuestion.get(analysis);
-      if (remembered?.version !== snap.version) scoredByQuestion.set(analysis, (remembered = { version: snap.version, scored: new Map() }));
-      const { scored } = remembered;
+      // the sentences it scored then: scores depend on nothing else. When both retrievers found
+      // what they found then, and the same page is asked, the answer is the one made then.
+      let remembered = byQuestion.get(analysis);
+      if (remembered?.version !== snap.version) byQuestion.set(analysis, (remembered = { version: snap.version, scored: new Map(), answers: createAnswerMemo() }));
+      const { scored, answers } = remembered;
+      const inputs = { lists, mode, k, offset, warnings };
+      const known = answers.get(inputs);
+      if (known) return known;
+      const found = await rankHits(snap, lists, limit);
       const leading = found.slice(0, RERANK_WEIGHTS.depth);
       if (leading.some((h) => !scored.has(h.chunk.id))) {
         // A turn of the event loop between the search and the sentence work: in a bot each is tens of
@@ -260,7 +269,7 @@ export async function createEngine(config: EngineConfig, hooks: EngineHooks = {}
       }
       // Second stage: the leading hits re-ordered by their best sentence, then diversity again.
       const hits = diversify(rerank(found, bestSentenceScorer(analysis, snap.sources, snap.termStats, scored)), undefined, limit);
-      return composeAnswer({
+      const answer = composeAnswer({
         scored,
         analysis,
         mode,
@@ -272,6 +281,8 @@ export async function createEngine(config: EngineConfig, hooks: EngineHooks = {}
         termStats: snap.termStats,
         warnings,
       });
+      answers.remember(inputs, answer);
+      return answer;
     },
 
     // Synchronous: they read the view in memory, which the watch keeps level with the store.

@@ -18,7 +18,7 @@ export interface FusedHit {
  * lists and zero scores.
  * @example fuse([{ name: 'lexical', weight: 1, hits: [{id:'a',score:3}] }]) // [{ id:'a', score:1/61, ranks:{lexical:0} }]
  */
-export function fuse(lists: RankedList[], k = 60): FusedHit[] {
+export function fuse(lists: readonly RankedList[], k = 60): FusedHit[] {
   const byId = new Map<string, FusedHit>();
   for (const list of lists) {
     list.hits.forEach((hit, rank) => {

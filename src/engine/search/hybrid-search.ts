@@ -47,33 +47,50 @@ const FETCH_MARGIN = 24;
  * reach the page are read from the store.
  */
 export async function hybridSearch(index: SearchableIndex, req: SearchRequest): Promise<SearchHit[]> {
+  return rankHits(index, await retrieve(index, req), req.limit);
+}
+
+/** Lists of the two retrievers, by name (a hit's `lexical` and `similarity` are their scores). */
+const LEXICAL = 'lexical';
+const DENSE = 'dense';
+
+/**
+ * What each retriever finds for the question, best first: lexical, then dense. Everything after
+ * (`rankHits`, the answer) depends only on these lists and the state of the index.
+ */
+export async function retrieve(index: SearchableIndex, req: SearchRequest): Promise<RankedList[]> {
   const { weights } = req;
   const lists: RankedList[] = [];
-  const lexicalScores = new Map<string, number>();
-  const similarities = new Map<string, number>();
   if (req.mode !== 'dense') {
     // A backend with its own full-text search (LanceDB) ranks the lexical side itself.
     const hits = index.searchText ? await index.searchText(questionText(req.text), req.depth) : index.lexical.search(req.text, req.depth);
-    for (const h of hits) lexicalScores.set(h.id, h.score);
-    lists.push({ name: 'lexical', weight: weights.lexical, hits });
+    lists.push({ name: LEXICAL, weight: weights.lexical, hits });
   }
   const vector = req.mode === 'lexical' ? null : typeof req.vector === 'function' ? await req.vector() : req.vector;
   if (vector) {
-    const hits = (await index.searchVectors(vector, req.depth)).map((h) => {
-      similarities.set(h.id, h.similarity);
-      return { id: h.id, score: h.similarity };
-    });
-    lists.push({ name: 'dense', weight: weights.dense, hits });
+    const hits = (await index.searchVectors(vector, req.depth)).map((h) => ({ id: h.id, score: h.similarity }));
+    lists.push({ name: DENSE, weight: weights.dense, hits });
   }
+  return lists;
+}
+
+/**
+ * The retrievers' lists fused, their leading passages read (those that can reach the first
+ * `limit` hits, and a margin) and diversified.
+ */
+export async function rankHits(index: Pick<SearchableIndex, 'passages'>, lists: readonly RankedList[], limit?: number): Promise<SearchHit[]> {
+  const scoresOf = (name: string) => new Map(lists.find((l) => l.name === name)?.hits.map((h) => [h.id, h.score]));
+  const lexicalScores = scoresOf(LEXICAL);
+  const similarities = scoresOf(DENSE);
   const fused = fuse(lists);
-  const leading = fused.slice(0, req.limit === undefined ? fused.length : req.limit + FETCH_MARGIN);
+  const leading = fused.slice(0, limit === undefined ? fused.length : limit + FETCH_MARGIN);
   const passages = new Map((await index.passages(leading.map((f) => f.id))).map((p) => [p.id, p]));
   const hits = leading.flatMap((f) => {
     const chunk = passages.get(f.id);
     if (!chunk) return [];
     return [{ chunk, articleId: chunk.articleId, score: f.score, lexical: lexicalScores.get(f.id) ?? null, similarity: similarities.get(f.id) ?? null }];
   });
-  return diversify(hits, undefined, req.limit);
+  return diversify(hits, undefined, limit);
 }
 
 /** The words a full-text engine that analyses text itself is given: the question (and the one it follows up on). */
