@@ -32,10 +32,11 @@
  *   deeper          the second stage over more candidates (20 of 37 fetched is main; deeper-check: the same at sentence ×1.2)
  *   forms           a name's other number (±s/x, which Snowball keeps after a vowel) searched too; names or all terms; with joins
  *   forms2          the same, only where the other form is the commoner one
- *   roles           "combien de X" up, "quel X" down, light verbs down in lexical search (roles2: other values, on top of main)
+ *   roles           "combien de X" up, light verbs down in lexical search (on top of main)
  *   names           names (capitalised inside the question) at 0.75–2 × their weight in lexical search
  *   absolute        the second stage with BM25 over the most the question could score instead of over the top hit's
  *   title-named     second stage + w for passages of an article whose whole title the question names
+ *   keep3           second stage + m for the first stage's first three (others displace them only by a margin)
  * SHOW_FORMS=1 / SHOW_ROLES=1 print what those variants change per question (never half b's questions).
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -732,6 +733,50 @@ function queryWeights(a: AnalysedQuestion): Map<string, number> {
  * one that has them scattered, across the whole pool of `pool` first-stage candidates, not only
  * the 20 the second stage re-orders.
  */
+const windowAverages = new Map<string, number>();
+/** Average length in terms of a window of `span` consecutive sentences over the view's passages. */
+async function windowAverage(view: StoreView, span: number): Promise<number> {
+  const key = `${view.passageCount}:${span}`;
+  let avg = windowAverages.get(key);
+  if (avg !== undefined) return avg;
+  let total = 0, count = 0;
+  for (const p of await allPassages(view)) {
+    const ss = sentencesOf(p);
+    for (let i = 0; i < Math.max(1, ss.length - span + 1); i++) { total += ss.slice(i, i + span).reduce((n, x) => n + x.order.length, 0); count++; }
+  }
+  windowAverages.set(key, (avg = total / Math.max(1, count)));
+  return avg;
+}
+/** BM25F of the passage's best window of `span` sentences (with its article's title when `title`). */
+function bestWindow(view: StoreView, p: Parameters<typeof sentencesOf>[0] & { articleId: string }, q: Map<string, number>, span: number, avg: number, title: boolean): number {
+  const { k1, b, titleWeight } = DEFAULT_LEXICAL_OPTIONS;
+  const titleTf = new Map<string, number>();
+  if (title) for (const t of analyze(view.sources.get(p.articleId)?.title ?? '')) titleTf.set(t, (titleTf.get(t) ?? 0) + 1);
+  const ss = sentencesOf(p);
+  let best = 0;
+  for (let i = 0; i < Math.max(1, ss.length - span + 1); i++) {
+    const win = ss.slice(i, i + span);
+    const len = win.reduce((n, x) => n + x.order.length, 0);
+    const tf = new Map<string, number>();
+    for (const x of win) for (const t of x.order) if (q.has(t)) tf.set(t, (tf.get(t) ?? 0) + 1);
+    let score = 0;
+    for (const [t, wt] of q) {
+      const f = (tf.get(t) ?? 0) / (1 - b + (b * len) / avg) + titleWeight * (titleTf.get(t) ?? 0);
+      if (f > 0) score += wt * view.termStats.weight(t) * ((f * (k1 + 1)) / (f + k1));
+    }
+    best = Math.max(best, score);
+  }
+  return best;
+}
+/** Second stage + w × the best window's BM25 (over the best in the head). */
+function windowSecondStage(span: number, w: number): Variant {
+  let avg = 0;
+  return {
+    name: `second stage + best ${span}-sentence window BM25 ×${w}`,
+    prepare: async (view) => { avg = await windowAverage(view, span); },
+    rerank: plus((head, _all, a, view) => head.map((h) => bestWindow(view, h.chunk, queryWeights(a), span, avg, true)), w),
+  };
+}
 function windowFirstStage(span: number, w: number, pool = 200, title = true): Variant {
   const average = new Map<StoreView, number>();
   return {
@@ -919,6 +964,11 @@ function askedNoun(w: number): Variant {
   };
 }
 
+/** The second stage with + m for the first stage's first three: another passage displaces them only by a margin. */
+function keepFirstThree(m: number): Variant {
+  return { name: `second stage, first stage's first three + ${m}`, rerank: plus((head) => head.map((_h, i) => (i < 3 ? 1 : 0)), m) };
+}
+
 const ANSWER_TYPE = new Set(analyze('nom noms date dates année années an ans jour durée raison raisons exemple exemples type types sorte genre nombre signifie signification définition consiste façon manière moyen name names year years day duration reason reasons example examples kind number mean means meaning way'));
 
 const variants: Variant[] = [];
@@ -943,17 +993,19 @@ for (const name of values.try!.split(',')) {
   if (name === 'rank-fusion') for (const [k, sw] of [[2, 1], [5, 1], [10, 1], [5, 0.7], [5, 1.5]] as const) variants.push(rankFusion(k, sw));
   if (name === 'lsi') for (const [k, w] of [[50, 0.1], [100, 0.05], [100, 0.1], [100, 0.2], [100, 0.4]] as const) variants.push(lsi(k, w));
   if (name === 'window') for (const [span, w] of [[1, 0.3], [1, 0.6], [2, 0.3], [2, 0.6], [2, 1], [3, 0.3], [3, 0.6]] as const) variants.push(windowFirstStage(span, w));
+  if (name === 'window2') for (const [span, w] of [[1, 0.1], [2, 0.1], [2, 0.2], [2, 0.4], [3, 0.2]] as const) variants.push(windowSecondStage(span, w));
   if (name === 'window0') variants.push(windowFirstStage(2, 0));
   if (name === 'deeper') for (const [fetch, depth] of [[37, 20], [60, 30], [60, 60], [100, 40]] as const) variants.push(deeperSecondStage(fetch, depth));
   if (name === 'deeper-check') for (const [fetch, depth, sw] of [[37, 20, 1.2], [60, 60, 1.2]] as const) variants.push(deeperSecondStage(fetch, depth, sw));
   if (name === 'title-named') for (const w of [0.05, 0.1, 0.2, 0.4]) variants.push({ name: `article the question names + ${w}`, rerank: plus(titleNamed, w) });
   if (name === 'names') for (const w of [0.75, 1.25, 1.5, 2]) variants.push(namesWeighted(w));
+  if (name === 'keep3') for (const m of [0.05, 0.1, 0.2, 0.3]) variants.push(keepFirstThree(m));
   if (name === 'absolute') for (const w of [0.2, 0.4, 0.6]) variants.push(absoluteFirstStage(w));
   if (name === 'asked-noun') for (const w of [1, 0.3, 0.5, 0.7]) variants.push(askedNoun(w));
   if (name === 'forms2') for (const [w, names] of [[0.5, true], [1, true], [0.5, false], [1, false]] as const) variants.push(numberVariants(w, names, false, true));
   if (name === 'forms') for (const [w, names, joins] of [[0.5, true, false], [1, true, false], [0.5, false, false], [1, false, false], [0.5, false, true]] as const) variants.push(numberVariants(w, names, joins));
-  if (name === 'roles2') for (const [c, q, l] of [[1, 0.3, 1], [1, 0.7, 1], [1, 0.5, 0.7]] as const) variants.push(questionRoles(c, q, l));
-  if (name === 'roles') for (const [c, q, l] of [[1.5, 1, 1], [2, 1, 1], [1, 0.5, 1], [1, 1, 0.5], [1.5, 0.5, 0.5]] as const) variants.push(questionRoles(c, q, l));
+  // On top of main, whose search already weighs the noun "quel" asks for at ASKED_NOUN (the asked-noun variants sweep it).
+  if (name === 'roles') for (const [c, q, l] of [[1.5, 1, 1], [2, 1, 1], [1, 1, 0.5], [1, 1, 0.7]] as const) variants.push(questionRoles(c, q, l));
   if (name === 'kind-share') {
     const keep = LEXICAL_THRESHOLD.statedKindShare;
     for (const share of [0, 0.3, 0.4, 0.6, 0.7]) {
