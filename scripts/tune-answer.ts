@@ -3,12 +3,13 @@
  * (never on tests): every question is asked in lexical mode through the real engine, once per
  * setting, and answer@1, abstentions and off-topic abstentions are printed per setting.
  * Usage: npx tsx scripts/tune-answer.ts --set eval/seed-questions.jsonl:corpus --set PIAF_QUESTIONS:PIAF_CORPUS
- *          [--param rankPenalty=0,0.05,0.1,0.2] …
+ *          [--param rankPenalty=0,0.05,0.1,0.2] … [--with depth=4] …
  * A question file followed by `@a` or `@b` (`PIAF_QUESTIONS@a:PIAF_CORPUS`) is one half of it: its odd
  * (a) or even (b) lines. Tune on one half, check the other, so a setting that fits a few
  * questions shows up as a gap between the two.
  * A param is one of SENTENCE_WEIGHTS, ANSWER_WEIGHTS, LINE_SPAN (maxChars 0: the picked sentence alone), coverage / unknownNameCoverage (lexical
- * abstention bars) or stemOnly; each is varied alone around the current values.
+ * abstention bars) or stemOnly; each is varied alone around the current values, or around those
+ * `--with` sets for the whole run.
  */
 import { parseArgs } from 'node:util';
 import { openDevSet, type DevSet } from './lib/dev-set.js';
@@ -20,7 +21,7 @@ import { RERANK_WEIGHTS } from '../src/engine/search/rerank.js';
 import { gradeAnswer } from '../src/engine/eval/run-eval.js';
 import * as evidence from '../src/engine/answer/evidence.js';
 
-const { values } = parseArgs({ options: { set: { type: 'string', multiple: true }, param: { type: 'string', multiple: true } } });
+const { values } = parseArgs({ options: { set: { type: 'string', multiple: true }, param: { type: 'string', multiple: true }, with: { type: 'string', multiple: true } } });
 
 let sets: DevSet[] = [];
 /**
@@ -70,7 +71,14 @@ async function measure(): Promise<string> {
   return cells.join(' | ');
 }
 
-console.log(`current: ${await measure()}`);
+// `--with NAME=V`: a setting held for the whole run ("current" included), so a param can be varied around another value than the shipped one.
+for (const spec of values.with ?? []) {
+  const [name, v] = spec.split('=') as [string, string];
+  const target = targets[name];
+  if (!target) throw new Error(`unknown param ${name}`);
+  target[name.replace(/^rerank\./, '')] = Number(v);
+}
+console.log(`current${values.with?.length ? ` (with ${values.with.join(', ')})` : ''}: ${await measure()}`);
 for (const spec of values.param ?? []) {
   const [name, list] = spec.split('=') as [string, string];
   const target = targets[name];
