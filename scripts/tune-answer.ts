@@ -3,13 +3,14 @@
  * (never on tests): every question is asked in lexical mode through the real engine, once per
  * setting, and answer@1, abstentions and off-topic abstentions are printed per setting.
  * Usage: npx tsx scripts/tune-answer.ts --set eval/seed-questions.jsonl:corpus --set PIAF_QUESTIONS:PIAF_CORPUS
- *          [--param rankPenalty=0,0.05,0.1,0.2] … [--with depth=4] …
+ *          [--param rankPenalty=0,0.05,0.1,0.2] … [--with depth=4] … [--changes]
  * A question file followed by `@a` or `@b` (`PIAF_QUESTIONS@a:PIAF_CORPUS`) is one half of it: its odd
  * (a) or even (b) lines. Tune on one half, check the other, so a setting that fits a few
  * questions shows up as a gap between the two.
  * A param is one of SENTENCE_WEIGHTS, ANSWER_WEIGHTS, LINE_SPAN (maxChars 0: the picked sentence alone), coverage / unknownNameCoverage (lexical
  * abstention bars) or stemOnly; each is varied alone around the current values, or around those
- * `--with` sets for the whole run.
+ * `--with` sets for the whole run. `--changes` lists, under each setting, the questions whose line went
+ * right or wrong, or whose abstention changed, against "current".
  */
 import { parseArgs } from 'node:util';
 import { openDevSet, type DevSet } from './lib/dev-set.js';
@@ -21,7 +22,7 @@ import { RERANK_WEIGHTS } from '../src/engine/search/rerank.js';
 import { gradeAnswer } from '../src/engine/eval/run-eval.js';
 import * as evidence from '../src/engine/answer/evidence.js';
 
-const { values } = parseArgs({ options: { set: { type: 'string', multiple: true }, param: { type: 'string', multiple: true }, with: { type: 'string', multiple: true } } });
+const { values } = parseArgs({ options: { set: { type: 'string', multiple: true }, param: { type: 'string', multiple: true }, with: { type: 'string', multiple: true }, changes: { type: 'boolean', default: false } } });
 
 let sets: DevSet[] = [];
 /**
@@ -45,14 +46,23 @@ const targets: Record<string, Record<string, number>> = {
   unknownWordCoverage: LEXICAL_THRESHOLD as unknown as Record<string, number>,
 };
 
+/** Each question's outcome under "current" (set name and id → answer line right, abstained), for `--changes`. */
+let baseline: Map<string, string> | null = null;
+
+/**
+ * The figures of one setting, one cell per set; with `--changes`, then the questions whose answer
+ * line went right or wrong (or whose abstention changed) against "current", one per line.
+ */
 async function measure(): Promise<string> {
   await openSets();
   const cells: string[] = [];
+  const outcomes = new Map<string, string>();
   for (const s of sets) {
     let right = 0, answerable = 0, falseAbst = 0, offTopic = 0, offTopicAbst = 0, hit1 = 0, hit3 = 0, rr = 0;
     for (const q of s.questions) {
       const a = await s.engine.ask(q.question, { k: 5, ...(q.context ? { context: q.context } : {}) });
       const o = gradeAnswer(q, a, 0);
+      outcomes.set(`${s.name} ${q.id}`, a.abstained ? 'abstained' : o.answerRight ? 'right' : q.abstain ? 'answered' : 'wrong');
       if (q.abstain) {
         offTopic++;
         if (a.abstained) offTopicAbst++;
@@ -68,7 +78,9 @@ async function measure(): Promise<string> {
     cells.push(answerable ? `${s.name}: a@1 ${(right / answerable).toFixed(3)} h@1 ${(hit1 / answerable).toFixed(3)} h@3 ${(hit3 / answerable).toFixed(3)} mrr ${(rr / answerable).toFixed(3)} abst ${falseAbst}` : `${s.name}: off-topic abstained ${offTopicAbst}/${offTopic}`);
     if (answerable && offTopic) cells.push(`off-topic ${offTopicAbst}/${offTopic}`);
   }
-  return cells.join(' | ');
+  if (!baseline) baseline = outcomes;
+  const changed = values.changes ? [...outcomes].filter(([k, v]) => baseline!.get(k) !== v).map(([k, v]) => `\n    ${k}: ${baseline!.get(k)} → ${v}`) : [];
+  return cells.join(' | ') + changed.join('');
 }
 
 // `--with NAME=V`: a setting held for the whole run ("current" included), so a param can be varied around another value than the shipped one.
