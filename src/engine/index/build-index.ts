@@ -5,11 +5,16 @@ import { articleFilesOf } from '../corpus/article-files.js';
 import { loadCorpus, type LoadedCorpus } from '../corpus/load-corpus.js';
 import type { CorpusCache, CorpusFileFacts } from '../corpus/corpus-cache.js';
 import { createError, EngineError } from '../errors.js';
+import { runOffThread } from '../ingest/article-pipeline.js';
 import { clearPending, readPending, type PendingMarks } from '../ingest/pending-changes.js';
-import { ANALYZER_VERSION, analyze, analyzeBoth } from '../text/analyze.js';
+import { ANALYZER_VERSION } from '../text/analyze.js';
 import { CHUNKER_VERSION, DEFAULT_CHUNK_OPTIONS, chunkArticle } from '../text/chunk.js';
-import type { Article, IndexProgress, IndexReport, SourceMeta } from '../types.js';
+import type { Article, IndexProgress, IndexReport } from '../types.js';
+import { prepareArticle } from './prepare-article.js';
 import type { ArticleWrite, EmbeddingStash, IndexMeta, IndexStore, RebuildSpace } from './store.js';
+
+// Where they lived before they had a module of their own (the article pipeline's worker imports that alone).
+export { prepareArticle, sourceOf } from './prepare-article.js';
 
 export interface BuildOptions {
   corpusDir: string;
@@ -29,10 +34,6 @@ export interface BuildOptions {
   corpusCache?: CorpusCache;
   onProgress?: (p: IndexProgress) => void;
 }
-
-export const sourceOf = (a: Article): SourceMeta => ({
-  id: a.id, title: a.title, publisher: a.publisher, author: a.author ?? null, url: a.url, date: a.date, language: a.language,
-});
 
 /** What the embedder sees of a chunk: the title gives context the passage often lacks. */
 export const passageText = (title: string, text: string) => `${title}\n${text}`;
@@ -54,20 +55,6 @@ export const embeddingKey = (text: string) => createHash('sha256').update(text).
 const turn = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 const sameMeta = (a: IndexMeta | null, b: IndexMeta | null) => JSON.stringify(a) === JSON.stringify(b);
-
-/** Chunks and analyses an article: everything the store keeps of it but the vectors. */
-export function prepareArticle(a: Article): ArticleWrite {
-  return {
-    source: sourceOf(a),
-    hash: a.hash,
-    titleTerms: a.title.trim() ? analyze(a.title) : [],
-    passages: chunkArticle(a, DEFAULT_CHUNK_OPTIONS).map((c) => ({
-      passage: { ...c, original: a.text.slice(c.range.start, c.range.end) },
-      terms: analyzeBoth(c.text),
-      vector: null,
-    })),
-  };
-}
 
 /**
  * Brings the store up to date with `corpusDir`: unchanged articles stay as they are, changed and
@@ -183,18 +170,25 @@ async function fill(
   job: { target: IndexStore | RebuildSpace; meta: IndexMeta; embedder: Embedder | null; pending: PendingMarks; named: readonly string[] | null },
 ): Promise<Filled> {
   const { target, meta, embedder, onProgress } = { ...job, onProgress: options.onProgress };
-  const cache = options.corpusCache ? { cache: options.corpusCache } : {};
   let corpus: LoadedCorpus;
   let gone: string[];
+  /** Articles prepared already (a named update's, on the worker); the others are prepared here as the batches go. */
+  let preparedOf: Map<string, ArticleWrite> | null = null;
   if (job.named) {
     // What a named update needs: the named articles' files and the articles an unfinished
     // update marked. Nothing else in the folder is looked at (see pending-changes.ts);
     // files edited, added or removed by hand are brought level by a full update.
     const named = new Set([...job.named, ...job.pending.ids]);
     const files = await namedFiles(options.corpusDir, named);
-    corpus = await loadCorpus(options.corpusDir, { only: named, names: files, ...cache });
-    const loaded = new Set(corpus.articles.map((a) => a.id));
-    gone = [...(await target.articles([...named])).keys()].filter((id) => !loaded.has(id));
+    // Read, cleaned, chunked and analysed on the article worker: in a bot this was the longest
+    // stall of an ingest (the first one above all, its code not yet compiled), and it grows with
+    // the article. The cache rows its read yields are written here, where the cache is open.
+    const loaded = await runOffThread({ kind: 'load', corpusDir: options.corpusDir, names: files, only: [...named], remembers: Boolean(options.corpusCache) });
+    for (const row of loaded.remembered) options.corpusCache?.remember(row.name, row.fingerprint, row.facts);
+    corpus = loaded.corpus;
+    preparedOf = new Map(loaded.prepared.map((p) => [p.source.id, p]));
+    const present = new Set(corpus.articles.map((a) => a.id));
+    gone = [...(await target.articles([...named])).keys()].filter((id) => !present.has(id));
   } else {
     const stored = await target.articleIds();
     // Files unchanged since they were read for this very version of the article stay unread.
@@ -221,8 +215,9 @@ async function fill(
 
   // Counted first, prepared as the batches go: at a million passages a rebuild would otherwise
   // hold every changed article chunked and analysed before its first commit.
-  const total = changed.reduce((n, a) => n + chunkArticle(a, DEFAULT_CHUNK_OPTIONS).length, 0);
-  const batches = preparedBatches(changed)[Symbol.iterator]();
+  const prepare = (a: Article) => preparedOf?.get(a.id) ?? prepareArticle(a);
+  const total = changed.reduce((n, a) => n + (preparedOf?.get(a.id)?.passages.length ?? chunkArticle(a, DEFAULT_CHUNK_OPTIONS).length), 0);
+  const batches = preparedBatches(changed, BATCH_PASSAGES, prepare)[Symbol.iterator]();
   let done = 0;
   let waiting = 0;
   const stopped = { now: false };
@@ -280,15 +275,15 @@ async function fill(
 }
 
 /**
- * The articles prepared (`prepareArticle`) in groups of about BATCH_PASSAGES passages (an article
- * longer than that alone), one group at a time as they are asked for: at most the group being
- * filled and the one article that did not fit in it are held beyond what the caller keeps.
+ * The articles prepared (`prepare`, by default `prepareArticle`) in groups of about BATCH_PASSAGES
+ * passages (an article longer than that alone), one group at a time as they are asked for: at most
+ * the group being filled and the one article that did not fit in it are held beyond what the caller keeps.
  */
-export function* preparedBatches(articles: Iterable<Article>, batchPassages = BATCH_PASSAGES): Generator<ArticleWrite[]> {
+export function* preparedBatches(articles: Iterable<Article>, batchPassages = BATCH_PASSAGES, prepare = prepareArticle): Generator<ArticleWrite[]> {
   let batch: ArticleWrite[] = [];
   let size = 0;
   for (const a of articles) {
-    const prepared = prepareArticle(a);
+    const prepared = prepare(a);
     if (batch.length > 0 && size + prepared.passages.length > batchPassages) {
       yield batch;
       batch = [];

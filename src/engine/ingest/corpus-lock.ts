@@ -32,12 +32,18 @@ const swept = new Set<string>();
  * corpus by a process that died mid-write. Call it while holding the lock. Once per corpus
  * folder and process: a look at every name costs O(corpus) (200 000 names at a million
  * passages), and such files are only litter (never read as articles), not worth that per
- * ingest. The folder is read entry by entry, never as one array of every name.
+ * ingest. The folder is read entry by entry, never as one array of every name. `sweep` does the
+ * looking (an ingest passes one that runs on the article worker).
  */
-export async function sweepStaleTemps(corpusDir: string): Promise<string[]> {
+export async function sweepStaleTemps(corpusDir: string, sweep: (corpusDir: string) => Promise<string[]> = sweepNow): Promise<string[]> {
   const key = resolve(corpusDir);
   if (swept.has(key)) return [];
   swept.add(key);
+  return sweep(corpusDir);
+}
+
+/** The sweep itself, every time it is called (the article worker's job: see article-jobs.ts). */
+export async function sweepNow(corpusDir: string): Promise<string[]> {
   const removed: string[] = [];
   const dir = await opendir(corpusDir);
   for await (const entry of dir) {

@@ -13,6 +13,10 @@ export interface DocumentBytes extends Omit<RawDocument, 'data'> {
 export interface BudgetedArticle extends ExtractedArticle {
   /** Passages the article will be cut into (within `budget.maxPassages`). */
   passages: number;
+  /** Spans of article text the cleaning keeps (`findArticleText`): 0 when nothing is left to ingest. */
+  textSpans: number;
+  /** `textHash` of the text, what the duplicate check compares (hashing a long text took tens of ms of the event loop). */
+  textHash: string;
 }
 
 /**
@@ -76,7 +80,7 @@ function runWorker(request: ExtractRequest, data: Bytes): Promise<BudgetedArticl
         return;
       }
       settle(() => {
-        if (reply.ok) resolve({ ...reply.article, passages: reply.passages });
+        if (reply.ok) resolve({ ...reply.article, passages: reply.passages, textSpans: reply.textSpans, textHash: reply.textHash });
         else if ('refusal' in reply) reject(new IngestError(reply.refusal.code as IngestErrorCode, reply.refusal.message, { params: reply.refusal.params }));
         else reject(new Error(`extraction failed: ${reply.crash}`));
       });

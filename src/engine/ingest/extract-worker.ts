@@ -5,6 +5,7 @@
  * `ExtractReply`, and ends.
  */
 import { parentPort, workerData } from 'node:worker_threads';
+import { textHash } from '../corpus/article-identity.js';
 import { findArticleText } from '../corpus/clean.js';
 import { chunkArticle } from '../text/chunk.js';
 import { PARSING, checkHtmlShape, checkPdfShape, countWords, tooComplex, tooManyPassages, tooManyWords, wordCeiling, type ExtractBudget } from './document-budget.js';
@@ -23,7 +24,7 @@ export interface ExtractRequest {
 }
 
 export type ExtractReply =
-  | { ok: true; article: ExtractedArticle; passages: number }
+  | { ok: true; article: ExtractedArticle; passages: number; textSpans: number; textHash: string }
   | { ok: false; refusal: { code: IngestErrorCode; message: string; params: Readonly<Record<string, unknown>> } }
   | { ok: false; crash: string };
 
@@ -52,7 +53,7 @@ async function run(): Promise<ExtractReply> {
     const { extractArticle } = await import('./extract-article.js');
     parentPort!.postMessage(PARSING);
     const article = await extractArticle(doc, { maxBytes });
-    return { ok: true, article, passages: countPassages(article, budget.maxPassages) };
+    return { ok: true, article, ...countPassages(article, budget.maxPassages), textHash: textHash(article.text) };
   } catch (error) {
     if (error instanceof IngestError) return { ok: false, refusal: { code: error.code, message: error.message, params: error.params } };
     // A parser recursing once per nesting level; the depth check should have caught it first.
@@ -68,8 +69,11 @@ function isPdf(data: Uint8Array): boolean {
   return Buffer.from(data.buffer, data.byteOffset, Math.min(1024, data.byteLength)).includes('%PDF-');
 }
 
-/** Passages the article will be cut into (as the index cuts it), refusing past the cap. */
-function countPassages(article: ExtractedArticle, max: number): number {
+/**
+ * Passages the article will be cut into (as the index cuts it), refusing past the cap, and the
+ * spans the cleaning keeps (none: nothing to ingest).
+ */
+function countPassages(article: ExtractedArticle, max: number): { passages: number; textSpans: number } {
   const words = countWords(article.text);
   if (words > wordCeiling(max)) throw tooManyWords(words, max);
   const kept = findArticleText(article.text, { title: article.title, publisher: article.publisher });
@@ -85,5 +89,5 @@ function countPassages(article: ExtractedArticle, max: number): number {
     kept,
   }).length;
   if (chunks > max) throw tooManyPassages(chunks, max);
-  return chunks;
+  return { passages: chunks, textSpans: kept.length };
 }

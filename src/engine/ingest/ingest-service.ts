@@ -1,12 +1,8 @@
-import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
-import { parseArticleFile } from '../corpus/article-file.js';
-import { findArticleText } from '../corpus/clean.js';
 import { corpusCachePath, openCorpusCache, type CorpusCache } from '../corpus/corpus-cache.js';
-import { chunkArticle } from '../text/chunk.js';
 import { EngineError } from '../errors.js';
 import { engineFolders, StorageError, toStorageError } from '../fs/storage-error.js';
 import type { Engine, IndexProgress, IndexReport, SourceMeta } from '../types.js';
+import { runOffThread, startArticleWorker } from './article-pipeline.js';
 import { ingest, removeArticle, type IngestInput, type IngestResult, type IngestStep } from './ingest.js';
 import type { ExtractBudget } from './document-budget.js';
 import type { FetchUrlOptions } from './fetch-url.js';
@@ -85,6 +81,9 @@ export function createIngestService(engine: Pick<Engine, 'reindex' | 'source'>, 
   // The duplicate check then reads only corpus files changed since the last one. Opened now, not
   // on the first ingest: in the bot that is start-up, not a moment members are waiting (30-80 ms).
   const cache: CorpusCache = openCorpusCache(options.indexDir ? corpusCachePath(options.indexDir) : null);
+  // The thread that writes, loads, chunks and analyses ingested articles, started with the service
+  // for the same reason (a few milliseconds of this thread, and its modules loaded before the first ingest).
+  startArticleWorker();
   return {
     async ingest(input, { actor = 'unknown', onProgress } = {}) {
       const result = await storage('corpus', () =>
@@ -139,14 +138,7 @@ function isReportable(error: unknown): error is Error {
   return error instanceof EngineError || error instanceof StorageError;
 }
 
-/** Chunks of an article as the index builds them (same cleaning and chunker). */
-async function countPassages(corpusDir: string, id: string): Promise<number> {
-  try {
-    const parsed = parseArticleFile(await readFile(join(corpusDir, `${id}.md`), 'utf8'), '.md');
-    const kept = findArticleText(parsed.body, { title: parsed.meta.title, publisher: parsed.meta.publisher });
-    return chunkArticle({ id, ...parsed.meta, text: parsed.body, hash: parsed.hash, kept }).length;
-  } catch {
-    // Removed or replaced meanwhile by another change: nothing of it to count.
-    return 0;
-  }
+/** Chunks of an article as the index builds them, counted on the article worker (article-jobs.ts). */
+function countPassages(corpusDir: string, id: string): Promise<number> {
+  return runOffThread({ kind: 'count', corpusDir, id });
 }

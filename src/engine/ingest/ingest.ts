@@ -1,21 +1,19 @@
 import { rm } from 'node:fs/promises';
 import { basename, join } from 'node:path';
-import { parseArticleFile, serializeArticleFile } from '../corpus/article-file.js';
 import { articleFilesOf } from '../corpus/article-files.js';
-import { findArticleText } from '../corpus/clean.js';
 import { fsyncPath, writeFileAtomic } from '../fs/atomic-write.js';
 import { cleanLine } from './clean-metadata.js';
 import type { SourceMeta } from '../types.js';
 import { articleId } from './article-id.js';
-import { textHash, urlKey } from '../corpus/article-identity.js';
+import { urlKey } from '../corpus/article-identity.js';
 import type { CorpusCache } from '../corpus/corpus-cache.js';
-import { factsOf } from '../corpus/corpus-file-facts.js';
 import { catalogEntriesOf, catalogMatches, hasOtherArticle, type CatalogEntry } from './corpus-catalog.js';
 import { sweepStaleTemps, withCorpusLock } from './corpus-lock.js';
 import { markPending, unmarkPending } from './pending-changes.js';
 import type { ExtractBudget } from './document-budget.js';
 import { MAX_DOCUMENT_BYTES, type ExtractedArticle } from './extract-article.js';
-import { extractInWorker } from './extract-in-worker.js';
+import { extractInWorker, type BudgetedArticle } from './extract-in-worker.js';
+import { runOffThread } from './article-pipeline.js';
 import { fetchUrl, type FetchUrlOptions } from './fetch-url.js';
 import { ingestError } from './ingest-error.js';
 import { sameSite } from './same-site.js';
@@ -91,15 +89,16 @@ export async function ingest(input: IngestInput, deps: IngestDeps): Promise<Inge
     date: article.date,
     language: article.language,
   };
-  if (findArticleText(article.text, { title: meta.title, publisher: meta.publisher }).length === 0) {
+  // Cleaned on the extraction worker (the same `findArticleText` on the same text, title and publisher).
+  if (article.textSpans === 0) {
     throw ingestError('EMPTY_DOCUMENT', input.file ? { file: cleanLine(input.file.name, 100) } : {});
   }
-  const hash = textHash(article.text);
+  const hash = article.textHash;
   const keys = new Set([urlKey(url), urlKey(fetchedUrl), urlKey(input.url)].filter((k): k is string => k !== null));
 
   return withCorpusLock(deps.corpusDir, async () => {
     deps.onProgress?.('write');
-    await sweepStaleTemps(deps.corpusDir);
+    await sweepStaleTemps(deps.corpusDir, (corpusDir) => runOffThread({ kind: 'sweep', corpusDir }));
     // Only the files holding this text or one of these addresses: O(1) at any corpus size.
     const matches = await catalogMatches(deps.corpusDir, hash, [...keys], deps.corpusCache);
     const sameText = matches.find((e) => e.textHash === hash);
@@ -159,7 +158,7 @@ export async function removeArticle(id: string, deps: { corpusDir: string; corpu
   });
 }
 
-async function extract(input: IngestInput, deps: IngestDeps): Promise<{ article: ExtractedArticle; fetchedUrl: string | null }> {
+async function extract(input: IngestInput, deps: IngestDeps): Promise<{ article: BudgetedArticle; fetchedUrl: string | null }> {
   if (input.file) {
     deps.onProgress?.('extract');
     const article = await extractInWorker(
@@ -213,12 +212,12 @@ async function writeArticle(
   cache?: CorpusCache,
 ): Promise<string> {
   const path = join(corpusDir, `${id}.md`);
-  const content = serializeArticleFile({ ...meta, title_descriptive: article.titleFromText || undefined }, article.text);
+  // Written and read back (YAML both ways) on the article worker, not on a bot's event loop.
+  const { content, facts } = await runOffThread({ kind: 'file', meta: { ...meta, title_descriptive: article.titleFromText || undefined }, body: article.text });
   // Marked first: if this process dies before its index update, the next update indexes it.
   const mark = await markPending(corpusDir, id);
   // Its catalog row before the file too: a row whose write then fails is found stale when next
   // matched, while a file without a row would let its duplicate in.
-  const facts = factsOf(parseArticleFile(content, '.md'));
   cache?.catalog?.put({ name: `${id}.md`, textHash: facts.textHash, urlKey: facts.urlKey });
   try {
     writeFileAtomic(path, content);
