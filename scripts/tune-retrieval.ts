@@ -37,6 +37,8 @@
  *   absolute        the second stage with BM25 over the most the question could score instead of over the top hit's
  *   title-named     second stage + w for passages of an article whose whole title the question names
  *   keep3           second stage + m for the first stage's first three (others displace them only by a margin)
+ *   asked-noun-adj  the noun "quel" asks for taken past a prenominal adjective ("le premier modèle" → "modèle")
+ *   per-article     diversity after the second stage with 2 / 4 / 5 / 99 passages of one article before the others (main: 3)
  * SHOW_FORMS=1 / SHOW_ROLES=1 print what those variants change per question (never half b's questions).
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -53,13 +55,13 @@ import { halfOf, parseEvalQuestions, type EvalQuestion } from '../src/engine/eva
 import { gradeAnswer } from '../src/engine/eval/run-eval.js';
 import { createStore } from '../src/engine/index/create-store.js';
 import type { StoreView } from '../src/engine/index/store.js';
-import { diversify } from '../src/engine/search/diversify.js';
+import { DEFAULT_DIVERSIFY, diversify, type DiversifyOptions } from '../src/engine/search/diversify.js';
 import { fusionWeightsFor } from '../src/engine/search/fusion-weights.js';
 import { hybridSearch, type SearchHit } from '../src/engine/search/hybrid-search.js';
 import { rerank, RERANK_WEIGHTS } from '../src/engine/search/rerank.js';
 import { fitsKind } from '../src/engine/text/answer-kind.js';
-import { analyze, analyzeWords, ASKED_NOUN, stem } from '../src/engine/text/analyze.js';
-import { expandQuery } from '../src/engine/text/cross-lingual.js';
+import { analyze, analyzeQuestion, analyzeWords, ASKED_NOUN, askedNounTerms, foldAccents, stem, termsOfTokens, tokenize } from '../src/engine/text/analyze.js';
+import { expandQuery, looksEnglish } from '../src/engine/text/cross-lingual.js';
 import { createLexicalIndex, DEFAULT_LEXICAL_OPTIONS, type LexicalIndex } from '../src/engine/search/bm25.js';
 import { analyseQuestion, CONTEXT_WEIGHT, type AnalysedQuestion } from '../src/engine/text/question-analysis.js';
 
@@ -82,6 +84,8 @@ interface Variant {
   after?: () => void;
   /** Called before each set's questions with its view (per-coverage tables). */
   prepare?: (view: StoreView) => Promise<void>;
+  /** Diversity after the second stage, in place of DEFAULT_DIVERSIFY. */
+  diversity?: DiversifyOptions;
   /** The first stage in place of hybridSearch's lexical side: the hits the second stage gets. */
   search?: (view: StoreView, a: AnalysedQuestion, limit: number) => Promise<SearchHit[]>;
 }
@@ -119,7 +123,7 @@ async function ask(view: StoreView, q: EvalQuestion, v: Variant, spy?: (found: S
   const scorer = bestSentenceScorer(analysis, view.sources, view.termStats, scored);
   spy?.(found, analysis, scorer);
   const ordered = v.rerank ? v.rerank(found, analysis, view, scorer) : rerank(found, scorer);
-  const hits = diversify(ordered, undefined, limit);
+  const hits = diversify(ordered, v.diversity, limit);
   return composeAnswer({ scored, analysis, mode: 'lexical', hits, sources: view.sources, k: 5, offset: 0, thresholds: thresholdsFor(null, 'lexical'), termStats: view.termStats, warnings: [] });
 }
 
@@ -969,6 +973,48 @@ function keepFirstThree(m: number): Variant {
   return { name: `second stage, first stage's first three + ${m}`, rerank: plus((head) => head.map((_h, i) => (i < 3 ? 1 : 0)), m) };
 }
 
+/**
+ * The noun "quel" asks for, past an adjective that comes before French nouns ("Quel est le
+ * premier modèle…" → "modèle", not "premier"; "le meilleur résultat" → "résultat"): main's rule
+ * takes the first word after the article. Rebuilds `weighted` with that noun at ASKED_NOUN.
+ */
+const PRENOMINAL = new Set(['premier', 'premiere', 'premiers', 'premieres', 'dernier', 'derniere', 'derniers', 'dernieres', 'meilleur', 'meilleure', 'meilleurs', 'meilleures', 'ancien', 'ancienne', 'anciens', 'anciennes', 'autre', 'autres', 'principal', 'principale', 'principaux', 'principales', 'seul', 'seule', 'nouveau', 'nouvelle', 'nouveaux', 'nouvelles', 'grand', 'grande', 'grands', 'grandes', 'petit', 'petite', 'petits', 'petites', 'vrai', 'vraie', 'veritable', 'deuxieme', 'second', 'seconde', 'troisieme', 'plus', 'moins', 'pire', 'prochain', 'prochaine']);
+function askedNounPastAdjectives(question: string): Set<string> {
+  const tokens = tokenize(question);
+  const between = new Set(['est', 'sont', 'etait', 'etaient', 'fut', 'furent', 'sera', 'seront', 'le', 'la', 'les']);
+  const out = new Set<string>();
+  for (let i = 0; i < tokens.length; i++) {
+    if (tokens[i]!.kind !== 'word' || !['quel', 'quelle', 'quels', 'quelles'].includes(foldAccents(tokens[i]!.text))) continue;
+    let j = i + 1;
+    while (j < tokens.length && between.has(foldAccents(tokens[j]!.text))) j++;
+    while (j < tokens.length && PRENOMINAL.has(foldAccents(tokens[j]!.text).replace(/^l'/, ''))) j++;
+    const noun = tokens[j];
+    if (noun && noun.kind === 'word' && !noun.proper) for (const t of termsOfTokens([noun])) out.add(t);
+  }
+  return out;
+}
+function askedNounPastAdjectivesVariant(): Variant {
+  const own = (q: string, w: number) => {
+    const product = askedNounTerms(q);
+    const alt = askedNounPastAdjectives(q);
+    return analyzeQuestion(q).map((t) => {
+      const frame = t.weight < 1 && !product.has(t.term);
+      return { term: t.term, weight: w * (frame || alt.has(t.term) ? ASKED_NOUN.weight : 1) };
+    });
+  };
+  return {
+    name: 'noun "quel" asks for, past a prenominal adjective ("le premier modèle")',
+    analysis: (a) => {
+      if (looksEnglish(a.question) || (a.context && looksEnglish(a.context))) return a;
+      const merged = new Map<string, number>();
+      for (const t of [...own(a.question, 1), ...(a.context ? own(a.context, CONTEXT_WEIGHT) : [])]) merged.set(t.term, Math.max(merged.get(t.term) ?? 0, t.weight));
+      const alt = askedNounPastAdjectives(a.question);
+      if (alt.size) show(process.env.SHOW_ROLES, () => `past adjectives: ${a.question} → ${[...alt].join(' ')} (main: ${[...askedNounTerms(a.question)].join(' ')})`);
+      return { ...a, weighted: [...merged].map(([term, weight]) => ({ term, weight })) };
+    },
+  };
+}
+
 const ANSWER_TYPE = new Set(analyze('nom noms date dates année années an ans jour durée raison raisons exemple exemples type types sorte genre nombre signifie signification définition consiste façon manière moyen name names year years day duration reason reasons example examples kind number mean means meaning way'));
 
 const variants: Variant[] = [];
@@ -999,6 +1045,8 @@ for (const name of values.try!.split(',')) {
   if (name === 'deeper-check') for (const [fetch, depth, sw] of [[37, 20, 1.2], [60, 60, 1.2]] as const) variants.push(deeperSecondStage(fetch, depth, sw));
   if (name === 'title-named') for (const w of [0.05, 0.1, 0.2, 0.4]) variants.push({ name: `article the question names + ${w}`, rerank: plus(titleNamed, w) });
   if (name === 'names') for (const w of [0.75, 1.25, 1.5, 2]) variants.push(namesWeighted(w));
+  if (name === 'per-article') for (const n of [2, 4, 5, 99]) variants.push({ name: `diversity: ${n} passages of one article before the others`, diversity: { ...DEFAULT_DIVERSIFY, perArticle: n } });
+  if (name === 'asked-noun-adj') variants.push(askedNounPastAdjectivesVariant());
   if (name === 'keep3') for (const m of [0.05, 0.1, 0.2, 0.3]) variants.push(keepFirstThree(m));
   if (name === 'absolute') for (const w of [0.2, 0.4, 0.6]) variants.push(absoluteFirstStage(w));
   if (name === 'asked-noun') for (const w of [1, 0.3, 0.5, 0.7]) variants.push(askedNoun(w));
