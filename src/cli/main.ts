@@ -60,10 +60,10 @@ export async function runMain(argv: string[], io: { stdout: CliContext['stdout']
       stdin: io.stdin,
       // With MODEL_DIR nothing is downloaded: transformers.js still reports reading the local
       // files as "download", which must not be shown as one.
-      engine: async (overrides) =>
+      engine: async (overrides, hooks) =>
         (engine ??= await createEngine(
           { ...config, ...overrides },
-          { onDownloadProgress: config.modelDir ? undefined : download.update, onIndexProgress: index.update },
+          { onDownloadProgress: config.modelDir ? undefined : download.update, onIndexProgress: index.update, preloadModel: hooks?.preloadModel === true },
         )),
     };
     return await command(rest, ctx);

@@ -13,8 +13,11 @@ export const usage = `Usage: npm run ask -- [--k N] [--json] [--mode hybrid|lexi
        npm run ask -- --batch FILE|-   (JSONL lines {"id": ..., "question": ...}; JSONL out)`;
 
 export interface CliContext {
-  /** The engine, created on first call; `overrides` apply to that creation only. */
-  engine: (overrides?: Partial<EngineConfig>) => Promise<Engine>;
+  /**
+   * The engine, created on first call; `overrides` apply to that creation only. `preloadModel`:
+   * start loading the model while the index loads (the command will embed a question).
+   */
+  engine: (overrides?: Partial<EngineConfig>, hooks?: { preloadModel?: boolean }) => Promise<Engine>;
   stdout: NodeJS.WritableStream & { isTTY?: boolean; columns?: number };
   stdin: NodeJS.ReadableStream;
 }
@@ -107,10 +110,11 @@ export async function runAsk(argv: string[], ctx: CliContext): Promise<number> {
 
 /**
  * `--mode lexical` needs no model and no vectors: the engine is opened in lexical mode, so an
- * index built with another model (or none) still answers.
+ * index built with another model (or none) still answers. Otherwise the model loads while the
+ * index does, as the bot's does: the question's embedding waits for it anyway.
  */
 function engineFor(ctx: CliContext, mode: SearchMode | undefined): Promise<Engine> {
-  return ctx.engine(mode === 'lexical' ? { mode: 'lexical' } : undefined);
+  return mode === 'lexical' ? ctx.engine({ mode: 'lexical' }) : ctx.engine(undefined, { preloadModel: true });
 }
 
 /** A refused line's question, echoed short: a 100 MB question must not make a 100 MB error line. */
