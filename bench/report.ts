@@ -269,7 +269,7 @@ function renderStore(s: StoreScaleResult): string {
     cell(r.askMinusModelP50Ms, 2),
     cell(r.ingestMs, 0),
     cell(r.removeMs, 0),
-    r.ingestStallMs === undefined ? '–' : `${fixed(r.ingestStallMs, 0)} / ${fixed(r.removeStallMs ?? 0, 0)}`,
+    r.ingestStallMs === undefined ? '–' : `${fixed(r.ingestStallMs, 0)}${r.firstIngestStallMs === undefined ? '' : ` (first ${fixed(r.firstIngestStallMs, 0)})`} / ${fixed(r.removeStallMs ?? 0, 0)}`,
     r.reloadMs === undefined ? '–' : `${fixed(r.reloadMs / 1000, 1)} s / ${fixed(r.reloadStallMs ?? 0, 0)} ms`,
     r.loadAverage ? `${fixed(r.loadAverage.start, 1)} → ${fixed(r.loadAverage.end, 1)}` : '–',
   ]);
@@ -279,7 +279,7 @@ function renderStore(s: StoreScaleResult): string {
     `### Index store at scale (backend ${s.backend}; synthetic coverage written through the seam: recombined seed sentences, ${s.distribution ?? 'near-uniform (before session 4)'} ${s.dim}-d vectors; ${s.questions} questions)`,
     '',
     table(
-      ['passages', 'articles', 'build passages/s', 'of which publish s', 'build peak RSS MB', 'disk MB', `cold start → first answer s (CPU s all threads, RSS)${s.hugePages === 'off' ? ', no huge pages' : ', huge pages'}`, 'same, no huge pages (GLIBC_TUNABLES hugetlb=0)', 'index wholly in memory s (from start)', 'serving RSS MB', 'first lexical ask p50 ms', 'lexical ask (third) p50 ms', 'ask − model p50 ms', 'ingest 1 article ms', 'remove ms', 'longest stall ingest / remove ms', 'reload / longest stall', 'load average start → end'],
+      ['passages', 'articles', 'build passages/s', 'of which publish s', 'build peak RSS MB', 'disk MB', `cold start → first answer s (CPU s all threads, RSS)${s.hugePages === 'off' ? ', no huge pages' : ', huge pages'}`, 'same, no huge pages (GLIBC_TUNABLES hugetlb=0)', 'index wholly in memory s (from start)', 'serving RSS MB', 'first lexical ask p50 ms', 'lexical ask (third) p50 ms', 'ask − model p50 ms', 'ingest 1 article ms', 'remove ms', 'longest stall ingest (the process\'s first) / remove ms', 'reload / longest stall', 'load average start → end'],
       rows,
     ),
     ...(kept.length ? ['', ...kept] : []),

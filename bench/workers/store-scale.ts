@@ -81,6 +81,8 @@ export interface StoreServeOutput extends StoreColdOutput {
   ingestPassages: number;
   removeMs: number;
   ingestStallMs: number;
+  /** The process's first ingest (round 0): code not yet compiled, threads not yet started. */
+  firstIngestStallMs: number;
   removeStallMs: number;
   reloadMs: number;
   reloadStallMs: number;
@@ -263,6 +265,7 @@ async function serve(input: StoreScaleInput): Promise<StoreServeOutput> {
     ingestPassages,
     removeMs: remove.ms,
     ingestStallMs: ingest.stallMs,
+    firstIngestStallMs: rounds[0]!.ingest.stallMs,
     removeStallMs: remove.stallMs,
     reloadMs: reload.ms,
     reloadStallMs: reload.stallMs,
