@@ -39,6 +39,9 @@
  *   keep3           second stage + m for the first stage's first three (others displace them only by a margin)
  *   asked-noun-adj  the noun "quel" asks for taken past a prenominal adjective ("le premier modèle" → "modèle")
  *   per-article     diversity after the second stage with 2 / 4 / 5 / 99 passages of one article before the others (main: 3)
+ * --misses first prints main's hit@3 misses on the tuned sets (PIAF half a, seed, follow-ups; never half b):
+ * where the answering passage stands in the first stage and after the second, and what the second stage
+ * sees of it and of the three it ranks first (first-stage score over the top hit's / best-sentence score).
  * SHOW_FORMS=1 / SHOW_ROLES=1 print what those variants change per question (never half b's questions).
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -70,6 +73,7 @@ const { values } = parseArgs({
     piaf: { type: 'string' },
     try: { type: 'string', default: 'main,ltr,proximity,neighbour,question-words,kind-share' },
     json: { type: 'string', default: '.cache/tune-retrieval.json' },
+    misses: { type: 'boolean', default: false },
   },
 });
 if (!values.piaf) throw new Error('--piaf DIR (a folder with dev-questions.jsonl and corpus/) is required');
@@ -1061,6 +1065,41 @@ for (const name of values.try!.split(',')) {
     }
   }
 }
+
+/**
+ * Main's hit@3 misses on the tuned sets, with what the second stage sees: the answering passage's
+ * first-stage rank (among the first 400) and final rank, its first-stage score over the top hit's
+ * and its best sentence's score, which of the question's search terms it holds, and the same two
+ * scores for the three it ranks first. Half b is only read, so it is never listed.
+ */
+async function printMisses(): Promise<void> {
+  for (const s of sets.filter((x) => x.name !== 'PIAF half b' && !x.name.startsWith('off-topic'))) {
+    console.log(`\n## misses: ${s.name}`);
+    for (const q of s.questions) {
+      if (q.abstain) continue;
+      let seen: { found: SearchHit[]; a: AnalysedQuestion; scorer: Scorer } | null = null;
+      const answer = await ask(s.view, q, { name: 'main' }, (found, a, scorer) => { seen = { found, a, scorer }; });
+      const o = gradeAnswer(q, answer, 0);
+      if (o.rank !== null && o.rank <= 3) continue;
+      const { found, a, scorer } = seen!;
+      const raw = s.view.lexical.search(a, 400);
+      const passages = await s.view.passages(raw.map((h) => h.id));
+      const first = passages.findIndex((p) => isHit({ sourceId: p.articleId, text: p.text }, q));
+      const top = raw[0]?.score || 1;
+      const line = (h: { chunk: { id: string }; lexical: number | null }) => `${h.chunk.id} ${((h.lexical ?? 0) / top).toFixed(2)} / ${scorer(h as SearchHit).toFixed(2)}`;
+      const ordered = rerank(found, scorer);
+      console.log(`- ${q.id} "${q.question}"${answer.abstained ? ' (abstained)' : ''}: first stage ${first < 0 ? 'none in 400' : first + 1} → final ${o.rank ?? '–'}`);
+      console.log(`  first three: ${ordered.slice(0, 3).map(line).join(' | ')}`);
+      if (first >= 0) {
+        const p = passages[first]!;
+        const held = new Set(s.view.lexical.termsOf(p.id) ?? []);
+        const hit = found.find((h) => h.chunk.id === p.id) ?? { chunk: p, articleId: p.articleId, score: 0, lexical: raw[first]!.score, similarity: null };
+        console.log(`  answering: ${line(hit)}; terms ${a.weighted.map((t) => `${t.term}${held.has(t.term) ? '+' : '-'}`).join(' ')}`);
+      }
+    }
+  }
+}
+if (values.misses) await printMisses();
 
 const rows: Row[] = [];
 for (const v of variants) rows.push(...(await measure(v)));
