@@ -27,6 +27,7 @@
  *   soft            second stage + a sentence's coverage through thesaurus synonyms
  *   unknown         a question word the coverage never uses stands through its thesaurus synonyms (search, evidence)
  * Session 7 (docs/quality.md, "Session 7 — retrieval"):
+ *   session-start   both of this session's rules off (the before of the before/after table)
  *   asked-noun      the noun a "quel" question asks for at 1 (the rule off) / 0.3 / 0.5 / 0.7 of its weight (text/analyze.ts ASKED_NOUN)
  *   window          first stage: BM25 + w × the best 1/2/3-sentence window's BM25, over the first 200 candidates (window0: w = 0, main)
  *   deeper          the second stage over more candidates (20 of 37 fetched is main; deeper-check: the same at sentence ×1.2)
@@ -38,6 +39,7 @@
  *   title-named     second stage + w for passages of an article whose whole title the question names
  *   keep3           second stage + m for the first stage's first three (others displace them only by a margin)
  *   asked-noun-adj  the noun "quel" asks for taken past a prenominal adjective ("le premier modèle" → "modèle")
+ *   counted         second stage + w for a passage stating a figure right before the noun "combien de" counts (RERANK_WEIGHTS.counted; 0 = off)
  *   per-article     diversity after the second stage with 2 / 4 / 5 / 99 passages of one article before the others (main: 3)
  * --misses first prints main's hit@3 misses on the tuned sets (PIAF half a, seed, follow-ups; never half b):
  * where the answering passage stands in the first stage and after the second, and what the second stage
@@ -61,7 +63,7 @@ import type { StoreView } from '../src/engine/index/store.js';
 import { DEFAULT_DIVERSIFY, diversify, type DiversifyOptions } from '../src/engine/search/diversify.js';
 import { fusionWeightsFor } from '../src/engine/search/fusion-weights.js';
 import { hybridSearch, type SearchHit } from '../src/engine/search/hybrid-search.js';
-import { rerank, RERANK_WEIGHTS } from '../src/engine/search/rerank.js';
+import { rerank, RERANK_WEIGHTS, withStatedCount } from '../src/engine/search/rerank.js';
 import { fitsKind } from '../src/engine/text/answer-kind.js';
 import { analyze, analyzeQuestion, analyzeWords, ASKED_NOUN, askedNounTerms, foldAccents, stem, termsOfTokens, tokenize } from '../src/engine/text/analyze.js';
 import { expandQuery, looksEnglish } from '../src/engine/text/cross-lingual.js';
@@ -124,7 +126,7 @@ async function ask(view: StoreView, q: EvalQuestion, v: Variant, spy?: (found: S
   const limit = 5 + 8;
   const found = v.search ? await v.search(view, analysis, limit) : await hybridSearch(view, { text: analysis, vector: null, mode: 'lexical', depth: 50, limit, weights: fusionWeightsFor(null) });
   const scored: ScoredHits = new Map();
-  const scorer = bestSentenceScorer(analysis, view.sources, view.termStats, scored);
+  const scorer = withStatedCount(analysis, bestSentenceScorer(analysis, view.sources, view.termStats, scored));
   spy?.(found, analysis, scorer);
   const ordered = v.rerank ? v.rerank(found, analysis, view, scorer) : rerank(found, scorer);
   const hits = diversify(ordered, v.diversity, limit);
@@ -1019,6 +1021,16 @@ function askedNounPastAdjectivesVariant(): Variant {
   };
 }
 
+/** RERANK_WEIGHTS.counted at `w` (0: the rule off): a hit stating a figure right before the noun "combien de" counts. */
+function statedCount(w: number): Variant {
+  const keep = RERANK_WEIGHTS.counted;
+  return {
+    name: `combien de X: a figure stated right before X + ${w}${w === 0 ? ' (rule off)' : ''}`,
+    before: () => { RERANK_WEIGHTS.counted = w; },
+    after: () => { RERANK_WEIGHTS.counted = keep; },
+  };
+}
+
 const ANSWER_TYPE = new Set(analyze('nom noms date dates année années an ans jour durée raison raisons exemple exemples type types sorte genre nombre signifie signification définition consiste façon manière moyen name names year years day duration reason reasons example examples kind number mean means meaning way'));
 
 const variants: Variant[] = [];
@@ -1051,6 +1063,13 @@ for (const name of values.try!.split(',')) {
   if (name === 'names') for (const w of [0.75, 1.25, 1.5, 2]) variants.push(namesWeighted(w));
   if (name === 'per-article') for (const n of [2, 4, 5, 99]) variants.push({ name: `diversity: ${n} passages of one article before the others`, diversity: { ...DEFAULT_DIVERSIFY, perArticle: n } });
   if (name === 'asked-noun-adj') variants.push(askedNounPastAdjectivesVariant());
+  if (name === 'session-start') {
+    // This session's two rules off together: the main of the session's start, for the before/after table.
+    const off = askedNoun(1);
+    const counted = statedCount(0);
+    variants.push({ ...off, name: 'session start (noun "quel" asks for ×1, stated count 0)', before: () => { off.before!(); counted.before!(); }, after: () => { off.after!(); counted.after!(); } });
+  }
+  if (name === 'counted') for (const w of [0, 0.1, 0.2, 0.4]) variants.push(statedCount(w));
   if (name === 'keep3') for (const m of [0.05, 0.1, 0.2, 0.3]) variants.push(keepFirstThree(m));
   if (name === 'absolute') for (const w of [0.2, 0.4, 0.6]) variants.push(absoluteFirstStage(w));
   if (name === 'asked-noun') for (const w of [1, 0.3, 0.5, 0.7]) variants.push(askedNoun(w));

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { analyze, analyzeQuestion, analyzeWords, ASKED_NOUN, askedNounTerms, FRAME_WORD_WEIGHT, foldAccents, normalizeNumber, stem, tokenize } from '../src/engine/text/analyze.js';
+import { analyze, analyzeQuestion, analyzeWords, ASKED_NOUN, askedNounTerms, countedNounTerms, FRAME_WORD_WEIGHT, foldAccents, normalizeNumber, stem, tokenize } from '../src/engine/text/analyze.js';
 
 describe('foldAccents', () => {
   it('lowercases, strips diacritics and expands ligatures', () => {
@@ -107,6 +107,15 @@ describe('askedNounTerms', () => {
     expect(askedNounTerms('Quel Dumas a écrit ce roman ?')).toEqual(new Set());
     expect(askedNounTerms('Qui dirige les Héréros ?')).toEqual(new Set());
     expect(askedNounTerms('Combien de colonies américaines compte-t-on ?')).toEqual(new Set());
+  });
+});
+
+describe('countedNounTerms', () => {
+  it('finds the noun "combien de" counts, elided or not, and never a name', () => {
+    expect(countedNounTerms('Combien de colonies américaines compte-t-on ?')).toEqual(new Set([stem('colonies')]));
+    expect(countedNounTerms("Combien d’emplois Stargate doit-il créer ?")).toEqual(new Set([stem('emplois')]));
+    expect(countedNounTerms('Combien SoftBank va-t-il investir ?')).toEqual(new Set());
+    expect(countedNounTerms('Quel est le nombre de colonies ?')).toEqual(new Set());
   });
 });
 

@@ -5,7 +5,10 @@ import { lineCandidates } from '../src/engine/answer/line-features.js';
 import { pickAnswer } from '../src/engine/answer/pick-answer.js';
 import { analyseSentence } from '../src/engine/answer/sentence-terms.js';
 import type { SearchHit } from '../src/engine/search/hybrid-search.js';
-import { rerank } from '../src/engine/search/rerank.js';
+import { rerank, statesCount, withStatedCount } from '../src/engine/search/rerank.js';
+import { createTermStats } from '../src/engine/search/term-weights.js';
+import { splitSentences } from '../src/engine/text/sentences.js';
+import { bestSentenceScorer } from '../src/engine/answer/compose-answer.js';
 import { analyseQuestion } from '../src/engine/text/question-analysis.js';
 import { lexicalCoverage } from './helpers/lexical-coverage.js';
 
@@ -63,6 +66,39 @@ describe('second-stage rerank', () => {
     const hits = [hit('a#0', 10), hit('b#0', 9), hit('c#0', 8)];
     expect(rerank(hits, () => 0.5, { depth: 20, sentence: 0.4 }).map((h) => h.chunk.id)).toEqual(['a#0', 'b#0', 'c#0']);
     expect(rerank(hits, (h) => (h.articleId === 'c' ? 9 : 0), { depth: 20, sentence: 0 }).map((h) => h.chunk.id)).toEqual(['a#0', 'b#0', 'c#0']);
+  });
+});
+
+describe('a count stated in the unit asked ("combien de X")', () => {
+  it('finds a figure right before the counted noun, in digits or words, and nothing else', () => {
+    const colonies = new Set(analyseQuestion('Combien de colonies compte-t-on ?').counted);
+    expect(statesCount(analyseSentence('Les treize colonies américaines forment une union.'), colonies)).toBe(true);
+    expect(statesCount(analyseSentence('On compte 13 grandes colonies.'), colonies)).toBe(true);
+    expect(statesCount(analyseSentence('En 1778, la France soutient les colonies.'), colonies)).toBe(false);
+    expect(statesCount(analyseSentence('Les colonies sont treize.'), colonies)).toBe(false);
+  });
+
+  it('adds to the second stage only for a question that counts something', () => {
+    const scorer = () => 0.5;
+    expect(withStatedCount(analyseQuestion('Combien Arcadia va-t-il investir ?'), scorer)).toBe(scorer);
+    expect(withStatedCount(analyseQuestion('Combien de colonies compte-t-on ?'), scorer, { sentence: 0.4, counted: 0 })).toBe(scorer);
+  });
+
+  it('lifts, among passages the first stage holds level, the one stating how many', () => {
+    const q = analyseQuestion('Combien de colonies américaines compte-t-on pendant la guerre d’indépendance ?');
+    const texts = {
+      'guerre#0': 'Pendant la guerre d’indépendance, en 1778, la France aide les colonies américaines.',
+      'union#0': 'Pendant la guerre d’indépendance, les 13 colonies américaines s’unissent.',
+    };
+    const passage = (id: keyof typeof texts, lexical: number): SearchHit => ({
+      chunk: { id, text: texts[id], sentences: splitSentences(texts[id]).map((local) => ({ local })) } as SearchHit['chunk'],
+      articleId: id.split('#')[0]!, score: lexical / 100, lexical, similarity: null,
+    });
+    const hits = [passage('guerre#0', 10), passage('union#0', 9.5)];
+    const scorer = bestSentenceScorer(q, new Map(), createTermStats(Object.values(texts)));
+    // Both sentences hold the question's words and a figure; only one states the colonies' count.
+    expect(rerank(hits, scorer).map((h) => h.chunk.id)).toEqual(['guerre#0', 'union#0']);
+    expect(rerank(hits, withStatedCount(q, scorer)).map((h) => h.chunk.id)).toEqual(['union#0', 'guerre#0']);
   });
 });
 

@@ -14,7 +14,7 @@ import type { StoreView } from './index/store.js';
 import { fusionWeightsFor } from './search/fusion-weights.js';
 import { rankHits, retrieve } from './search/hybrid-search.js';
 import { diversify } from './search/diversify.js';
-import { rerank, RERANK_WEIGHTS } from './search/rerank.js';
+import { rerank, RERANK_WEIGHTS, withStatedCount } from './search/rerank.js';
 import { ANALYZER_VERSION } from './text/analyze.js';
 import { CHUNKER_VERSION } from './text/chunk.js';
 import { analyseQuestion, type AnalysedQuestion } from './text/question-analysis.js';
@@ -267,8 +267,8 @@ export async function createEngine(config: EngineConfig, hooks: EngineHooks = {}
           for (const h of fresh) sentencesOf(h.chunk, stored.get(h.chunk.id));
         }
       }
-      // Second stage: the leading hits re-ordered by their best sentence, then diversity again.
-      const hits = diversify(rerank(found, bestSentenceScorer(analysis, snap.sources, snap.termStats, scored)), undefined, limit);
+      // Second stage: the leading hits re-ordered by their best sentence (and, for "combien de X", a count of X stated), then diversity again.
+      const hits = diversify(rerank(found, withStatedCount(analysis, bestSentenceScorer(analysis, snap.sources, snap.termStats, scored))), undefined, limit);
       const answer = composeAnswer({
         scored,
         analysis,

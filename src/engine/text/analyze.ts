@@ -282,6 +282,24 @@ function askedNounOf(tokens: readonly Token[]): Set<string> {
 }
 
 /**
+ * Terms of the noun "combien de" counts: "Combien de colonies… ?" → "colonies", "combien
+ * d'emplois… ?" → "emplois". A passage stating the count asked states it in that noun ("les
+ * treize colonies"): the second stage reads it (search/rerank.ts). A name is never it.
+ * @example countedNounTerms("Combien d'emplois Stargate doit-il créer ?") // Set { 'emploi' }
+ */
+export function countedNounTerms(question: string): Set<string> {
+  const tokens = tokenize(question);
+  const out = new Set<string>();
+  for (let i = 0; i + 1 < tokens.length; i++) {
+    if (foldAccents(tokens[i]!.text) !== 'combien') continue;
+    const next = tokens[i + 1]!;
+    const noun = next.text === 'de' ? tokens[i + 2] : next.text.startsWith("d'") ? next : undefined;
+    if (noun && noun.kind === 'word' && !noun.proper) for (const t of termsOf([noun], stem)) out.add(t);
+  }
+  return out;
+}
+
+/**
  * Terms of a question with their weights: like `analyze`, but words that frame the question
  * rather than name its topic ("nom", "manière"; the noun "quel" asks for) count for less.
  *

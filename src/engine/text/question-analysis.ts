@@ -1,4 +1,4 @@
-import { analyze, analyzeWords, termsOfTokens, tokenize, wordsOfTokens } from './analyze.js';
+import { analyze, analyzeWords, countedNounTerms, termsOfTokens, tokenize, wordsOfTokens } from './analyze.js';
 import { answerKindOf, type AnswerKind } from './answer-kind.js';
 import { expandQuery, hasRendering, looksEnglish } from './cross-lingual.js';
 
@@ -44,6 +44,8 @@ export interface AnalysedQuestion extends LexicalQuery {
   kindOnly: boolean;
   /** The words of the question and its context as tokens give them (lowercased): what a sentence must add to answer. */
   asked: ReadonlySet<string>;
+  /** Terms of the noun the question's "combien de" counts ("colonies"): the second stage looks for a figure stated before it. */
+  counted: readonly string[];
 }
 
 /** A content term of a question, and whether it was written as a name (capitalised inside the sentence). */
@@ -178,5 +180,6 @@ function analyse(question: string, context: string | null): AnalysedQuestion {
     words: [...new Set([...analyzeWords(asked), ...(context ? analyzeWords(context) : [])])],
     terms: analyze(question),
     asked: new Set(tokenize(context ? `${context} ${question}` : question).map((t) => t.text)),
+    counted: [...countedNounTerms(question)],
   };
 }
