@@ -18,6 +18,17 @@ describe('findDisagreements', () => {
     ]);
   });
 
+  it('reads figures written in words from eleven to sixty', () => {
+    const found = findDisagreements([
+      { text: 'Le chantier coûtera 3 millions d’euros sur seize mois.', chunkId: 'a#0', source: source('a') },
+      { text: 'Le chantier, 3 millions d’euros, doit durer quatorze mois.', chunkId: 'b#2', source: source('b') },
+    ]);
+    expect(found[0]?.claims.map((c) => [c.value, c.source.id])).toEqual([
+      ['seize mois', 'a'],
+      ['quatorze mois', 'b'],
+    ]);
+  });
+
   it('lists a claim once when two overlapping passages of one article hold it', () => {
     const claim = 'Le chantier coûtera 3 millions d’euros sur deux ans.';
     const found = findDisagreements([

@@ -5,7 +5,8 @@ import { lineCandidates, MIN_SHARE, type LineCandidate } from '../src/engine/ans
 import { lineConfidence, pickAnswer, rankLine } from '../src/engine/answer/pick-answer.js';
 import { analyseSentence } from '../src/engine/answer/sentence-terms.js';
 import { analyseQuestion } from '../src/engine/text/question-analysis.js';
-import { answerKindOf } from '../src/engine/text/answer-kind.js';
+import { answerKindOf, fitsKind } from '../src/engine/text/answer-kind.js';
+import { tokenize } from '../src/engine/text/analyze.js';
 
 const sentences = [
   'La coopérative laitière du Vercors a inauguré mardi une cave.',
@@ -125,5 +126,21 @@ describe('answer kind', () => {
     ['Depuis quand le roi est-il au pouvoir ?', 'date'],
   ])('reads "%s" as asking for %s', (question, kind) => {
     expect(answerKindOf(question)).toBe(kind);
+  });
+});
+
+describe('a sentence holding the figure asked for', () => {
+  it.each([
+    'Les treize colonies américaines déclarent leur indépendance.',
+    'Le tournoi réunit seize équipes.',
+    'The league has fourteen teams.',
+    'Il a vécu quatre-vingts ans.',
+  ])('counts a figure written in words: "%s"', (sentence) => {
+    expect(fitsKind(tokenize(sentence), sentence, 'figure', new Set())).toBe(true);
+  });
+
+  it('does not count a figure the question already states', () => {
+    const sentence = 'Les treize colonies américaines déclarent leur indépendance.';
+    expect(fitsKind(tokenize(sentence), sentence, 'figure', new Set(['treize']))).toBe(false);
   });
 });
