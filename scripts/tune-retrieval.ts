@@ -788,44 +788,17 @@ function windowSecondStage(span: number, w: number): Variant {
   };
 }
 function windowFirstStage(span: number, w: number, pool = 200, title = true): Variant {
-  const average = new Map<StoreView, number>();
+  let avg = 0;
   return {
     name: `first stage + best ${span}-sentence window BM25 ×${w}${title ? '' : ' (no title)'}, pool ${pool}`,
-    prepare: async (view) => {
-      if (average.has(view)) return;
-      let total = 0, count = 0;
-      for (const p of await allPassages(view)) {
-        const ss = sentencesOf(p);
-        for (let i = 0; i < Math.max(1, ss.length - span + 1); i++) { total += ss.slice(i, i + span).reduce((n, x) => n + x.order.length, 0); count++; }
-      }
-      average.set(view, total / Math.max(1, count));
-    },
+    prepare: async (view) => { avg = await windowAverage(view, span); },
     search: async (view, a, limit) => {
-      const { k1, b, titleWeight } = DEFAULT_LEXICAL_OPTIONS;
-      const avg = average.get(view)!;
       const q = queryWeights(a);
       const raw = view.lexical.search(a, pool);
       const ps = new Map((await view.passages(raw.map((h) => h.id))).map((p) => [p.id, p]));
       const scored = raw.map((h) => {
         const p = ps.get(h.id);
-        if (!p) return h;
-        const titleTf = new Map<string, number>();
-        if (title) for (const t of analyze(view.sources.get(p.articleId)?.title ?? '')) titleTf.set(t, (titleTf.get(t) ?? 0) + 1);
-        const ss = sentencesOf(p);
-        let best = 0;
-        for (let i = 0; i < Math.max(1, ss.length - span + 1); i++) {
-          const win = ss.slice(i, i + span);
-          const len = win.reduce((n, x) => n + x.order.length, 0);
-          const tf = new Map<string, number>();
-          for (const x of win) for (const t of x.order) if (q.has(t)) tf.set(t, (tf.get(t) ?? 0) + 1);
-          let score = 0;
-          for (const [t, wt] of q) {
-            const f = (tf.get(t) ?? 0) / (1 - b + (b * len) / avg) + titleWeight * (titleTf.get(t) ?? 0);
-            if (f > 0) score += wt * view.termStats.weight(t) * ((f * (k1 + 1)) / (f + k1));
-          }
-          best = Math.max(best, score);
-        }
-        return { id: h.id, score: h.score + w * best };
+        return p ? { id: h.id, score: h.score + w * bestWindow(view, p, q, span, avg, title) } : h;
       });
       return hitsOf(view, scored.sort(byScore), limit);
     },
