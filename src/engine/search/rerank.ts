@@ -1,5 +1,6 @@
 import { sentencesOf } from '../answer/sentence-terms.js';
 import type { Token } from '../text/analyze.js';
+import { isFigureWord } from '../text/answer-kind.js';
 import type { AnalysedQuestion } from '../text/question-analysis.js';
 import type { SearchHit } from './hybrid-search.js';
 
@@ -58,9 +59,6 @@ export function withStatedCount(
   return (hit) => sentenceScore(hit) + (sentencesOf(hit.chunk).some((s) => statesCount(s, counted)) ? bonus : 0);
 }
 
-/** A figure as a count is written: digits, or a number word. */
-const COUNT_WORD =
-  /^(?:deux|trois|quatre|cinq|six|sept|huit|neuf|dix|onze|douze|treize|quatorze|quinze|seize|vingt|trente|quarante|cinquante|soixante|cent|cents|mille|million|millions|milliard|milliards|dizaine|douzaine|centaine|two|three|four|five|seven|eight|nine|ten|twenty|hundred|thousand|billion)$/i;
 /** Tokens after a figure that may come before the noun it counts ("treize colonies", "12 000 des meules", "trois grandes villes"). */
 const COUNT_REACH = 3;
 
@@ -72,7 +70,7 @@ export function statesCount(sentence: { tokens: readonly Token[]; at: readonly (
   const { tokens, at } = sentence;
   for (let i = 0; i < tokens.length; i++) {
     const t = tokens[i]!;
-    if (t.kind !== 'number' && !COUNT_WORD.test(t.text)) continue;
+    if (t.kind !== 'number' && !isFigureWord(t.text)) continue;
     for (let j = i + 1; j <= i + COUNT_REACH && j < at.length; j++) if (at[j]!.some((term) => counted.has(term))) return true;
   }
   return false;

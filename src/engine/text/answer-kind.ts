@@ -39,7 +39,7 @@ const DAYS = 'lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche|monday|tuesday
 const DATE_WORD = new RegExp(String.raw`^(?:1[0-9]\d{2}|20\d{2}|${MONTHS}|${DAYS}|siècle|siecle|siècles|century|hier|yesterday|demain|an|ans|années|years)$`, 'i');
 const FIGURE_WORD = /^(?:deux|trois|quatre|cinq|six|sept|huit|neuf|dix|onze|douze|treize|quatorze|quinze|seize|vingt|vingts|trente|quarante|cinquante|soixante|septante|huitante|octante|nonante|cent|cents|mille|million|millions|milliard|milliards|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|hundred|thousand|million|billion|dizaine|douzaine|centaine|moitié|moitie|quart|tiers)$/i;
 /** A figure in words, compounds too: the analyzer keeps "dix-sept", "quatre-vingts", "vingt-et-un" whole. */
-const isFigureWord = (word: string): boolean => word.split('-').every((part, i, parts) => FIGURE_WORD.test(part) || (part === 'et' && i > 0 && i < parts.length - 1));
+export const isFigureWord = (word: string): boolean => word.split('-').every((part, i, parts) => FIGURE_WORD.test(part) || (part === 'et' && i > 0 && i < parts.length - 1));
 const REASON_TEXT = /(?<!\p{L})(?:parce qu|car\b|afin d|afin qu|en raison|à cause|a cause|grâce|grace|pour (?:que|l[ae']|les|des|son|sa|ses|un|une|[a-zé]+er\b)|because|due to|so that|in order to|owing to|since|raison|cause|motif|objectif|but de|vise à|vise a|permet)/iu;
 const MANNER_TEXT = /(?<!\p{L})(?:en |par |grâce|grace|avec |using|by |through|via|méthode|methode|manière|maniere|façon|facon)/iu;
 const PLACE_TEXT = /(?<!\p{L})(?:à|a|au|aux|en|dans|sur|près de|pres de|in|at|near)\s+(?:l['’]|la |le |les )?\p{Lu}/u;
