@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { analyze, analyzeBoth } from '../src/engine/text/analyze.js';
 import { analyseQuestion } from '../src/engine/text/question-analysis.js';
 import {
   bm25,
@@ -181,6 +182,26 @@ describe('compact storage', () => {
     index.add([{ id: 'volcan#0', title: 'Île Saint-Paul', text: 'Le volcan dort sous les falaises depuis des siècles.' }]);
     const fresh = createLexicalIndex([docs[1]!, docs[2]!, docs[3]!, { id: 'volcan#0', title: 'Île Saint-Paul', text: 'Le volcan dort sous les falaises depuis des siècles.' }]);
     expect(answers(index)).toEqual(answers(fresh));
+    expect(index.size).toBe(4);
+  });
+
+  it('keeps a staged passage out of every search and lookup until revealed, then scores as if added', () => {
+    const replaced = { id: 'volcan#0', title: 'Île Saint-Paul', text: 'Le volcan dort sous les falaises depuis des siècles.' };
+    const analysed = (d: LexicalDoc) => {
+      const { terms, words } = analyzeBoth(d.text);
+      return [d.id, terms, words, d.title ? analyze(d.title) : null] as const;
+    };
+    const index = createLexicalIndex(docs.slice(0, 3));
+    index.compact();
+    const before = answers(index);
+    const staged = [index.stageAnalysed(...analysed(docs[3]!)), index.stageAnalysed(...analysed(replaced))];
+    expect(answers(index)).toEqual(before);
+    expect(index.size).toBe(3);
+    expect(index.has(docs[3]!.id)).toBe(false);
+    expect(index.termsOf('volcan#0')).toEqual(createLexicalIndex(docs.slice(0, 1)).termsOf('volcan#0'));
+    index.remove(['volcan#0']);
+    index.reveal(staged);
+    expect(answers(index)).toEqual(answers(createLexicalIndex([docs[1]!, docs[2]!, docs[3]!, replaced])));
     expect(index.size).toBe(4);
   });
 

@@ -83,6 +83,14 @@ export interface LexicalIndex {
   add(docs: LexicalDoc[]): void;
   /** Adds one chunk from its analysed body and title (what an index store keeps), replacing one of the same id. */
   addAnalysed(id: string, terms: string[], words: string[], titleTerms: string[] | null): void;
+  /**
+   * Indexes one chunk without making it visible: no search, lookup or statistic sees it until
+   * `reveal` (a chunk of the same id stays what lookups find meanwhile). A reader indexes a long
+   * article this way in slices, then shows it in one short step, so no ask sees half of it.
+   */
+  stageAnalysed(id: string, terms: string[], words: string[], titleTerms: string[] | null): StagedPassage;
+  /** Makes staged chunks visible, as `addAnalysed` would have; the caller removed their previous versions first. */
+  reveal(staged: readonly StagedPassage[]): void;
   /** Removes chunks by id; unknown ids are ignored. */
   remove(ids: Iterable<string>): void;
   has(id: string): boolean;
@@ -104,6 +112,12 @@ export interface LexicalIndex {
   snapshot(): LexicalSnapshot;
   /** Releases what a restored index keeps open (its checkpoint file). */
   close(): void;
+}
+
+/** A chunk indexed by `stageAnalysed`, waiting for `reveal`. */
+export interface StagedPassage {
+  readonly id: string;
+  readonly ord: number;
 }
 
 /**
@@ -264,6 +278,8 @@ class BM25Index implements LexicalIndex {
   /** Prefix id per term id (-1: none, -2: not looked up yet). */
   private termPrefix: Int32Array = new Int32Array(16).fill(-2);
   private removedSinceFold = 0;
+  /** Passages staged and not revealed yet: no fold meanwhile (it would drop them as removed). */
+  private staged = 0;
   private totalLength = 0;
   private totalTitleLength = 0;
   /** Per-query scratch, reused: score accumulators by ordinal and the ordinals touched. */
@@ -327,42 +343,77 @@ class BM25Index implements LexicalIndex {
   addAnalysed(id: string, terms: string[], words: string[], titleTerms: string[] | null): void {
     this.changed();
     if (this.has(id)) this.remove([id]);
-    const ord = this.ids.push(id);
+    this.count(this.index(id, terms, words, titleTerms, true));
+    this.maybeCompact();
+  }
+
+  stageAnalysed(id: string, terms: string[], words: string[], titleTerms: string[] | null): StagedPassage {
+    // Interning new keys is invisible (a key with no live passage scores nothing), as are
+    // postings of an ordinal that is not alive: only the counts below wait for `reveal`.
+    const ord = this.index(id, terms, words, titleTerms, false);
+    this.staged++;
+    return { id, ord };
+  }
+
+  reveal(staged: readonly StagedPassage[]): void {
+    if (staged.length === 0) return;
+    this.changed();
+    for (const { id, ord } of staged) {
+      const [body, titleOnly, words, bigrams, prefixes] = forwardLists(this.forwardOf(ord));
+      for (const k of body) this.termSpace.count(k);
+      for (const k of titleOnly) this.termSpace.count(k);
+      for (const k of words) this.wordSpace.count(k);
+      for (const k of bigrams) this.bigramSpace.count(k);
+      for (const k of prefixes) this.prefixSpace.count(k);
+      this.ids.show(id, ord);
+      this.count(ord);
+    }
+    this.staged -= staged.length;
+    this.maybeCompact();
+  }
+
+  /** A passage alive and in the totals (its keys' document frequencies are counted by the caller). */
+  private count(ord: number): void {
+    this.alive[ord] = 1;
     this.live++;
+    this.totalLength += this.lengths[ord]!;
+    this.totalTitleLength += this.titleLengths[ord]!;
+  }
+
+  /** Postings and forward record of a new ordinal, not alive yet; `counted`: its id and document frequencies count now. */
+  private index(id: string, terms: string[], words: string[], titleTerms: string[] | null, counted: boolean): number {
+    const ord = counted ? this.ids.push(id) : this.ids.stage(id);
     this.lengths = ensureLength(this.lengths, ord + 1);
     this.titleLengths = ensureLength(this.titleLengths, ord + 1);
     this.alive = ensureLength(this.alive, ord + 1);
-    this.alive[ord] = 1;
     this.lengths[ord] = terms.length;
     this.titleLengths[ord] = titleTerms?.length ?? 0;
-    this.totalLength += terms.length;
-    this.totalTitleLength += titleTerms?.length ?? 0;
 
     const sequence = terms.map((t) => this.terms.intern(t));
     const bodyTf = countIds(sequence);
     const titleTf = countIds((titleTerms ?? []).map((t) => this.terms.intern(t)));
     const titleOnly: number[] = [];
-    for (const [k, tf] of bodyTf) this.termSpace.add(k, ord, tf, titleTf.get(k) ?? 0);
+    for (const [k, tf] of bodyTf) this.termSpace.add(k, ord, tf, titleTf.get(k) ?? 0, counted);
     for (const [k, tf] of titleTf) {
       if (bodyTf.has(k)) continue;
-      this.termSpace.add(k, ord, 0, tf);
+      this.termSpace.add(k, ord, 0, tf, counted);
       titleOnly.push(k);
     }
     const wordTf = countIds(words.map((w) => this.words.intern(w)));
-    for (const [k, tf] of wordTf) this.wordSpace.add(k, ord, tf);
+    for (const [k, tf] of wordTf) this.wordSpace.add(k, ord, tf, 0, counted);
     const pairs: number[] = [];
     for (let i = 1; i < sequence.length; i++) pairs.push(this.bigrams.intern(sequence[i - 1]!, sequence[i]!));
     const bigramTf = countIds(pairs);
-    for (const [k, tf] of bigramTf) this.bigramSpace.add(k, ord, tf);
+    for (const [k, tf] of bigramTf) this.bigramSpace.add(k, ord, tf, 0, counted);
     const prefixIds: number[] = [];
     for (const t of sequence) {
       const p = this.prefixOfTerm(t);
       if (p >= 0) prefixIds.push(p);
     }
     const prefixTf = countIds(prefixIds);
-    for (const [k, tf] of prefixTf) this.prefixSpace.add(k, ord, tf);
+    for (const [k, tf] of prefixTf) this.prefixSpace.add(k, ord, tf, 0, counted);
     this.deltaForward.set(ord, forwardRecord([...bodyTf.keys()], titleOnly, [...wordTf.keys()], [...bigramTf.keys()], [...prefixTf.keys()]));
-    this.maybeCompact();
+    return ord;
   }
 
   remove(ids: Iterable<string>): void {
@@ -539,7 +590,7 @@ class BM25Index implements LexicalIndex {
   }
 
   private maybeCompact(): void {
-    if (!this.autoCompact) return;
+    if (!this.autoCompact || this.staged > 0) return;
     const added = this.ids.length - this.sealedOrds;
     if (added > Math.max(FOLD_MIN, Math.min(this.sealedOrds, FOLD_MAX)) || this.removedSinceFold > Math.max(FOLD_MIN, this.size / 4)) this.compact();
   }

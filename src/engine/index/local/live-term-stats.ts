@@ -5,6 +5,8 @@ import { createTermLookups, type TermStats } from '../../search/term-weights.js'
 export interface LiveTermStats extends TermStats {
   add(terms: readonly string[]): void;
   remove(terms: readonly string[]): void;
+  /** Passages added (positive) or removed (negative) at once: per term, how many more passages hold it. */
+  change(terms: ReadonlyMap<string, number>, passages: number): void;
 }
 
 /**
@@ -37,6 +39,11 @@ export function createLiveTermStats(initial?: { stored: StoredFrequencies; passa
     remove(terms) {
       n--;
       for (const t of new Set(terms)) df.change(t, -1);
+      lookups.clear();
+    },
+    change(terms, passages) {
+      n += passages;
+      for (const [t, by] of terms) if (by !== 0) df.change(t, by);
       lookups.clear();
     },
     weight(term) {

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { createError, EngineError } from '../../errors.js';
 import type { Statement } from 'better-sqlite3';
-import { createLexicalIndex, type LexicalIndex } from '../../search/bm25.js';
+import { createLexicalIndex, type LexicalIndex, type StagedPassage } from '../../search/bm25.js';
 import type { TermStats } from '../../search/term-weights.js';
 import type { SourceMeta } from '../../types.js';
 import type { IndexMeta, StoredPassage, StoreReader, StoreView, VectorHit } from '../store.js';
@@ -15,7 +15,7 @@ import { blobVector, DB_FILE, lastSeq, openSpaceDb, readSetting, splitTerms, typ
 import { spaceMeta } from './space-writes.js';
 import { StoredSources } from './stored-sources.js';
 import { loadSpaceVectors, VectorLogGap } from './space-vectors.js';
-import { slicer, yieldNow } from './time-slice.js';
+import { slicer, yieldNow, type Pause } from './time-slice.js';
 import { closeVectors, loadVectors } from './staged-vectors.js';
 
 /** Where a reader finds the live space: the generation folder `current.json` names. */
@@ -31,7 +31,7 @@ const LOAD_BATCH = 500;
 /** The same for the background read of article metadata after a load. */
 const FILL_SLICE_MS = 5;
 
-/** Everything a reader holds of one space; a delta updates it in one synchronous step. */
+/** Everything a reader holds of one space; a delta is indexed hidden in slices, then shown in one synchronous step. */
 interface ReaderState {
   generation: string;
   db: SpaceDb;
@@ -77,13 +77,16 @@ interface PassageRow {
 /**
  * The local backend's reader: loads a space once (in batches, yielding to the event loop; the
  * HNSW file is read on hnswlib's own thread), then follows the change log, applying only the
- * articles changed since. A rebuilt space (another generation) is loaded in the background while
+ * articles changed since, one change set at a time (asks meanwhile answer from the state before
+ * it; see applyChanges). A rebuilt space (another generation) is loaded in the background while
  * the previous view keeps answering, then swapped in whole.
  */
 export function createLocalReader(locator: SpaceLocator): StoreReader {
   let state: ReaderState | null = null;
   let loading: { generation: string; promise: Promise<ReaderState> } | null = null;
   let closed = false;
+  /** The change set being applied (in slices), if any. */
+  let applying: Promise<void> | null = null;
 
   const startLoad = (generation: string): Promise<ReaderState> => {
     if (loading?.generation === generation) return loading.promise;
@@ -117,7 +120,7 @@ export function createLocalReader(locator: SpaceLocator): StoreReader {
     return generation;
   };
 
-  return {
+  const reader: StoreReader = {
     async refresh(options = {}) {
       const generation = liveGeneration(options.wait === true);
       if (!generation) throw createError('INDEX_MISSING', locator.dir('').replace(/\/$/, ''));
@@ -130,6 +133,13 @@ export function createLocalReader(locator: SpaceLocator): StoreReader {
         void startLoad(generation).then(swap, () => undefined);
         return viewOf(state);
       }
+      if (applying) {
+        // One apply at a time (two would stage the same passages twice). Meanwhile asks answer
+        // from the state as it was; a caller that waits for the latest state waits for it, then looks again.
+        if (!options.wait) return viewOf(state);
+        await applying.catch(() => undefined);
+        return reader.refresh(options);
+      }
       const seq = lastSeq(state.db);
       if (seq === state.seq) return viewOf(state);
       const changed = state.db.prepare('SELECT DISTINCT article_id FROM changes WHERE seq > ? LIMIT ?').pluck().all(state.seq, DELTA_LIMIT + 1) as string[];
@@ -138,8 +148,14 @@ export function createLocalReader(locator: SpaceLocator): StoreReader {
         void startLoad(generation).then(swap, () => undefined);
         return viewOf(state);
       }
-      applyChanges(state, changed, seq);
-      return viewOf(state);
+      const target = state;
+      const mine = applyChanges(target, changed, seq, slicer(), () => closed || state !== target).finally(() => {
+        if (applying === mine) applying = null;
+      });
+      applying = mine;
+      // The caller that found the change gets it (an ask after another process's ingest answers from it).
+      await mine;
+      return viewOf(state ?? target);
     },
     async close() {
       closed = true;
@@ -147,6 +163,7 @@ export function createLocalReader(locator: SpaceLocator): StoreReader {
       state = null;
     },
   };
+  return reader;
 }
 
 function release(state: ReaderState): void {
@@ -231,7 +248,7 @@ async function loadFrom(db: SpaceDb, generation: string): Promise<ReaderState> {
   state.vectors = loaded?.vectors ? withFreshVectors(loaded.vectors) : null;
   // What changed while we read (rows read at different moments) is read again, consistently.
   const changed = db.prepare('SELECT DISTINCT article_id FROM changes WHERE seq > ?').pluck().all(seq) as string[];
-  applyChanges(state, changed, lastSeq(db));
+  await applyChanges(state, changed, lastSeq(db), slicer());
   return state;
 }
 
@@ -273,7 +290,7 @@ async function loadCheckpoint(state: ReaderState): Promise<boolean> {
   state.passageCount = labels.length;
   await pause();
   const changed = db.prepare('SELECT DISTINCT article_id FROM changes WHERE seq > ?').pluck().all(ref.seq) as string[];
-  applyChanges(state, changed, state.seq);
+  await applyChanges(state, changed, state.seq, pause);
   return true;
 }
 
@@ -327,11 +344,14 @@ function ordinalsOf(state: ReaderState, articleId: string): number[] {
 }
 
 /**
- * Replaces what the reader holds of each changed article by what the space holds now: read
- * first, then applied in one synchronous step, so no ask sees half of it. Vectors the reader
- * already has are kept; new ones come from the log.
+ * Replaces what the reader holds of each changed article by what the space holds now. Read
+ * first (one transaction), then the new passages are indexed hidden, in slices that yield to the
+ * event loop (a long article is hundreds of passages, ~1 ms each: one step held a running bot
+ * for 240–330 ms); then one short synchronous step removes the old versions and shows the new
+ * ones, so no ask sees half an article. Vectors the reader already has are kept; new ones come
+ * from the log. `gone()` says the state stopped being served meanwhile (what was staged stays hidden).
  */
-function applyChanges(state: ReaderState, articleIds: string[], seq: number): void {
+async function applyChanges(state: ReaderState, articleIds: string[], seq: number, pause: Pause, gone: () => boolean = () => false): Promise<void> {
   const { db } = state;
   if (articleIds.length > 0) {
     const articleRow = db.prepare('SELECT source, title_terms FROM articles WHERE id = ?');
@@ -349,16 +369,42 @@ function applyChanges(state: ReaderState, articleIds: string[], seq: number): vo
         }
         return { id, article: a, rows, fresh };
       }),
-    );
-    for (const { id, article, rows, fresh } of read()) {
+    )();
+    // Staged: the passages' postings (hidden), and the term statistics' change, old versions out and new in.
+    const termChange = new Map<string, number>();
+    const tally = (terms: readonly string[], by: number) => {
+      for (const t of new Set(terms)) termChange.set(t, (termChange.get(t) ?? 0) + by);
+    };
+    let passageChange = 0;
+    const staged = read.map((change) => ({ ...change, old: ordinalsOf(state, change.id), passages: [] as StagedPassage[] }));
+    for (const change of staged) {
+      for (const ord of change.old) tally(state.lexical.termsOf(state.lexical.idAt(ord)!) ?? [], -1);
+      passageChange -= change.old.length;
+      if (!change.article) continue;
+      const title = splitTerms(change.article.title_terms);
+      for (const r of change.rows) {
+        const terms = splitTerms(r.terms);
+        const passage = state.lexical.stageAnalysed(r.id, terms, splitTerms(r.words), title.length > 0 ? title : null);
+        change.passages.push(passage);
+        tally(terms, 1);
+        passageChange++;
+        state.labelOf = ensureLength(state.labelOf, passage.ord + 1, -1);
+        state.labelOf[passage.ord] = r.label ?? -1;
+        const slice = pause.maybe();
+        if (slice) {
+          await slice;
+          if (gone()) return;
+        }
+      }
+    }
+    // Shown: one synchronous step, short (counts and lookups, no indexing).
+    for (const { id, article, rows, fresh, old, passages } of staged) {
       const keep = new Set(rows.flatMap((r) => (r.label === null ? [] : [r.label])));
-      for (const ord of ordinalsOf(state, id)) {
+      for (const ord of old) {
         const pid = state.lexical.idAt(ord)!;
         const label = state.labelOf[ord]!;
         state.cache.delete(pid);
-        state.stats.remove(state.lexical.termsOf(pid) ?? []);
         state.lexical.remove([pid]);
-        state.passageCount--;
         if (label >= 0) {
           state.ordOfLabel[label] = 0;
           if (!keep.has(label)) state.vectors?.remove([label]);
@@ -367,15 +413,19 @@ function applyChanges(state: ReaderState, articleIds: string[], seq: number): vo
       state.sources.delete(id);
       if (!article) continue;
       state.sources.set(id, JSON.parse(article.source) as SourceMeta);
-      const title = splitTerms(article.title_terms);
-      for (const r of rows) {
-        addPassage(state, r, title);
-        if (r.label === null || !state.vectors || state.vectors.has(r.label)) continue;
+      rows.forEach((r, i) => {
+        if (r.label === null) return;
+        state.ordOfLabel = ensureLength(state.ordOfLabel, r.label + 1);
+        state.ordOfLabel[r.label] = passages[i]!.ord + 1;
+        if (!state.vectors || state.vectors.has(r.label)) return;
         const v = fresh.get(r.label);
         if (v) state.vectors.add([v], [r.label]);
         else state.stale = true; // folded into a newer checkpoint: the next refresh loads whole
-      }
+      });
     }
+    state.lexical.reveal(staged.flatMap((c) => c.passages));
+    state.stats.change(termChange, passageChange);
+    state.passageCount += passageChange;
   }
   state.seq = seq;
   state.view = null;

@@ -58,10 +58,21 @@ export class PassageIds {
   }
 
   push(id: string): number {
-    const ord = this.length;
-    this.added.push(id);
+    const ord = this.stage(id);
     this.addedOrd.set(id, ord);
     return ord;
+  }
+
+  /** A new ordinal for `id` that `ord(id)` gives only once `show` is called (a staged passage stays hidden). */
+  stage(id: string): number {
+    const ord = this.length;
+    this.added.push(id);
+    return ord;
+  }
+
+  /** From now on `ord(id)` is `ord`. */
+  show(id: string, ord: number): void {
+    this.addedOrd.set(id, ord);
   }
 }
 

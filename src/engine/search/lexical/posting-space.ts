@@ -51,12 +51,18 @@ export class PostingSpace {
     return { docs: this.docs, tfs: this.tfs, titleTfs: this.titleTfs, from: start, to: end };
   }
 
-  add(key: number, ord: number, tf: number, titleTf = 0): void {
+  /** A posting of `ord`; `counted` false leaves the key's document frequency to a later `count` (a staged passage). */
+  add(key: number, ord: number, tf: number, titleTf = 0, counted = true): void {
     let list = this.delta.get(key);
     if (!list) this.delta.set(key, (list = []));
     if (this.titleTfs) list.push(ord, clampTf(tf), clampTf(titleTf));
     else list.push(ord, clampTf(tf));
     this.deltaEntries++;
+    if (counted) this.count(key);
+  }
+
+  /** One more live passage holds `key`. */
+  count(key: number): void {
     this.dfChange.set(key, (this.dfChange.get(key) ?? 0) + 1);
   }
 
