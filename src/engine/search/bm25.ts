@@ -359,17 +359,22 @@ class BM25Index implements LexicalIndex {
     if (staged.length === 0) return;
     this.changed();
     for (const { id, ord } of staged) {
-      const [body, titleOnly, words, bigrams, prefixes] = forwardLists(this.forwardOf(ord));
-      for (const k of body) this.termSpace.count(k);
-      for (const k of titleOnly) this.termSpace.count(k);
-      for (const k of words) this.wordSpace.count(k);
-      for (const k of bigrams) this.bigramSpace.count(k);
-      for (const k of prefixes) this.prefixSpace.count(k);
+      this.eachKey(ord, (space, k) => space.count(k));
       this.ids.show(id, ord);
       this.count(ord);
     }
     this.staged -= staged.length;
     this.maybeCompact();
+  }
+
+  /** Every key a passage's forward record lists, with the posting space it lives in (to count or drop its document frequency). */
+  private eachKey(ord: number, visit: (space: PostingSpace, key: number) => void): void {
+    const [body, titleOnly, words, bigrams, prefixes] = forwardLists(this.forwardOf(ord));
+    for (const k of body) visit(this.termSpace, k);
+    for (const k of titleOnly) visit(this.termSpace, k);
+    for (const k of words) visit(this.wordSpace, k);
+    for (const k of bigrams) visit(this.bigramSpace, k);
+    for (const k of prefixes) visit(this.prefixSpace, k);
   }
 
   /** A passage alive and in the totals (its keys' document frequencies are counted by the caller). */
@@ -421,12 +426,7 @@ class BM25Index implements LexicalIndex {
     for (const id of ids) {
       const ord = this.ordinal(id);
       if (ord === undefined) continue;
-      const [body, titleOnly, words, bigrams, prefixes] = forwardLists(this.forwardOf(ord));
-      for (const k of body) this.termSpace.drop(k);
-      for (const k of titleOnly) this.termSpace.drop(k);
-      for (const k of words) this.wordSpace.drop(k);
-      for (const k of bigrams) this.bigramSpace.drop(k);
-      for (const k of prefixes) this.prefixSpace.drop(k);
+      this.eachKey(ord, (space, k) => space.drop(k));
       this.totalLength -= this.lengths[ord]!;
       this.totalTitleLength -= this.titleLengths[ord]!;
       this.alive[ord] = 0;
