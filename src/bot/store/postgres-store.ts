@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { MIGRATIONS, newerSchemaError, POSTGRES } from './migrations.js';
-import { RATE_SWEEP_EVERY, retryAfter, userHasher, type Store } from './store.js';
+import { RATE_SWEEP_EVERY, questionFromRow, retryAfter, userHasher, type Store } from './store.js';
 
 /**
  * The shared store (DATABASE_URL): every shard and machine reads and writes one PostgreSQL
@@ -61,15 +61,7 @@ function createPostgresStore(pool: pg.Pool, hashUser: (userId: string) => string
     },
     async getQuestion(id) {
       const row = (await q('SELECT * FROM questions WHERE id = $1', [id])).rows[0];
-      if (!row) return undefined;
-      return {
-        id: Number(row.id),
-        question: row.question,
-        context: row.context,
-        abstained: row.abstained === 1,
-        passageIds: JSON.parse(row.passage_ids),
-        sourceIds: JSON.parse(row.source_ids),
-      };
+      return row ? questionFromRow(row) : undefined;
     },
     async recordFeedback(questionId, userId, vote) {
       // One statement: the vote lands only when the question exists.

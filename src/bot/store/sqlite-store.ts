@@ -3,7 +3,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { MIGRATIONS, newerSchemaError, SQLITE } from './migrations.js';
-import { DATABASE_FILE, RATE_SWEEP_EVERY, retryAfter, userHasher, type QuestionCount, type Store } from './store.js';
+import { DATABASE_FILE, RATE_SWEEP_EVERY, questionFromRow, retryAfter, userHasher, type QuestionCount, type Store } from './store.js';
 
 /**
  * The default store: one SQLite file under DATA_DIR (better-sqlite3, WAL, synchronous=NORMAL). Calls are
@@ -91,15 +91,7 @@ export function openSqliteStore(dataDir: string, salt: string | null): Store {
     },
     async getQuestion(id) {
       const row = selectQuestion.get(id) as Record<string, any> | undefined;
-      if (!row) return undefined;
-      return {
-        id: row.id,
-        question: row.question,
-        context: row.context,
-        abstained: row.abstained === 1,
-        passageIds: JSON.parse(row.passage_ids),
-        sourceIds: JSON.parse(row.source_ids),
-      };
+      return row ? questionFromRow(row) : undefined;
     },
     async recordFeedback(questionId, userId, vote) {
       if (!selectQuestion.get(questionId)) return false;

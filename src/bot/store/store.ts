@@ -106,6 +106,18 @@ export function userHasher(salt: string): (userId: string) => string {
   return (userId) => createHash('sha256').update(`${salt}:${userId}`).digest('hex');
 }
 
+/** A `questions` row as both backends read it (PostgreSQL hands BIGSERIAL ids back as strings). */
+export function questionFromRow(row: Record<string, any>): StoredQuestion {
+  return {
+    id: Number(row.id),
+    question: row.question,
+    context: row.context,
+    abstained: row.abstained === 1,
+    passageIds: JSON.parse(row.passage_ids),
+    sourceIds: JSON.parse(row.source_ids),
+  };
+}
+
 /** How long until the oldest hit in the window leaves it. */
 export function retryAfter(oldestAt: number, window: RateWindow, now: number): number {
   return Math.max(1, window.windowMs - (now - oldestAt));
