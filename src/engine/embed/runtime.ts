@@ -227,6 +227,16 @@ async function loadDirect(
   return wrapDirect(name, tokenizer.value, model.value);
 }
 
+/** The two packages name the same choices differently (v3: dtype and session options; v2: quantized). */
+function modelOptionsOf(name: EmbedRuntimeName, options: FeatureExtractorOptions): Record<string, unknown> {
+  if (name === 'xenova') return { quantized: options.quantized };
+  return {
+    dtype: options.quantized ? 'q8' : 'fp32',
+    device: 'cpu',
+    ...(options.threads ? { session_options: { intraOpNumThreads: options.threads } } : {}),
+  };
+}
+
 // Set by the first loadEmbedRuntime: the other package's onnxruntime-node would crash this process.
 let loadedRuntime: EmbedRuntimeName | null = null;
 
@@ -239,34 +249,15 @@ export async function loadEmbedRuntime(name: EmbedRuntimeName): Promise<EmbedRun
   if (loadedRuntime !== null && loadedRuntime !== name) {
     throw new Error(`the ${name} runtime cannot load in a process that already loaded the ${loadedRuntime} runtime (their onnxruntime builds conflict)`);
   }
-  if (name === 'huggingface') {
-    const mod = (await importRuntimePackage('@huggingface/transformers', name)) as unknown as TransformersModule;
-    loadedRuntime = name;
-    return {
-      name,
-      version: mod.env.version ?? 'unknown',
-      async load(options) {
-        configureEnv(mod, options);
-        const modelOptions = {
-          dtype: options.quantized ? 'q8' : 'fp32',
-          device: 'cpu',
-          ...(options.threads ? { session_options: { intraOpNumThreads: options.threads } } : {}),
-        };
-        if (options.pooling === 'pipeline') {
-          return wrapPipe(name, await mod.pipeline('feature-extraction', options.modelId, { ...modelOptions, ...hubOptions(options) }));
-        }
-        return loadDirect(name, mod, options, modelOptions);
-      },
-    };
-  }
-  const mod = (await importRuntimePackage('@xenova/transformers', name)) as unknown as TransformersModule;
+  const pkg = name === 'huggingface' ? '@huggingface/transformers' : '@xenova/transformers';
+  const mod = (await importRuntimePackage(pkg, name)) as unknown as TransformersModule;
   loadedRuntime = name;
   return {
     name,
     version: mod.env.version ?? 'unknown',
     async load(options) {
       configureEnv(mod, options);
-      const modelOptions = { quantized: options.quantized };
+      const modelOptions = modelOptionsOf(name, options);
       if (options.pooling === 'pipeline') {
         return wrapPipe(name, await mod.pipeline('feature-extraction', options.modelId, { ...modelOptions, ...hubOptions(options) }));
       }
