@@ -1,5 +1,5 @@
 import { makeArrowTable, type Connection, type Table } from '@lancedb/lancedb';
-import type { ArticleState, ArticleWrite, IndexMeta, PassageTerms, PendingPassage, StoreChange, StoredPassage } from '../store.js';
+import type { ArticleState, ArticleWrite, IndexMeta, IndexStore, PassageTerms, StoredPassage } from '../store.js';
 import { articleRowId, coverageSchema, FTS_CONFIG, META_ID, sqlIn, type CoverageRow } from './lancedb-layout.js';
 
 /**
@@ -22,14 +22,9 @@ export interface ArticlePayload {
   unembedded: number;
 }
 
-export interface LanceSpace {
+/** The catalogue and commit of an `IndexStore`, for one table. */
+export interface LanceSpace extends Pick<IndexStore, 'meta' | 'articles' | 'articleIds' | 'counts' | 'pendingVectors' | 'commit'> {
   readonly table: string;
-  meta(): Promise<IndexMeta | null>;
-  articles(ids?: readonly string[]): Promise<Map<string, ArticleState>>;
-  articleIds(): Promise<Set<string>>;
-  counts(): Promise<{ articles: number; passages: number }>;
-  pendingVectors(limit: number): Promise<PendingPassage[]>;
-  commit(change: StoreChange): Promise<void>;
   /** Compacts the table and brings its full-text index up to date. */
   optimize(): Promise<void>;
 }
