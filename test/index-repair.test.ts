@@ -5,6 +5,7 @@ import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createEngine } from '../src/engine/engine.js';
 import { ANALYZER_VERSION } from '../src/engine/text/analyze.js';
+import { CHUNKER_VERSION } from '../src/engine/text/chunk.js';
 import { CLI_ENTRY } from './helpers/build.js';
 import { makeScratch, type Scratch } from './helpers/coverage.js';
 import { TINY_MODEL_DIR, TINY_MODEL_ID } from './helpers/tiny-model.js';
@@ -39,6 +40,8 @@ const damages: [string, () => void][] = [
   ['settings of the wrong shape', () => updateMeta(() => ({ chunkerVersion: 'two', model: 7 }))],
   // An analyzer version bump (new terms for the same text) must rebuild, not mix old and new terms.
   ['an index built by the previous analyzer', () => updateMeta((m) => ({ ...m, analyzerVersion: ANALYZER_VERSION - 1 }))],
+  // A chunker version bump (passages cut at other sentence ends) must rebuild, not mix old and new passages.
+  ['an index built by the previous chunker', () => updateMeta((m) => ({ ...m, chunkerVersion: CHUNKER_VERSION - 1 }))],
   ['the same model id with another dimension', () => updateMeta((m) => ({ ...m, model: { id: TINY_MODEL_ID, dimension: 64 } }))],
   ['a missing space folder', () => rmSync(liveDir(), { recursive: true })],
   ['a corrupt pointer', () => writeFileSync(join(scratch.indexDir, 'current.json'), '{"generation": 4')],

@@ -3,7 +3,7 @@ import { normalizeText } from './normalize.js';
 import { splitSentences } from './sentences.js';
 
 /** Bump when chunk boundaries or chunk text change: the index records it and asks for a rebuild. */
-export const CHUNKER_VERSION = 3;
+export const CHUNKER_VERSION = 4;
 
 export interface ChunkOptions {
   /** Words a chunk aims for. */
