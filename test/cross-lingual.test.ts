@@ -34,3 +34,22 @@ describe('expandQuery', () => {
     expect(terms).not.toContain('fils');
   });
 });
+
+describe('the lexicon’s renderings, as the analyzer reads them', () => {
+  const renderingTerms = (question: string) => expandQuery(question).filter((t) => t.weight === TRANSLATION_WEIGHT).map((t) => t.term);
+
+  it('writes a word as the French press does, so its rendering meets the article’s own analysed words', () => {
+    // The analyzer splits "start-up" and drops "up" (an English function word): articles index "start", never "startup".
+    const rendered = renderingTerms('Which startup did they back?');
+    expect(rendered).toEqual(expect.arrayContaining(analyze('start-up')));
+    expect(analyze('le monde a boudé sa start-up Kelvo')).toEqual(expect.arrayContaining(analyze('start-up')));
+  });
+
+  it('lends no word of another meaning through a shared stem', () => {
+    // "alimentation" has the stem of "alimenter" (to power a data centre); "passé" (for "happened") that of "passer".
+    const other = new Set(analyze('alimenter les serveurs, passer la main, des jeunes pousses de bambou'));
+    for (const question of ['What is his favourite food?', 'What happened to the startup?']) {
+      expect(renderingTerms(question).filter((t) => other.has(t))).toEqual([]);
+    }
+  });
+});
