@@ -3,13 +3,14 @@
  * (never on tests): every question is asked in lexical mode through the real engine, once per
  * setting, and answer@1, abstentions and off-topic abstentions are printed per setting.
  * Usage: npx tsx scripts/tune-answer.ts --set eval/seed-questions.jsonl:corpus --set PIAF_QUESTIONS:PIAF_CORPUS
- *          [--param rankPenalty=0,0.05,0.1,0.2] … [--with depth=4] … [--changes]
+ *          [--param rankPenalty=0,0.05,0.1,0.2] … [--with depth=4] … [--variant a=0+b=0] … [--changes]
  * A question file followed by `@a` or `@b` (`PIAF_QUESTIONS@a:PIAF_CORPUS`) is one half of it: its odd
  * (a) or even (b) lines. Tune on one half, check the other, so a setting that fits a few
  * questions shows up as a gap between the two.
- * A param is one of SENTENCE_WEIGHTS, ANSWER_WEIGHTS, LINE_SPAN (maxChars 0: the picked sentence alone), coverage / unknownNameCoverage (lexical
- * abstention bars) or stemOnly; each is varied alone around the current values, or around those
- * `--with` sets for the whole run. `--changes` lists, under each setting, the questions whose line went
+ * A param is one of SENTENCE_WEIGHTS, ANSWER_WEIGHTS, LINE_SPAN (maxChars 0: the picked sentence alone), coverage / unknownNameCoverage / unknownWordCoverage / statedKindShare /
+ * unknownWordFocus / focusKindShare (lexical abstention bars) or stemOnly; each is varied alone around the current values, or around those
+ * `--with` sets for the whole run; `--variant` is one row with several params set together
+ * (`unknownWordFocus=0+focusKindShare=0`: the rules a change adds, all off). `--changes` lists, under each setting, the questions whose line went
  * right or wrong, or whose abstention changed, against "current".
  */
 import { parseArgs } from 'node:util';
@@ -22,7 +23,7 @@ import { RERANK_WEIGHTS } from '../src/engine/search/rerank.js';
 import { gradeAnswer } from '../src/engine/eval/run-eval.js';
 import * as evidence from '../src/engine/answer/evidence.js';
 
-const { values } = parseArgs({ options: { set: { type: 'string', multiple: true }, param: { type: 'string', multiple: true }, with: { type: 'string', multiple: true }, changes: { type: 'boolean', default: false } } });
+const { values } = parseArgs({ options: { set: { type: 'string', multiple: true }, param: { type: 'string', multiple: true }, with: { type: 'string', multiple: true }, variant: { type: 'string', multiple: true }, changes: { type: 'boolean', default: false } } });
 
 let sets: DevSet[] = [];
 /**
@@ -44,6 +45,9 @@ const targets: Record<string, Record<string, number>> = {
   coverage: LEXICAL_THRESHOLD as unknown as Record<string, number>,
   unknownNameCoverage: LEXICAL_THRESHOLD as unknown as Record<string, number>,
   unknownWordCoverage: LEXICAL_THRESHOLD as unknown as Record<string, number>,
+  statedKindShare: LEXICAL_THRESHOLD as unknown as Record<string, number>,
+  unknownWordFocus: LEXICAL_THRESHOLD as unknown as Record<string, number>,
+  focusKindShare: LEXICAL_THRESHOLD as unknown as Record<string, number>,
 };
 
 /** Each question's outcome under "current" (set name and id → answer line right, abstained), for `--changes`. */
@@ -79,7 +83,8 @@ async function measure(): Promise<string> {
     if (answerable && offTopic) cells.push(`off-topic ${offTopicAbst}/${offTopic}`);
   }
   if (!baseline) baseline = outcomes;
-  const changed = values.changes ? [...outcomes].filter(([k, v]) => baseline!.get(k) !== v).map(([k, v]) => `\n    ${k}: ${baseline!.get(k)} → ${v}`) : [];
+  // A kept-aside set (its file name says "holdout") is read in totals only: its questions are never listed.
+  const changed = values.changes ? [...outcomes].filter(([k, v]) => baseline!.get(k) !== v && !k.includes('holdout')).map(([k, v]) => `\n    ${k}: ${baseline!.get(k)} → ${v}`) : [];
   return cells.join(' | ') + changed.join('');
 }
 
@@ -104,5 +109,17 @@ for (const spec of values.param ?? []) {
   }
   if (name === 'stemOnly') (evidence as unknown as { setStemOnlyShare(v: number): void }).setStemOnlyShare(before);
   else target![key] = before;
+}
+for (const spec of values.variant ?? []) {
+  const settings = spec.split('+').map((one) => {
+    const [name, v] = one.split('=') as [string, string];
+    const target = targets[name];
+    if (!target) throw new Error(`unknown param ${name}`);
+    const key = name.replace(/^rerank\./, '');
+    return { target, key, value: Number(v), before: target[key]! };
+  });
+  for (const x of settings) x.target[x.key] = x.value;
+  console.log(`${spec}: ${await measure()}`);
+  for (const x of settings) x.target[x.key] = x.before;
 }
 for (const s of sets) await s.engine.dispose();

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { LEXICAL_THRESHOLD, shouldAbstain, thresholdsFor } from '../src/engine/answer/abstain.js';
 import { composeAnswer } from '../src/engine/answer/compose-answer.js';
-import { evidenceTerms, lexicalEvidence } from '../src/engine/answer/evidence.js';
+import { evidenceTerms, focusCoverage, lexicalEvidence } from '../src/engine/answer/evidence.js';
 import { analyseSentence } from '../src/engine/answer/sentence-terms.js';
 import { analyseQuestion } from '../src/engine/text/question-analysis.js';
 import { analyze } from '../src/engine/text/analyze.js';
@@ -33,6 +33,16 @@ describe('shouldAbstain', () => {
     const mid = (t.coverage + t.unknownNameCoverage) / 2;
     expect(shouldAbstain({ coverage: mid, unknownNames: [], similarity: null }, t)).toBe(false);
     expect(shouldAbstain({ coverage: mid, unknownNames: ['samsung'], similarity: 0.99 }, { ...t, similarity: 0.5 })).toBe(true);
+  });
+
+  it('with a word the coverage never uses, needs what the question asks of its names found, not the names alone', () => {
+    const base = { coverage: t.unknownWordCoverage + 0.1, unknownNames: [], unknownWords: ['favourit'], similarity: null };
+    expect(shouldAbstain({ ...base, focusCoverage: t.unknownWordFocus + 0.1 }, t)).toBe(false);
+    expect(shouldAbstain({ ...base, focusCoverage: t.unknownWordFocus - 0.1 }, t)).toBe(true);
+    // Where a kind of answer is asked, what counts is the focus found next to one.
+    expect(shouldAbstain({ ...base, kind: 'place', kindCoverage: base.coverage, focusCoverage: 1, kindFocusCoverage: 0 }, t)).toBe(true);
+    // Without an unknown word the focus does not decide alone: passages naming only the question's names answer it often.
+    expect(shouldAbstain({ ...base, unknownWords: [], focusCoverage: 0 }, t)).toBe(false);
   });
 
   it('uses the lexical bar in lexical mode and for models without a calibration', () => {
@@ -121,6 +131,16 @@ describe('lexical evidence', () => {
     expect(lexicalEvidence(questionTerms('Que fait la coopérative du Vercors au XIXème siècle ?'), [], stats).unknownNames).toEqual([]);
   });
 
+  it('measures the focus: what the question asks of its names, names and figures left out', () => {
+    const terms = questionTerms('Où le tramway de Brest va-t-il ?');
+    // "Brest" alone covers the name, not what is asked of it.
+    expect(lexicalEvidence(terms, [passage('Brest\nRien à voir.')], stats).coverage).toBeGreaterThan(0);
+    expect(focusCoverage(terms, [passage('Brest\nRien à voir.')], stats)).toBe(0);
+    expect(focusCoverage(terms, [passage('Brest\nRien à voir.'), passage('Le tramway rejoint le port.')], stats)).toBe(1);
+    // A question asking only of names has no focus.
+    expect(focusCoverage(questionTerms('Que fait Brest en 2024 ?'), [passage('Brest.')], stats)).toBeNull();
+  });
+
   it('gives zero coverage for a question without content words', () => {
     expect(lexicalEvidence(questionTerms('Qui est-ce ?'), [passage('Le tramway de Brest.')], stats).coverage).toBe(0);
   });
@@ -160,5 +180,39 @@ describe('engine abstention', () => {
   it('abstains on a question that shares no content word with the coverage', async () => {
     const answer = await coverage.engine.ask('Comment faire du pain au levain ?');
     expect(answer).toMatchObject({ abstained: true, passages: [], suggestions: [] });
+  });
+});
+
+describe('engine: what a question asks of the names it shares with the coverage', () => {
+  const coverage = lexicalCoverage([
+    ['500_brevia', { title: 'Brevia ouvre un laboratoire à Lyon' },
+      'Paul Marchal dirige la start-up Brevia à Lyon. Le fonds régional Rhône Capital et Airbus financent son laboratoire. ' +
+        'Les chercheurs arrivent de toute la région. Airbus a signé un accord de recherche avec la région le 14 mars 2024.'],
+    ['501_brest', { title: 'Le tramway de Brest prolongé' },
+      'La métropole de Brest prolonge son tramway jusqu’au port. Six stations seront construites. La mise en service est prévue en 2027.'],
+  ]);
+
+  it('abstains when all it asks of a known name is a word the coverage never uses', async () => {
+    // "Paul Marchal" is found; "dessert", what is asked of him, is nowhere.
+    const answer = await coverage.engine.ask('Quel est le dessert de Paul Marchal ?');
+    expect(answer).toMatchObject({ abstained: true, passages: [], directAnswer: null });
+    expect(answer.suggestions.map((s) => s.id)).toContain('500_brevia');
+  });
+
+  it('answers despite a word the coverage never uses when what is asked is found', async () => {
+    const answer = await coverage.engine.ask('Quel laboratoire luxueux dirige Paul Marchal ?');
+    expect(answer.abstained).toBe(false);
+    expect(answer.passages[0]!.source.id).toBe('500_brevia');
+  });
+
+  it('abstains on a date asked of a name found next to a date, when what is asked ("fondé") only shares the stem of "fonds" elsewhere', async () => {
+    const answer = await coverage.engine.ask('Quand Airbus a-t-il été fondé ?');
+    expect(answer).toMatchObject({ abstained: true, passages: [], directAnswer: null });
+  });
+
+  it('answers a date asked of that name when what is asked stands next to the date', async () => {
+    const answer = await coverage.engine.ask('Quand Airbus a-t-il signé l’accord de recherche ?');
+    expect(answer.abstained).toBe(false);
+    expect(answer.directAnswer!.text).toContain('14 mars 2024');
   });
 });

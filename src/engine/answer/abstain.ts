@@ -7,6 +7,8 @@ import type { AnswerKind } from '../text/answer-kind.js';
  *   answer-type words left out) found in one of the leading passages, title included;
  * - `unknownNameCoverage`: when the question names something the coverage never mentions
  *   ("Samsung"), the coverage must reach this higher bar;
+ * - `unknownWordFocus`, `focusKindShare`: the question's focus (evidence.ts `focusTerms`: what it
+ *   asks of its names) must be found where an unknown word or a date or figure asked puts it in doubt;
  * - `similarity`: cosine similarity of the best passage to the question (dense evidence),
  *   which depends on the model, hence one bar per model; null where not calibrated.
  * Calibrated with `npm run eval` on the seed dev set and PIAF; the numbers and why are in
@@ -23,6 +25,20 @@ export interface AbstainThresholds {
    * for a question the coverage only shares words with.
    */
   statedKindShare: number;
+  /**
+   * With a word the coverage never uses: the share of the question's focus (what it asks of its
+   * names) that must be found, next to the kind of answer asked where it asks for one. Known names
+   * weigh enough to carry `unknownWordCoverage` alone ("What is Elon Musk's favourite food?": 0.47,
+   * focus 0.19). 0 turns it off.
+   */
+  unknownWordFocus: number;
+  /**
+   * For a date or a figure asked: the share of the focus found in a passage that must also be found
+   * next to one. `statedKindShare` reads all the terms, so a name next to a date passes it while
+   * what is asked of the name stands elsewhere ("Quand Oracle a-t-il été fondé ?": "Oracle" next to
+   * a date, "fonds" away from any). 0 turns it off.
+   */
+  focusKindShare: number;
   similarity: number | null;
 }
 
@@ -31,8 +47,11 @@ export interface AbstainThresholds {
  * answerable questions reach coverage ≥ 0.56 and unanswerable ones ≤ 0.27: 0.3 sits in
  * the gap (nearer the unanswerable side: each point costs PIAF answers), and on PIAF it
  * abstains on 7 of 295 answerable questions (at 0.35: 14).
+ * `unknownWordFocus` 0.3 and `focusKindShare` 0.25: on the tuned sets and PIAF half a, 0.2–0.5 and
+ * 0.25–0.5 abstain alike; the lower ends are kept, nearer the side that costs answers (half b, read
+ * side by side, loses answerable questions at 0.4 and at 0.5): docs/quality.md, "Session 8 — abstention".
  */
-export const LEXICAL_THRESHOLD: AbstainThresholds = { coverage: 0.25, unknownNameCoverage: 0.7, unknownWordCoverage: 0.4, statedKindShare: 0.5, similarity: null };
+export const LEXICAL_THRESHOLD: AbstainThresholds = { coverage: 0.25, unknownNameCoverage: 0.7, unknownWordCoverage: 0.4, statedKindShare: 0.5, unknownWordFocus: 0.3, focusKindShare: 0.25, similarity: null };
 
 const BY_MODEL: Record<string, AbstainThresholds> = {
   // Not calibrated on these machines (the model cannot be downloaded here): a prior from
@@ -62,6 +81,10 @@ export interface Evidence {
    */
   kind?: AnswerKind;
   kindCoverage?: number | null;
+  /** The coverage of the question's focus terms (evidence.ts `focusTerms`); null when it has none. */
+  focusCoverage?: number | null;
+  /** The same, in the two-sentence window holding the kind asked; null when no kind is asked or read. */
+  kindFocusCoverage?: number | null;
   similarity: number | null;
 }
 
@@ -77,6 +100,10 @@ export function shouldAbstain(best: Evidence | null, t: AbstainThresholds): bool
   // A word the coverage never uses must be outweighed where the answer would stand: next to the kind of answer asked.
   const near = best.kindCoverage ?? best.coverage;
   if ((best.unknownWords?.length ?? 0) > 0 && near < t.unknownWordCoverage) return true;
+  // Known names do not outweigh an unknown word: what is asked of them must be found too.
+  const focusNear = best.kindFocusCoverage ?? best.focusCoverage ?? null;
+  if ((best.unknownWords?.length ?? 0) > 0 && focusNear !== null && focusNear < t.unknownWordFocus) return true;
+  if ((best.kind === 'date' || best.kind === 'figure') && best.focusCoverage && best.kindFocusCoverage != null && best.kindFocusCoverage < t.focusKindShare * best.focusCoverage) return true;
   if ((best.kind === 'date' || best.kind === 'figure') && best.kindCoverage != null && best.kindCoverage < t.statedKindShare * best.coverage) return true;
   if (best.coverage >= t.coverage) return false;
   if (t.similarity !== null && best.similarity !== null && best.similarity >= t.similarity) return false;

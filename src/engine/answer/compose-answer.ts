@@ -10,7 +10,7 @@ import { ANSWER_WEIGHTS, pickAnswer } from './pick-answer.js';
 import { corroboratedBy, type TopicSentence } from './corroboration.js';
 import { textFragmentLink } from './deep-link.js';
 import { findDisagreements, type ClaimSentence } from './disagreement.js';
-import { evidenceTerms, lexicalEvidence } from './evidence.js';
+import { evidenceTerms, focusCoverage, focusTerms, lexicalEvidence } from './evidence.js';
 import { kindWindowCoverage } from './kind-window.js';
 import { pickHighlights, scoreSentences, type SentenceScore } from './highlight.js';
 import { sentencesOf, titleTerms, type SentenceTerms } from './sentence-terms.js';
@@ -79,18 +79,19 @@ export function composeAnswer(input: ComposeInput): Answer {
   const leading = hits.slice(0, EVIDENCE_DEPTH);
   // For an English question, its English words the coverage never uses are left out of both.
   const terms = evidenceTerms(analysis, stats);
-  const evidence = lexicalEvidence(
-    terms,
-    leading.map((h) => [titleOf(h), ...sentencesOf(h.chunk)]),
-    stats,
-  );
-  // Where the question asks for a kind of answer: how much of it is found next to one. Read by
-  // abstain.ts only for an unknown word or a date or figure asked, so only worked out then.
+  const parts = leading.map((h) => [titleOf(h), ...sentencesOf(h.chunk)]);
+  const evidence = lexicalEvidence(terms, parts, stats);
+  // Where the question asks for a kind of answer: how much of it (and of its focus, what it asks
+  // of its names) is found next to one. Read by abstain.ts only for an unknown word or a date or
+  // figure asked, so only worked out then.
   const kindMatters = (evidence.unknownWords.length > 0 || analysis.kind === 'date' || analysis.kind === 'figure');
-  const kindCoverage = kindMatters ? kindWindowCoverage(terms, leading.map((h) => ({ title: titleOf(h), sentences: sentencesOf(h.chunk) })), stats, analysis.kind, analysis.asked) : null;
+  const windows = kindMatters ? leading.map((h) => ({ title: titleOf(h), sentences: sentencesOf(h.chunk) })) : [];
+  const kindCoverage = kindMatters ? kindWindowCoverage(terms, windows, stats, analysis.kind, analysis.asked) : null;
+  const focus = kindMatters ? focusTerms(terms) : [];
+  const focused = focus.length ? { focusCoverage: focusCoverage(terms, parts, stats), kindFocusCoverage: kindWindowCoverage(focus, windows, stats, analysis.kind, analysis.asked) } : {};
   const similarities = leading.flatMap((h) => (h.similarity === null ? [] : [h.similarity]));
   const similarity = similarities.length ? Math.max(...similarities) : null;
-  const abstained = shouldAbstain(leading.length ? { ...evidence, similarity, kindCoverage, kind: analysis.kind } : null, input.thresholds);
+  const abstained = shouldAbstain(leading.length ? { ...evidence, ...focused, similarity, kindCoverage, kind: analysis.kind } : null, input.thresholds);
   const base = { question: analysis.question, mode: input.mode, warnings: input.warnings };
   if (abstained) {
     const suggestions: SourceMeta[] = [];

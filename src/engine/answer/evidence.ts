@@ -15,6 +15,24 @@ export interface LexicalEvidence {
 }
 
 /**
+ * What the question asks of its names: its terms other than names and figures ("fondé" in "Quand
+ * Oracle a-t-il été fondé ?", "favourite food" of Elon Musk). Names say whom a passage is about;
+ * a passage that answers also holds some of what is asked.
+ */
+export function focusTerms(terms: readonly QuestionTerm[]): QuestionTerm[] {
+  return terms.filter((t) => !t.specific && !/^\d/.test(t.term));
+}
+
+/**
+ * The best share of the question's focus terms one passage holds, counted as `coverageOf` counts;
+ * null when the question has no focus terms ("Que fait Steve Rowe en 1987 ?" asks only of names). Pure.
+ */
+export function focusCoverage(terms: readonly QuestionTerm[], passages: readonly EvidencePassage[], stats: TermStats): number | null {
+  const focus = focusTerms(terms);
+  return focus.length ? passages.reduce((best, parts) => Math.max(best, coverageOf(focus, parts, stats)), 0) : null;
+}
+
+/**
  * Share of a term's weight a passage earns when it holds the term's stem but none of the
  * question's words for it ("capitaux" for "capitale", "perdu" never for "Pérou"): a shared
  * stem alone is weaker evidence than the word.
