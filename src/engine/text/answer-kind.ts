@@ -8,12 +8,12 @@ export type AnswerKind = 'figure' | 'date' | 'person' | 'place' | 'reason' | 'ma
 
 // Order matters: "combien de temps" is a duration (a figure), "depuis quand" a date, "comment s'appelle" a name.
 const KINDS: [Exclude<AnswerKind, null>, RegExp][] = [
-  ['date', /(?<!\p{L})(?:quand|when|en quelle ann[ée]e|(?:à|a|en|de) quelle (?:date|époque|epoque|période|periode)|quel jour|quel siècle|what (?:year|date|day)|which (?:year|day)|how long ago)(?!\p{L})/iu],
-  ['figure', /(?<!\p{L})(?:combien|how (?:many|much|long|far|old|big|tall|large)|quel(?:le)?s? (?:est |sont |était |etait )?(?:l[ea] |les )?(?:montant|nombre|prix|somme|part|pourcentage|taux|budget|coût|cout|valeur|chiffre|superficie|population|taille|hauteur|longueur|âge|age|durée|duree|altitude|distance|vitesse|poids|capacité|capacite)|what (?:is the )?(?:amount|number|share|percentage|price|cost|size|value|budget|population|rate))(?!\p{L})/iu],
-  ['person', /(?<!ce )(?<![\p{L}'’])(?:qui|who|whom|whose)(?!\p{L})(?!\s*(?:est-ce|est ce))|(?<!\p{L})(?:quel(?:le)?s? (?:est |sont )?(?:l[ea] |les )?(?:personne|homme|femme|président|president|roi|reine|auteur|fondateur|dirigeant|patron|entreprise|société|societe|groupe|club|équipe|equipe|joueur|artiste|chef)|which (?:company|person|firm|group|team|player|man|woman)|comment s['’]appel|quel(?:le)? est (?:le|son|sa) (?:nom|prénom|prenom)|what is (?:the|his|her|its) name)/iu],
-  ['place', /(?<!\p{L})(?:où|ou se|d['’]où|where|dans quel(?:le)?s? (?:ville|pays|région|region|lieu|endroit|continent|quartier|département|departement)|quel(?:le)? (?:ville|pays|région|region|lieu|endroit)|in (?:which|what) (?:city|country|place|region|state))(?!\p{L})/iu],
-  ['reason', /(?<!\p{L})(?:pourquoi|why|pour quelle raison|for what reason)(?!\p{L})/iu],
-  ['manner', /(?<!\p{L})(?:comment|how)(?!\p{L})/iu],
+  ['date', /(?<!\p{L})(?:quand|when|en quelle ann[ée]e|(?:à|a|en|de) quelle (?:date|époque|epoque|période|periode)|quel jour|quel siècle|(?:what|which) (?:year|date|day|month|century)|how long ago)(?!\p{L})/iu],
+  ['figure', /(?<!\p{L})(?:combien|how (?:many|much|long|far|old|big|tall|large|high|deep|heavy|fast)|quel(?:le)?s? (?:est |sont |était |etait )?(?:l[ea] |les )?(?:montant|nombre|prix|somme|part|pourcentage|taux|budget|coût|cout|valeur|chiffre|superficie|population|taille|hauteur|longueur|âge|age|durée|duree|altitude|distance|vitesse|poids|capacité|capacite)|(?:what|which)(?:['’]s| is| was| are| were| will be)? (?:the |its |his |her |their )?(?:amount|number|sum|share|percentage|proportion|price|cost|size|value|budget|population|rate|figure|total|height|length|age|duration|altitude|distance|speed|weight|capacity|area))(?![\p{L}'’])/iu],
+  ['person', /(?<!ce )(?<![\p{L}'’])(?:qui|who|whom|whose)(?!\p{L})(?!\s*(?:est-ce|est ce))|(?<!\p{L})(?:quel(?:le)?s? (?:est |sont )?(?:l[ea] |les )?(?:personne|homme|femme|président|president|roi|reine|auteur|fondateur|dirigeant|patron|entreprise|société|societe|groupe|club|équipe|equipe|joueur|artiste|chef)|(?:which|what)(?:['’]s| is| was| are| were)? (?:the )?(?:company|companies|person|people|firm|firms|group|groups|team|teams|player|players|man|woman|president|king|queen|author|founder|leader|boss|chief|ceo|club|artist|organisation|organization|bank|banks|investor|investors|partner|partners)(?![\p{L}'’])|comment s['’]appel|quel(?:le)? est (?:le|son|sa) (?:nom|prénom|prenom)|what(?:['’]s| is| was) (?:the|his|her|its) name)/iu],
+  ['place', /(?<!\p{L})(?:où|ou se|d['’]où|where|dans quel(?:le)?s? (?:ville|pays|région|region|lieu|endroit|continent|quartier|département|departement)|quel(?:le)? (?:ville|pays|région|region|lieu|endroit)|(?:which|what) (?:city|cities|country|countries|place|region|state|town|continent|district|location))(?![\p{L}'’])/iu],
+  ['reason', /(?<!\p{L})(?:pourquoi|why|pour quelle raison|for what reason|how come|what (?:is|was|are|were) the reasons? (?:for|behind))(?!\p{L})/iu],
+  ['manner', /(?<!\p{L})(?:comment|how|in what way|by what means)(?!\p{L})/iu],
 ];
 
 /**
@@ -28,11 +28,12 @@ export function answerKindOf(question: string): AnswerKind {
 }
 
 /**
- * A relative "qui" / "quand" after a noun or a pronoun ("la protéine qui démarre…", "un modèle qui
- * pose…", "quand on est enrhumé") describes what is asked about; it does not ask for a person or a
- * date. Interrogative ones open the question or follow a preposition ("Contre qui…", "Depuis quand…").
+ * A relative "qui" / "quand" (English "who" / "when") after a noun or a pronoun ("la protéine qui
+ * démarre…", "quand on est enrhumé", "What did Son say when he met Trump?") describes what is asked
+ * about; it does not ask for a person or a date. Interrogative ones open the question or follow a
+ * preposition or a conjunction ("Contre qui…", "Depuis quand…", "Until when…", "And when…").
  */
-const RELATIVE = /(?<=\p{L}{2,}\s+)(?<!(?:^|\s)(?:à|a|de|d'|par|pour|avec|contre|chez|sur|vers|depuis|jusqu'à|jusqu'a|et|ou|mais|selon|envers|parmi|sans|sous|of|to|for|with|by|from|and|since|until)\s+)(?:qui|quand)(?!\p{L})/giu;
+const RELATIVE = /(?<=\p{L}{2,}\s+)(?<!(?:^|\s)(?:à|a|de|d'|par|pour|avec|contre|chez|sur|vers|depuis|jusqu'à|jusqu'a|et|ou|mais|selon|envers|parmi|sans|sous|of|to|for|with|by|from|and|or|but|so|since|until)\s+)(?:qui|quand|who|when)(?!\p{L})/giu;
 
 const MONTHS = 'janvier|février|fevrier|mars|avril|mai|juin|juillet|août|aout|septembre|octobre|novembre|décembre|decembre|january|february|march|april|may|june|july|august|september|october|november|december';
 const DAYS = 'lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche|monday|tuesday|wednesday|thursday|friday|saturday|sunday';
