@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { isArticleFileName } from '../src/engine/corpus/article-file.js';
 import { loadCorpus } from '../src/engine/corpus/load-corpus.js';
 import { articleId, slugify } from '../src/engine/ingest/article-id.js';
+import { processStart, selfOwner } from '../src/engine/fs/lock-owner.js';
 import { LOCK_FILE, withCorpusLock } from '../src/engine/ingest/corpus-lock.js';
 import { chooseUrl, ingest, removeArticle } from '../src/engine/ingest/ingest.js';
 import { IngestError } from '../src/engine/ingest/ingest-error.js';
@@ -221,6 +222,23 @@ describe('concurrency and crash leftovers', () => {
     const result = await ingest({ url: `${scene.server.origin}/bare` }, scene.deps);
     expect(result.status).toBe('added');
     expect((await readdir(scene.corpusDir)).sort()).toEqual([PENDING_DIR, `${result.id}.md`]);
+  });
+
+  it('leaves what a crashed taker of the corpus lock left to the ingest sweep, which removes it off the event loop', async () => {
+    // Records as `withFileLock` writes them while taking a lock: of a dead pid (gone) and of a
+    // live process (another ingest taking the lock right now, which must keep its record).
+    const record = (pid: number, nonce: string) => JSON.stringify({ ...selfOwner(nonce), pid, start: processStart(pid) ?? '1' });
+    const dead = [`${LOCK_FILE}.0a1b2c3d.tmp`, `${LOCK_FILE}.takeover-0a1b2c3d`, `${LOCK_FILE}.0a1b2c3d.tmp.0`];
+    for (const name of dead) await writeFile(join(scene.corpusDir, name), record(4194305, 'dead-taker'));
+    const live = `${LOCK_FILE}.4e5f6a7b.tmp`;
+    await writeFile(join(scene.corpusDir, live), record(process.ppid, 'live-taker'));
+
+    // Taking the lock does not list the corpus folder (200 000 names at a million passages)…
+    await withCorpusLock(scene.corpusDir, async () => undefined);
+    expect((await readdir(scene.corpusDir)).sort()).toEqual([...dead, live].sort());
+    // …an ingest's sweep (on the article worker, once per process and corpus) does.
+    const result = await ingest({ url: `${scene.server.origin}/bare` }, scene.deps);
+    expect((await readdir(scene.corpusDir)).sort()).toEqual([PENDING_DIR, `${result.id}.md`, live].sort());
   });
 
   it('waits for a live holder and then says the corpus is busy', async () => {

@@ -40,6 +40,15 @@ export interface FileLockOptions {
   purpose?: string;
   /** Tests only: staleness of owners that can only be judged by their heartbeat. */
   staleAfterMs?: number;
+  /**
+   * Who removes what crashed acquisitions left beside the lock (temporary records, takeover
+   * guards): 'here' (default) lists the lock's folder on this process's first acquisition;
+   * 'caller' where that folder is large (the corpus folder: 200 000 names at a million passages,
+   * ~40 ms of the event loop as one array) and the caller looks at its names elsewhere, off the
+   * event loop (`removeLockLeftover` per name: see corpus-lock.ts). Leftovers are litter only:
+   * a stale lock or guard in the way is taken over when met, whoever sweeps.
+   */
+  leftovers?: 'here' | 'caller';
 }
 
 /**
@@ -110,7 +119,7 @@ async function acquireFileLock(path: string, options: FileLockOptions): Promise<
     utimes(path, now, now).catch(() => undefined);
   }, HEARTBEAT_MS);
   heartbeat.unref();
-  if (!swept.has(path)) {
+  if (options.leftovers !== 'caller' && !swept.has(path)) {
     swept.add(path);
     await sweepLeftovers(path, staleMs);
   }
@@ -205,14 +214,38 @@ async function look(path: string): Promise<Seen | null> {
 
 /** Temporary records and takeover guards left by processes that died while acquiring. */
 async function sweepLeftovers(path: string, staleMs: number): Promise<void> {
-  const base = basename(path);
-  const dir = dirname(path);
-  const names = await readdir(dir).catch(() => [] as string[]);
-  for (const name of names) {
-    if (!name.startsWith(`${base}.`) || !(name.endsWith('.tmp') || name.includes('.takeover-') || /\.tmp\.\d+$/.test(name))) continue;
-    const seen = await look(join(dir, name));
-    if (seen && isStale(seen.owner, seen.mtimeMs, held, staleMs)) await unlink(join(dir, name)).catch(() => undefined);
-  }
+  const names = await readdir(dirname(path)).catch(() => [] as string[]);
+  for (const name of names) await removeLeftover(path, name, held, staleMs);
+}
+
+/**
+ * Whether `name`, in the folder of the lock at `lockPath`, is what an acquisition of that lock
+ * leaves while it runs: its temporary record (`<lock>.<nonce>.tmp`, `….tmp.<depth>`) or a
+ * takeover guard (`<lock>.takeover-<key>`).
+ */
+export function isLockLeftoverName(lockPath: string, name: string): boolean {
+  return name.startsWith(`${basename(lockPath)}.`) && (name.endsWith('.tmp') || name.includes('.takeover-') || /\.tmp\.\d+$/.test(name));
+}
+
+/**
+ * Removes `name` from the lock's folder when it is such a leftover and its owner is gone; true
+ * when removed. For a caller that sweeps the folder itself (`leftovers: 'caller'`), from any
+ * thread: records of this very process are kept there (which ones it holds is known only to the
+ * thread that took them), as they are gone the moment its acquisition ends.
+ */
+export async function removeLockLeftover(lockPath: string, name: string): Promise<boolean> {
+  return removeLeftover(resolve(lockPath), name, null, STALE_AFTER_MS);
+}
+
+async function removeLeftover(path: string, name: string, holds: ReadonlySet<string> | null, staleMs: number): Promise<boolean> {
+  if (!isLockLeftoverName(path, name)) return false;
+  const file = join(dirname(path), name);
+  const seen = await look(file);
+  if (!seen || !isStale(seen.owner, seen.mtimeMs, holds, staleMs)) return false;
+  return unlink(file).then(
+    () => true,
+    () => false,
+  );
 }
 
 function ignoreMissing(error: unknown): void {

@@ -60,21 +60,23 @@ export function parseOwner(text: string): LockOwner | null {
  * run and have started when the record says (a reused pid has another start time). Elsewhere
  * (another machine or container, no /proc) the holder's heartbeat decides: its file's mtime,
  * touched every few seconds, must be younger than `staleMs`.
- * @param held nonces this process holds now (our own pid with any other nonce is a leftover)
+ * @param held nonces this process holds now (our own pid with any other nonce is a leftover), or
+ *   null where they are not known (another thread of this process): every record of this very
+ *   process then counts as live
  */
-export function isStale(owner: LockOwner | null, mtimeMs: number, held: ReadonlySet<string>, staleMs: number): boolean {
+export function isStale(owner: LockOwner | null, mtimeMs: number, held: ReadonlySet<string> | null, staleMs: number): boolean {
   const quiet = Date.now() - mtimeMs > staleMs;
   if (!owner) return quiet;
   const me = selfIdentity();
   if (owner.ns !== null && owner.ns === me.ns && owner.start !== null) {
-    if (owner.pid === me.pid) return owner.start !== me.start || !held.has(owner.nonce);
+    if (owner.pid === me.pid) return owner.start !== me.start || (held !== null && !held.has(owner.nonce));
     const start = processStart(owner.pid);
     return start === null || start !== owner.start;
   }
   if (owner.host === me.host && owner.ns === null) {
     // An older record, or a machine without /proc: a dead pid is gone, and so is a quiet one
     // (a live pid with a stale heartbeat was reused); so is our own pid with a nonce we do not hold.
-    if (owner.pid === me.pid) return !held.has(owner.nonce);
+    if (owner.pid === me.pid) return held !== null && !held.has(owner.nonce);
     return !isAlive(owner.pid) || quiet;
   }
   return quiet;
