@@ -8,12 +8,14 @@ import { loadCorpus, type LoadedCorpus } from '../corpus/load-corpus.js';
 import type { ArticleWrite } from '../index/store.js';
 import { prepareArticle } from '../index/prepare-article.js';
 import { chunkArticle } from '../text/chunk.js';
+import { fillCatalogFromFile } from './catalog-fill.js';
 import { sweepNow } from './corpus-lock.js';
 import type { SourceMeta } from '../types.js';
 
 /**
  * The CPU work of one ingest or removal, as jobs a worker thread runs (article-pipeline.ts): each
- * parses YAML, cleans, chunks or analyses a whole article (or lists the corpus folder), which on
+ * parses YAML, cleans, chunks or analyses a whole article (or lists the corpus folder, or reads
+ * every file of it to fill a missing catalog), which on
  * a bot's event loop was its longest stall of an ingest (tens of milliseconds the first time,
  * hundreds for a long article).
  * Plain data in and out, so a job runs the same on the calling thread when no worker can start.
@@ -22,7 +24,8 @@ export type ArticleJob =
   | { kind: 'load'; corpusDir: string; names: readonly string[]; only: readonly string[]; remembers: boolean }
   | { kind: 'file'; meta: Omit<SourceMeta, 'id'> & { title_descriptive?: boolean }; body: string }
   | { kind: 'count'; corpusDir: string; id: string }
-  | { kind: 'sweep'; corpusDir: string };
+  | { kind: 'sweep'; corpusDir: string }
+  | { kind: 'catalog'; corpusDir: string; cachePath: string };
 
 /** A cache row the job's read would have written: the calling thread writes it (it owns the database handle). */
 export interface Remembered {
@@ -49,10 +52,12 @@ export type ArticleJobResult<J extends ArticleJob> = J extends { kind: 'load' }
     ? ArticleFile
     : J extends { kind: 'sweep' }
       ? string[]
-      : number;
+      : J extends { kind: 'catalog' }
+        ? void
+        : number;
 
 /** Runs one job where it is called (in the worker, or on the calling thread as a fallback). */
-export async function runArticleJob(job: ArticleJob): Promise<LoadedArticles | ArticleFile | number | string[]> {
+export async function runArticleJob(job: ArticleJob): Promise<LoadedArticles | ArticleFile | number | string[] | void> {
   if (job.kind === 'load') {
     const remembered: Remembered[] = [];
     const corpus = await loadCorpus(job.corpusDir, {
@@ -69,6 +74,8 @@ export async function runArticleJob(job: ArticleJob): Promise<LoadedArticles | A
   }
   // A look at every name of the folder (20 000 at 100k passages: ~50 ms of callbacks): the worker's, not the event loop's.
   if (job.kind === 'sweep') return sweepNow(job.corpusDir);
+  // A missing catalog's first fill: every file the corpus cache does not know is read and parsed.
+  if (job.kind === 'catalog') return fillCatalogFromFile(job.corpusDir, job.cachePath);
   return countPassages(job.corpusDir, job.id);
 }
 

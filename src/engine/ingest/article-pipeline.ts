@@ -5,7 +5,7 @@ import type { ArticleReply, ArticleRequest } from './article-worker.js';
 
 /**
  * Runs article jobs (article-jobs.ts: load and prepare named articles, write an article file,
- * count its passages) on one worker thread shared by the process, started on first use or by
+ * count its passages, sweep the corpus folder, fill a missing catalog) on one worker thread shared by the process, started on first use or by
  * `startArticleWorker` and kept for the next ingest. It holds the process open only while a job
  * runs: a one-shot CLI command still exits when its work is done.
  *

@@ -1,22 +1,33 @@
-import { opendir } from 'node:fs/promises';
 import { basename } from 'node:path';
-import type { CorpusCache } from '../corpus/corpus-cache.js';
-import { startModuleWorker } from '../workers/module-worker.js';
+import { openCorpusCache, type CorpusCache } from '../corpus/corpus-cache.js';
+import { runOffThread } from './article-pipeline.js';
 import { readCatalog } from './corpus-catalog.js';
 
-/** Up to this many folder entries the catalog is filled in place: a thread would cost more than the work. */
-const SMALL_FOLDER = 256;
+/** One fill per corpus and cache file at a time in this process: concurrent callers share it. */
+const running = new Map<string, Promise<void>>();
 
 /**
- * Fills the cache's catalog index from a full read of `corpusDir`: in place for a small folder
- * (a bounded amount of work), on a worker thread otherwise (see `fillCatalogInWorker`).
+ * Fills the cache's catalog index from a full read of `corpusDir` (listing, `stat` and cache
+ * lookup per file, reading and parsing the YAML of every file the cache does not know): an
+ * article-worker job (article-jobs.ts), whose own connection writes the rows this one then reads.
+ * Whatever the folder's size: 256 files the cache does not know were tens of milliseconds of a
+ * bot's event loop, 200 000 tens of seconds. Only a cache in memory (no file another connection
+ * could open) is filled on the calling thread.
+ *
+ * @example await fillCatalog('corpus', openCorpusCache('embeddings/corpus-files.db'))
  */
-export async function fillCatalog(corpusDir: string, cache: CorpusCache): Promise<void> {
-  if (cache.path && !(await holdsAtMost(corpusDir, SMALL_FOLDER))) return fillCatalogInWorker(corpusDir, cache.path);
-  await fillCatalogHere(corpusDir, cache);
+export function fillCatalog(corpusDir: string, cache: CorpusCache): Promise<void> {
+  const cachePath = cache.path;
+  if (!cachePath) return fillCatalogHere(corpusDir, cache);
+  const key = `${corpusDir}\n${cachePath}`;
+  const known = running.get(key);
+  if (known) return known;
+  const fill = runOffThread({ kind: 'catalog', corpusDir, cachePath }).finally(() => running.delete(key));
+  running.set(key, fill);
+  return fill;
 }
 
-/** The fill itself, on the calling thread: the worker's job, and a small folder's. */
+/** The fill itself, where it is called: the article job's (with its own connection), or a cache in memory's. */
 export async function fillCatalogHere(corpusDir: string, cache: CorpusCache): Promise<void> {
   const catalog = cache.catalog;
   if (!catalog) throw new Error('the corpus cache cannot hold the catalog');
@@ -27,42 +38,12 @@ export async function fillCatalogHere(corpusDir: string, cache: CorpusCache): Pr
   if (!cache.catalog?.complete(corpusDir)) throw new Error('the catalog could not be written');
 }
 
-/** Whether the folder has at most `limit` entries, read entry by entry and left at the first past it. */
-async function holdsAtMost(dir: string, limit: number): Promise<boolean> {
-  const handle = await opendir(dir);
-  let n = 0;
+/** The article job: the fill through a connection of its own to the cache file at `cachePath`. */
+export async function fillCatalogFromFile(corpusDir: string, cachePath: string): Promise<void> {
+  const cache = openCorpusCache(cachePath);
   try {
-    for await (const _ of handle) if (++n > limit) return false;
-    return true;
+    await fillCatalogHere(corpusDir, cache);
   } finally {
-    await handle.close().catch(() => undefined); // closed already when the loop ran to its end
+    cache.close();
   }
-}
-
-/** One fill per corpus and cache file at a time in this process: concurrent callers share it. */
-const running = new Map<string, Promise<void>>();
-
-/**
- * Fills the catalog index of the corpus cache at `cachePath` from a full read of `corpusDir`
- * (listing, `stat` and cache lookup per file, reading the files the cache does not know), on a
- * worker thread: at 200 000 articles that is tens of seconds the bot's event loop never sees.
- * Its rows are written through the worker's own connection; the caller's connection reads them.
- *
- * @example await fillCatalogInWorker('corpus', 'embeddings/corpus-files.db')
- */
-export function fillCatalogInWorker(corpusDir: string, cachePath: string): Promise<void> {
-  const key = `${corpusDir}\n${cachePath}`;
-  const known = running.get(key);
-  if (known) return known;
-  const fill = new Promise<void>((resolve, reject) => {
-    const worker = startModuleWorker(import.meta.url, './catalog-fill-worker', { workerData: { corpusDir, cachePath } });
-    worker.once('message', (reply: { ok: true } | { ok: false; error: string }) => {
-      if (reply.ok) resolve();
-      else reject(new Error(`catalog fill failed: ${reply.error}`));
-    });
-    worker.once('error', reject);
-    worker.once('exit', (code) => reject(new Error(`catalog fill worker exited (${code})`)));
-  }).finally(() => running.delete(key));
-  running.set(key, fill);
-  return fill;
 }

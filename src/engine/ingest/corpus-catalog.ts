@@ -39,15 +39,15 @@ export async function readCatalog(corpusDir: string, cache?: CorpusCache): Promi
  * file-name order: what an ingest's duplicate check needs. With the cache's catalog index, two
  * indexed lookups and a read of each matching file (a row is checked against its file before it
  * is trusted, and mended when stale): O(1) whatever the size of the corpus, and the first time
- * (no catalog yet) the catalog is filled on a worker thread. Without it (a cache in memory, a
+ * (no catalog yet) the catalog is filled on the article worker. Without it (a cache in memory, a
  * cache file that failed), every file is looked at, as `readCatalog` does.
  */
 export async function catalogMatches(corpusDir: string, textHash: string, urlKeys: readonly string[], cache?: CorpusCache): Promise<CatalogEntry[]> {
   const matching = (e: CatalogEntry) => e.textHash === textHash || (e.urlKey !== null && urlKeys.includes(e.urlKey));
   const catalog = cache?.catalog;
   if (catalog && cache.path && !catalog.complete(corpusDir)) {
-    // Once per catalog (a store written before it, a cache file lost): the full read goes to a
-    // worker thread (but for a small folder), whose connection writes the rows this one then reads.
+    // Once per catalog (a store written before it, a cache file lost): the full read goes to the
+    // article worker, whose connection writes the rows this one then reads.
     await fillCatalog(corpusDir, cache).catch(() => undefined);
   }
   const names = catalog?.complete(corpusDir) ? catalog.find(textHash, urlKeys) : null;
