@@ -21,11 +21,11 @@ import { spawnSync } from 'node:child_process';
 import { rmSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { basename, join, resolve } from 'node:path';
-import { constants as perf, monitorEventLoopDelay, PerformanceObserver, type PerformanceEntry } from 'node:perf_hooks';
 import { Session } from 'node:inspector/promises';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { table } from '../bench/lib/markdown.js';
+import { median, step, watchGc, type Step } from './lib/stall-meter.js';
 
 /** The store bench's model (bench/workers/store-scale.ts; importing that file would start its worker). */
 const BENCH_MODEL = 'depeche/bench-384';
@@ -33,20 +33,6 @@ const BENCH_MODEL = 'depeche/bench-384';
 const WARM_QUESTIONS = 6;
 const INGESTS = 3;
 
-/** Node 24's CPU time of the calling thread (newer than this project's @types/node). */
-const threadCpuUsage = (previous?: NodeJS.CpuUsage): NodeJS.CpuUsage => (process as unknown as { threadCpuUsage(p?: NodeJS.CpuUsage): NodeJS.CpuUsage }).threadCpuUsage(previous);
-const cpuMs = (u: NodeJS.CpuUsage) => (u.user + u.system) / 1000;
-
-interface Step {
-  wallMs: number;
-  mainCpuMs: number;
-  stallMs: number;
-  turnCpuMs: number;
-  /** The longest garbage-collection pause of this thread meanwhile, and its kind. */
-  gcMaxMs: number;
-  gcMaxKind: string;
-  gcTotalMs: number;
-}
 interface ChildResult {
   passages: number;
   ingests: Step[];
@@ -74,17 +60,9 @@ const { values } = parseArgs({
   },
 });
 
-const GC_KINDS: Record<number, string> = {
-  [perf.NODE_PERFORMANCE_GC_MAJOR]: 'major',
-  [perf.NODE_PERFORMANCE_GC_MINOR]: 'minor',
-  [perf.NODE_PERFORMANCE_GC_INCREMENTAL]: 'incremental',
-  [perf.NODE_PERFORMANCE_GC_WEAKCB]: 'weak callbacks',
-};
-/** This thread's GC pauses since the last `takeGc()`. */
-let gcs: PerformanceEntry[] = [];
-if (values.child) new PerformanceObserver((list) => gcs.push(...list.getEntries())).observe({ entryTypes: ['gc'] });
-
 if (values.child) {
+  // GC pauses from the start of the process (the observer sees only those after it is made).
+  watchGc();
   const [checkout, store, tag] = JSON.parse(values.child) as [string, string, string];
   process.stdout.write(`${JSON.stringify(await measure(checkout, store, tag))}\n`);
   process.exit(0);
@@ -118,10 +96,6 @@ for (let round = 0; round < rounds; round++) {
   }
 }
 
-const median = (xs: number[]) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length === 0 ? NaN : s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
-};
 const rows: (string | number)[][] = [];
 for (const store of new Set(results.map((r) => r.store))) {
   for (const side of sides) {
@@ -143,42 +117,6 @@ console.log(`rounds in ${values.json}`);
 
 function childFlags(): string[] {
   return [...(values.seed ? ['--seed', values.seed] : []), '--load-fully', values['load-fully'], '--sentences', values.sentences, ...(values.profile ? ['--profile', resolve(values.profile)] : [])];
-}
-
-/** Runs `work`, measuring the event loop meanwhile (see the file's comment). */
-async function step(work: () => Promise<unknown>): Promise<Step> {
-  gcs = [];
-  const stalls = monitorEventLoopDelay({ resolution: 1 });
-  let turnCpuMs = 0;
-  let lastCpu = threadCpuUsage();
-  const ticker = setInterval(() => {
-    const now = threadCpuUsage();
-    turnCpuMs = Math.max(turnCpuMs, cpuMs(now) - cpuMs(lastCpu));
-    lastCpu = now;
-  }, 1);
-  stalls.enable();
-  const cpu = threadCpuUsage();
-  const t = performance.now();
-  await work();
-  const wallMs = performance.now() - t;
-  const mainCpuMs = cpuMs(threadCpuUsage(cpu));
-  stalls.disable();
-  clearInterval(ticker);
-  // The turn the work ended in, up to now.
-  turnCpuMs = Math.max(turnCpuMs, cpuMs(threadCpuUsage()) - cpuMs(lastCpu));
-  // Observer entries arrive a turn later.
-  await new Promise((go) => setImmediate(go));
-  const longest = gcs.reduce<PerformanceEntry | null>((a, e) => (a && a.duration >= e.duration ? a : e), null);
-  const kind = (longest as unknown as { detail?: { kind?: number } } | null)?.detail?.kind;
-  return {
-    wallMs,
-    mainCpuMs,
-    stallMs: stalls.max / 1e6,
-    turnCpuMs,
-    gcMaxMs: longest?.duration ?? 0,
-    gcMaxKind: kind === undefined ? '' : (GC_KINDS[kind] ?? String(kind)),
-    gcTotalMs: gcs.reduce((n, e) => n + e.duration, 0),
-  };
 }
 
 /** One bot-like process of `checkout`'s code on `store`: start, warm-up, then the ingests. */
