@@ -6,17 +6,22 @@
  *     names (200 000 is a million passages);
  *   - `catalog`: the first fill of a missing catalog (`catalogMatches` on a corpus cache without
  *     one: every file read and its YAML parsed), in folders of `--catalog-files` article files
- *     copied from `--seed` (≤ 256 was filled on the main thread; more, on a one-shot thread).
+ *     copied from `--seed` (≤ 256 was filled on the main thread; more, on a one-shot thread);
+ *   - `apply`: the first change a reader applies after loading a store from its checkpoint (one
+ *     article of 20 passages with vectors, committed by the same process just before:
+ *     `reader.refresh({ wait: true })`, where an ingest's reply waits for it), on each `--store`
+ *     (store-bench folders; the article is removed again after the round).
  * Each side is a code checkout; every round starts a fresh process per side and case (sides
  * alternate), which starts the article worker and gives it one job first (as a bot's first ingest
  * has, by then, run its sweep), then measures the operation (scripts/lib/stall-meter.ts).
  * Prints medians per side and case, writes every round to --json.
  *
  *   npx tsx scripts/ingest-stalls.ts --side before=/tmp/base --side after=. [--rounds 5]
- *     [--lock-files 200000] [--catalog-files 250,2000] [--seed /work/shared/eval/piaf/corpus] [--json /tmp/ingest-stalls.json]
+ *     [--lock-files 200000] [--catalog-files 250,2000] [--store /work/stores/store-100000 …]
+ *     [--seed /work/shared/eval/piaf/corpus] [--json /tmp/ingest-stalls.json]
  */
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { extname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -30,6 +35,7 @@ const { values } = parseArgs({
     rounds: { type: 'string', default: '5' },
     'lock-files': { type: 'string', default: '200000' },
     'catalog-files': { type: 'string', default: '250,2000' },
+    store: { type: 'string', multiple: true, default: [] },
     seed: { type: 'string', default: '/work/shared/eval/piaf/corpus' },
     work: { type: 'string' },
     json: { type: 'string', default: '/tmp/ingest-stalls.json' },
@@ -39,7 +45,7 @@ const { values } = parseArgs({
 
 interface Case {
   name: string;
-  kind: 'lock' | 'catalog';
+  kind: 'lock' | 'catalog' | 'apply';
   dir: string;
 }
 interface Measured extends Step {
@@ -76,6 +82,7 @@ if (lockFiles > 0) cases.push({ name: `first corpus lock + sweep, ${lockFiles} f
 for (const n of values['catalog-files'].split(',').filter(Boolean).map(Number)) {
   cases.push({ name: `first catalog fill, ${n} files`, kind: 'catalog', dir: articlesFolder(join(work, `catalog-${n}`), n) });
 }
+for (const store of values.store.map((d) => resolve(d))) cases.push({ name: `first change applied after a load, ${store.split('/').at(-1)}`, kind: 'apply', dir: store });
 
 const rounds = Number(values.rounds);
 const results: Round[] = [];
@@ -83,7 +90,7 @@ for (let round = 0; round < rounds; round++) {
   for (const c of cases) {
     const order = round % 2 === 0 ? sides : [...sides].reverse();
     for (const side of order) {
-      const child = spawnSync(process.execPath, ['--import', 'tsx', import.meta.filename, '--child', JSON.stringify([side.checkout, c.kind, c.dir])], {
+      const child = spawnSync(process.execPath, ['--import', 'tsx', import.meta.filename, '--seed', values.seed!, '--child', JSON.stringify([side.checkout, c.kind, c.dir])], {
         encoding: 'utf8',
         maxBuffer: 1 << 24,
         cwd: side.checkout,
@@ -153,6 +160,7 @@ async function operation(checkout: string, kind: Case['kind'], dir: string): Pro
     const { sweepStaleTemps, withCorpusLock } = (await import(src('engine/ingest/corpus-lock.ts'))) as typeof import('../src/engine/ingest/corpus-lock.js');
     return step(() => withCorpusLock(dir, () => sweepStaleTemps(dir, (corpusDir) => runOffThread({ kind: 'sweep', corpusDir }))));
   }
+  if (kind === 'apply') return firstApply(checkout, dir);
   const { openCorpusCache } = (await import(src('engine/corpus/corpus-cache.ts'))) as typeof import('../src/engine/corpus/corpus-cache.js');
   const { catalogMatches } = (await import(src('engine/ingest/corpus-catalog.ts'))) as typeof import('../src/engine/ingest/corpus-catalog.js');
   // A cache file of its own per process: no catalog yet, and no file known (a store written
@@ -167,5 +175,41 @@ async function operation(checkout: string, kind: Case['kind'], dir: string): Pro
   } finally {
     cache.close();
     rmSync(indexDir, { recursive: true, force: true });
+  }
+}
+
+/**
+ * A reader loaded from the store's checkpoint (vectors in memory, as a serving bot's), then one
+ * article committed and the reader's refresh that applies it measured: the reader's first growth
+ * of what it restored (its ordinals, labels, lengths) happens in there.
+ */
+async function firstApply(checkout: string, storeDir: string): Promise<Step> {
+  const src = (file: string) => pathToFileURL(join(checkout, 'src', file)).href;
+  const { createStore } = (await import(src('engine/index/create-store.ts'))) as typeof import('../src/engine/index/create-store.js');
+  const { prepareArticle } = (await import(src('engine/index/prepare-article.ts'))) as typeof import('../src/engine/index/prepare-article.js');
+  const { parseArticleFile } = (await import(src('engine/corpus/article-file.ts'))) as typeof import('../src/engine/corpus/article-file.js');
+  const store = createStore({ backend: 'local', indexDir: join(storeDir, 'index') });
+  const reader = store.reader();
+  const id = `zz-stall-apply-${process.pid}`;
+  try {
+    const view = await reader.refresh({ wait: true });
+    await view.loadVectors?.();
+    const dimension = (await store.meta())?.model?.dimension ?? 0;
+    // A seed article long enough for a few dozen passages, as an uploaded dossier would be.
+    const seeds = readdirSync(values.seed!).filter((f) => /\.(md|txt)$/.test(f)).sort();
+    const parsed = seeds.map((f) => parseArticleFile(readFileSync(join(values.seed!, f), 'utf8'), extname(f))).slice(0, 12);
+    const text = parsed.map((p) => p.body.trim()).join('\n\n');
+    const write = prepareArticle({ id, title: 'Dossier déposé pendant la mesure', publisher: 'Banc', author: null, url: null, date: '2026-12-02', language: 'fr', text, hash: id, kept: [{ start: 0, end: text.length }] });
+    let seed = 1;
+    const random = () => ((seed = (seed * 16807) % 2147483647) / 2147483647) * 2 - 1;
+    for (const p of write.passages) p.vector = dimension > 0 ? Float32Array.from({ length: dimension }, random) : null;
+    await store.commit({ upsert: [write] });
+    const s = await step(() => reader.refresh({ wait: true }));
+    if ((await reader.refresh()).passageCount <= view.passageCount) throw new Error('the change was not applied');
+    return s;
+  } finally {
+    await store.commit({ remove: [id] }).catch(() => undefined);
+    await reader.close();
+    await store.close();
   }
 }
