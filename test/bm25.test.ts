@@ -233,6 +233,18 @@ describe('restoreLexicalIndex', () => {
     expect(restored.search('manchots', 5).map((h) => h.id)).toEqual(['volcan#1']);
   });
 
+  it('takes more passages after restore than it restored, past the room it was given, scoring like an index built in one go', async () => {
+    // Restored with room to grow (twice what it holds, at least 16), so a load's first ingest
+    // copies nothing; growth past that room still works as before.
+    const more = Array.from({ length: 40 }, (_, i) => ({ id: `depeche#${i}`, title: `Dépêche ${i}`, text: `La dépêche numéro ${i} parle du port, des falaises et du budget ${i % 3 === 0 ? 'municipal' : 'régional'}.` }));
+    const restored = await restoreLexicalIndex(createLexicalIndex(docs).snapshot());
+    for (const d of more) restored.add([d]);
+    restored.remove(['volcan#1', 'depeche#7']);
+    const whole = createLexicalIndex([...docs, ...more].filter((d) => d.id !== 'volcan#1' && d.id !== 'depeche#7'));
+    expect(restored.size).toBe(whole.size);
+    for (const q of ['budget municipal', 'falaises du port', 'dépêche 33', 'manchots et otaries', 'taux directeur']) expect(restored.search(q, 10)).toEqual(whole.search(q, 10));
+  });
+
   it('refuses a snapshot of another analyzer or an incomplete one, saying why', async () => {
     const snapshot = createLexicalIndex(docs).snapshot();
     await expect(restoreLexicalIndex({ ...snapshot, analyzer: -1 })).rejects.toThrow(/rebuild/);

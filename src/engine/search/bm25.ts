@@ -3,7 +3,7 @@ import { expandQuery as expandAcrossLanguages } from '../text/cross-lingual.js';
 import type { LexicalQuery } from '../text/question-analysis.js';
 import type { FilePostings } from './lexical/file-postings.js';
 import { forwardLists, forwardRecord, MemoryForward, type ForwardSource } from './lexical/forward-index.js';
-import { ensureLength } from './lexical/growable.js';
+import { ensureLength, restoredCapacity } from './lexical/growable.js';
 import { pairArrays, PairKeys, placePairs, StringKeys } from './lexical/key-dictionary.js';
 import { stringHash, tableInSlices, tableSize } from './lexical/key-table.js';
 import { PassageIds, type PackedIds } from './lexical/passage-ids.js';
@@ -556,14 +556,21 @@ class BM25Index implements LexicalIndex {
     } else this.ids = PassageIds.packed(s.ids);
     const live = this.ids.length;
     this.live = live;
-    this.lengths = s.lengths;
-    this.titleLengths = s.titleLengths;
-    for (let ord = 0; ord < live; ord++) {
-      this.totalLength += s.lengths[ord]!;
-      this.totalTitleLength += s.titleLengths[ord]!;
-      if (ord % (RESTORE_SLICE * 64) === 0) await pause();
+    // With room to grow (see restoredCapacity), copied a slice at a time with the totals.
+    const capacity = restoredCapacity(live);
+    this.lengths = new Uint32Array(capacity);
+    this.titleLengths = new Uint32Array(capacity);
+    for (let from = 0; from < live; from += RESTORE_SLICE * 64) {
+      const to = Math.min(live, from + RESTORE_SLICE * 64);
+      this.lengths.set(s.lengths.subarray(from, to), from);
+      this.titleLengths.set(s.titleLengths.subarray(from, to), from);
+      for (let ord = from; ord < to; ord++) {
+        this.totalLength += s.lengths[ord]!;
+        this.totalTitleLength += s.titleLengths[ord]!;
+      }
+      await pause();
     }
-    this.alive = new Uint8Array(Math.max(16, live)).fill(1, 0, live);
+    this.alive = new Uint8Array(capacity).fill(1, 0, live);
     this.sealedForward = forward;
     this.sealedOrds = live;
   }

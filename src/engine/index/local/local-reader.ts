@@ -5,7 +5,7 @@ import { createLexicalIndex, type LexicalIndex, type StagedPassage } from '../..
 import type { TermStats } from '../../search/term-weights.js';
 import type { SourceMeta } from '../../types.js';
 import type { IndexMeta, StoredPassage, StoreReader, StoreView, VectorHit } from '../store.js';
-import { ensureLength } from '../../search/lexical/growable.js';
+import { ensureLength, restoredCapacity } from '../../search/lexical/growable.js';
 import type { VectorIndex } from '../vector-index.js';
 import { withFreshVectors } from './fresh-vectors.js';
 import { createLiveTermStats, type LiveTermStats } from './live-term-stats.js';
@@ -42,8 +42,8 @@ interface ReaderState {
   sources: StoredSources;
   /**
    * Vector label of each passage by the lexical index's ordinal (-1: none), and ordinal + 1 by
-   * label (0: none): typed arrays, the checkpoint's labels as read, where a Map by passage id
-   * (a million strings at load) used to be. The reader's index never folds, so ordinals hold.
+   * label (0: none): typed arrays, the checkpoint's labels copied with room to grow, where a Map
+   * by passage id (a million strings at load) used to be. The reader's index never folds, so ordinals hold.
    */
   labelOf: Int32Array;
   ordOfLabel: Int32Array;
@@ -276,13 +276,17 @@ async function loadCheckpoint(state: ReaderState): Promise<boolean> {
   state.stats = createLiveTermStats({ stored: { terms: loaded.terms, df: loaded.bodyDf, termId: loaded.termId }, passages: loaded.ids.length });
   state.lexicalRef = ref;
   const { labels } = loaded;
-  state.labelOf = labels;
+  // Both with room to grow (see restoredCapacity): an ingest's first passages after a load do not
+  // copy them whole. The slots past the loaded ones stay untouched zero pages: a label slot is
+  // written when its ordinal is made (applyChanges), before anything reads it.
+  state.labelOf = new Int32Array(restoredCapacity(labels.length));
   let top = -1;
   for (let ord = 0; ord < labels.length; ord++) {
+    state.labelOf[ord] = labels[ord]!;
     if (labels[ord]! > top) top = labels[ord]!;
     if ((ord & 65535) === 65535) await pause();
   }
-  state.ordOfLabel = new Int32Array(top + 1);
+  state.ordOfLabel = new Int32Array(restoredCapacity(top + 1));
   for (let ord = 0; ord < labels.length; ord++) {
     if (labels[ord]! >= 0) state.ordOfLabel[labels[ord]!] = ord + 1;
     if ((ord & 65535) === 65535) await pause();
