@@ -1,6 +1,6 @@
 /**
- * Side by side, what a running bot's first ingest costs its event loop in two places that used to
- * list or read the whole corpus folder on the main thread:
+ * Side by side, what a running bot's first ingest costs its event loop where it used to list or
+ * read the whole corpus folder on the main thread, or copy what a load restored:
  *   - `lock`: the first corpus lock of a process and the ingest's sweep under it
  *     (`withCorpusLock` + `sweepStaleTemps`, as ingest.ts runs them), in a folder of `--lock-files`
  *     names (200 000 is a million passages);
@@ -14,7 +14,8 @@
  * Each side is a code checkout; every round starts a fresh process per side and case (sides
  * alternate), which starts the article worker and gives it one job first (as a bot's first ingest
  * has, by then, run its sweep), then measures the operation (scripts/lib/stall-meter.ts).
- * Prints medians per side and case, writes every round to --json.
+ * Prints medians per side and case, writes every round to --json. The main-thread CPU column
+ * includes the meter's own 1 ms ticks (tens of µs each: most of it over a wait of seconds).
  *
  *   npx tsx scripts/ingest-stalls.ts --side before=/tmp/base --side after=. [--rounds 5]
  *     [--lock-files 200000] [--catalog-files 250,2000] [--store /work/stores/store-100000 …]
@@ -48,14 +49,7 @@ interface Case {
   kind: 'lock' | 'catalog' | 'apply';
   dir: string;
 }
-interface Measured extends Step {
-  /**
-   * Main-thread CPU less what the meter's own ticks cost (CPU per tick calibrated on an idle wait
-   * in the same process): over a wait of seconds that ticking is most of `mainCpuMs`.
-   */
-  ownCpuMs: number;
-}
-interface Round extends Measured {
+interface Round extends Step {
   side: string;
   case: string;
   round: number;
@@ -97,9 +91,9 @@ for (let round = 0; round < rounds; round++) {
       });
       const line = child.stdout.trim().split('\n').at(-1) ?? '';
       if (child.status !== 0 || !line.startsWith('{')) throw new Error(`${side.label}, ${c.name}: ${child.stderr.slice(-3000)}`);
-      const r: Round = { ...(JSON.parse(line) as Measured), side: side.label, case: c.name, round, loadAverage: loadavg()[0]! };
+      const r: Round = { ...(JSON.parse(line) as Step), side: side.label, case: c.name, round, loadAverage: loadavg()[0]! };
       results.push(r);
-      console.error(`${side.label} ${c.name} #${round} (load ${r.loadAverage.toFixed(1)}): stall ${r.stallMs.toFixed(0)} ms (p99 ${r.stallP99Ms.toFixed(0)}), turn CPU ${r.turnCpuMs.toFixed(0)}, main CPU ${r.mainCpuMs.toFixed(0)} (own ${r.ownCpuMs.toFixed(0)}), wall ${r.wallMs.toFixed(0)}, GC max ${r.gcMaxMs.toFixed(0)}`);
+      console.error(`${side.label} ${c.name} #${round} (load ${r.loadAverage.toFixed(1)}): stall ${r.stallMs.toFixed(0)} ms (p99 ${r.stallP99Ms.toFixed(0)}), turn CPU ${r.turnCpuMs.toFixed(0)}, main CPU ${r.mainCpuMs.toFixed(0)} (${r.ticks} meter ticks), wall ${r.wallMs.toFixed(0)}, GC max ${r.gcMaxMs.toFixed(0)}`);
     }
   }
 }
@@ -108,12 +102,12 @@ const rows: (string | number)[][] = [];
 for (const c of cases) {
   for (const side of sides) {
     const rs = results.filter((r) => r.side === side.label && r.case === c.name);
-    const med = (f: (s: Measured) => number) => median(rs.map(f)).toFixed(0);
-    const max = (f: (s: Measured) => number) => Math.max(...rs.map(f)).toFixed(0);
-    rows.push([c.name, side.label, med((s) => s.stallMs), max((s) => s.stallMs), med((s) => s.stallP99Ms), med((s) => s.turnCpuMs), max((s) => s.turnCpuMs), med((s) => s.mainCpuMs), med((s) => s.ownCpuMs), med((s) => s.wallMs), max((s) => s.gcMaxMs)]);
+    const med = (f: (s: Step) => number) => median(rs.map(f)).toFixed(0);
+    const max = (f: (s: Step) => number) => Math.max(...rs.map(f)).toFixed(0);
+    rows.push([c.name, side.label, med((s) => s.stallMs), max((s) => s.stallMs), med((s) => s.stallP99Ms), med((s) => s.turnCpuMs), max((s) => s.turnCpuMs), med((s) => s.mainCpuMs), med((s) => s.wallMs), max((s) => s.gcMaxMs)]);
   }
 }
-console.log(table(['operation', 'side', 'longest stall ms (median)', '(max)', 'p99 delay ms (median)', 'longest turn CPU ms (median)', '(max)', 'main-thread CPU ms', '(less the meter)', 'wall ms', 'longest GC pause ms (max)'], rows));
+console.log(table(['operation', 'side', 'longest stall ms (median)', '(max)', 'p99 delay ms (median)', 'longest turn CPU ms (median)', '(max)', 'main-thread CPU ms', 'wall ms', 'longest GC pause ms (max)'], rows));
 console.log(`${rounds} rounds, load average ${Math.min(...results.map((r) => r.loadAverage)).toFixed(1)}–${Math.max(...results.map((r) => r.loadAverage)).toFixed(1)}`);
 writeFileSync(values.json, JSON.stringify({ at: new Date().toISOString(), rounds, sides, cases, results }, null, 2));
 console.log(`rounds in ${values.json}`);
@@ -143,15 +137,7 @@ function articlesFolder(dir: string, n: number): string {
 }
 
 /** One fresh process of `checkout`'s code: the article worker started and warm, then the operation. */
-async function measure(checkout: string, kind: Case['kind'], dir: string): Promise<Measured> {
-  // Twice: the first also pays for the meter's own first run.
-  await step(() => new Promise((done) => setTimeout(done, 200)));
-  const idle = await step(() => new Promise((done) => setTimeout(done, 500)));
-  const s = await operation(checkout, kind, dir);
-  return { ...s, ownCpuMs: s.mainCpuMs - (idle.mainCpuMs / Math.max(1, idle.ticks)) * s.ticks };
-}
-
-async function operation(checkout: string, kind: Case['kind'], dir: string): Promise<Step> {
+async function measure(checkout: string, kind: Case['kind'], dir: string): Promise<Step> {
   const src = (file: string) => pathToFileURL(join(checkout, 'src', file)).href;
   const { runOffThread, startArticleWorker } = (await import(src('engine/ingest/article-pipeline.ts'))) as typeof import('../src/engine/ingest/article-pipeline.js');
   startArticleWorker();
