@@ -47,7 +47,7 @@ describe('the lexicon’s renderings, as the analyzer reads them', () => {
 
   it('lends no word of another meaning through a shared stem', () => {
     // "alimentation" has the stem of "alimenter" (to power a data centre); "passé" (for "happened") that of "passer".
-    const other = new Set(analyze('alimenter les serveurs, passer la main, des jeunes pousses de bambou'));
+    const other = new Set(analyze('alimenter les serveurs, passer la main'));
     for (const question of ['What is his favourite food?', 'What happened to the startup?']) {
       expect(renderingTerms(question).filter((t) => other.has(t))).toEqual([]);
     }
