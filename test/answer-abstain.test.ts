@@ -53,7 +53,7 @@ describe('shouldAbstain', () => {
 });
 
 describe('lexical evidence', () => {
-  const stats = createTermStats(['La coopérative du Vercors affine le bleu.', 'Le tramway de Brest rejoint le port.', 'Le PDG de la coopérative parle.', 'Le client a perdu sa capitale.']);
+  const stats = createTermStats(['La coopérative du Vercors affine le bleu.', 'Le tramway de Brest rejoint le port.', 'Le PDG de la coopérative parle.', 'Le client a perdu sa capitale.', 'Le port français attend.']);
   const questionTerms = (q: string) => evidenceTerms(analyseQuestion(q), stats);
   const passage = (text: string) => text.split('\n').map(analyseSentence);
 
@@ -71,9 +71,16 @@ describe('lexical evidence', () => {
 
   it('lists names unknown to the coverage, forgiving one typo in a long name only', () => {
     expect(lexicalEvidence(questionTerms('Qui dirige Samsung à Brest ?'), [passage('Le tramway de Brest.')], stats).unknownNames).toEqual(['samsung']);
-    expect(lexicalEvidence(questionTerms('Qui dirige la coopérative du Vercorz ?'), [], stats).unknownNames).toEqual([]);
+    expect(lexicalEvidence(questionTerms('Qui dirige la coopérative du Vercorz ?'), [passage('La coopérative du Vercors affine le bleu.')], stats).unknownNames).toEqual([]);
     // "Pérou" is one typo from "perdu": a short unknown name is not taken for a known word.
     expect(lexicalEvidence(questionTerms('Quelle est la capitale du Pérou ?'), [], stats).unknownNames).toEqual(['perou']);
+  });
+
+  it('forgives a typo in a long name only where the passages found write a name that close, never a word', () => {
+    // "François" is one typo from "français", a word of the coverage: still a name it never mentions.
+    expect(lexicalEvidence(questionTerms('Quel âge a le pape François ?'), [passage('Le port français attend.')], stats).unknownNames).toEqual(['francois']);
+    // "Vercorz" is one typo from the name "Vercors" the passage writes, but only there.
+    expect(lexicalEvidence(questionTerms('Qui dirige la coopérative du Vercorz ?'), [passage('Le tramway de Brest rejoint le port.')], stats).unknownNames).toEqual(['vercorz']);
   });
 
   it('lists other words the coverage never uses, forgiving one typo and a longer word they start', () => {

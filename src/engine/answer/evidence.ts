@@ -1,4 +1,5 @@
 import { foldAccents, thirdPluralStem } from '../text/analyze.js';
+import { withinOneEdit } from '../search/bm25.js';
 import type { TermStats } from '../search/term-weights.js';
 import type { AnalysedQuestion, QuestionTerm } from '../text/question-analysis.js';
 import type { SentenceTerms } from './sentence-terms.js';
@@ -109,6 +110,21 @@ export function coverageOf(terms: readonly QuestionTerm[], parts: EvidencePassag
   return got / total;
 }
 
+/** Shortest name a typo is forgiven in: a shorter one is one edit from many words and names. */
+const NAME_TYPO_LENGTH = 7;
+
+/**
+ * Whether the coverage knows a name: it uses that very term, or the passages found write a name
+ * (capitalised inside a sentence) one typo from it, for a name of seven letters or more
+ * ("Maharashi" / "Maharishi"). A word one typo away is another word, however long: "François" is
+ * not "français", "Pérou" not "perdu".
+ */
+function knownName(term: string, passages: readonly EvidencePassage[], stats: TermStats): boolean {
+  if (stats.knownName(term)) return true;
+  if (term.length < NAME_TYPO_LENGTH) return false;
+  return passages.some((parts) => parts.some((p) => p.tokens.some((tok, i) => tok.proper && (p.at[i] ?? []).some((c) => withinOneEdit(term, c)))));
+}
+
 /**
  * How well the leading passages cover the question, lexically. Pure.
  * A name counts as known only where the coverage uses that very term: typo tolerance is for
@@ -118,7 +134,7 @@ export function coverageOf(terms: readonly QuestionTerm[], parts: EvidencePassag
 export function lexicalEvidence(terms: QuestionTerm[], passages: readonly EvidencePassage[], stats: TermStats): LexicalEvidence {
   const coverage = passages.reduce((best, parts) => Math.max(best, coverageOf(terms, parts, stats)), 0);
   const own = terms.filter((t) => t.weight >= 1 && !t.rendering);
-  const unknownNames = own.filter((t) => t.specific && !stats.knownName(t.term)).map((t) => t.term);
+  const unknownNames = own.filter((t) => t.specific && !knownName(t.term, passages, stats)).map((t) => t.term);
   const unknownWords = own.filter((t) => !t.specific && !/^\d/.test(t.term) && !stats.known(t.term) && !stats.extended(t.term)).map((t) => t.term);
   const unknownFigures = own.filter((t) => /^\d/.test(t.term) && !stats.known(t.term)).map((t) => t.term);
   return { coverage, unknownNames, unknownWords, unknownFigures };

@@ -11,9 +11,9 @@ export interface TermStats {
   /** Whether the coverage uses a term that starts with this one (four letters or more): "pizz" in "pizzaiol". */
   extended: (term: string) => boolean;
   /**
-   * For a name: whether the coverage uses it, or — for a name of seven letters or more — a
-   * term one typo away ("Maharashi" / "Maharishi"). A shorter name one typo from a word is
-   * another word ("Pérou" / "perdu"), not a misspelling.
+   * For a name: whether the coverage uses that very term. No typo is forgiven here: the term one
+   * typo away may be a word ("François" / "français", "Pérou" / "perdu"); evidence.ts forgives one
+   * in a long name only where the passages found write a name that close.
    */
   knownName: (term: string) => boolean;
 }
@@ -26,9 +26,6 @@ export interface TermStats {
 export function createTermStats(texts: string[]): TermStats {
   return createTermStatsFromTerms(texts.map((t) => analyze(t)));
 }
-
-/** Shortest name that typo tolerance applies to. */
-const NAME_TYPO_LENGTH = 7;
 
 /** The lookups of `TermStats` other than weights, over live document frequencies; `clear()` after they change. */
 export function createTermLookups(df: ReadonlyMap<string, number>): Pick<TermStats, 'known' | 'extended' | 'knownName'> & { clear(): void } {
@@ -56,7 +53,7 @@ export function createTermLookups(df: ReadonlyMap<string, number>): Pick<TermSta
   };
   return {
     known,
-    knownName: (term) => df.has(term) || (term.length >= NAME_TYPO_LENGTH && known(term)),
+    knownName: (term) => df.has(term),
     extended: (term) => {
       if (term.length < 4) return false;
       const e = extendedCache.get(term);
