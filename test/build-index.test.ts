@@ -1,9 +1,10 @@
 import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createEmbedder } from '../src/engine/embed/embedder.js';
 import { createEngine } from '../src/engine/engine.js';
-import { buildIndex, preparedBatches } from '../src/engine/index/build-index.js';
+import { buildIndex, passageText, preparedBatches } from '../src/engine/index/build-index.js';
 import { findArticleText } from '../src/engine/corpus/clean.js';
 import type { Article } from '../src/engine/types.js';
 import { ingest, removeArticle } from '../src/engine/ingest/ingest.js';
@@ -83,6 +84,54 @@ describe('building the index', () => {
     expect(embeddedPassages).toBe((await passagesOf(after, changed)).length);
     expect(await after.vectors(await passagesOf(after, untouched))).toEqual(vectorsBefore);
     expect(after.lexical.search('Abilene Texas centres de données', 3)[0]!.id.startsWith(changed)).toBe(true);
+  });
+
+  it('rebuilds an index of the previous chunker from the corpus, embedding again only the passages whose text changed', async () => {
+    scratch = makeScratch({ seed: true });
+    await build(scratch);
+    const before = await freshView(scratch);
+    const textsOf = async (view: StoreView) =>
+      (await view.passages(await view.passageIds())).map((p) => passageText(view.sources.get(p.articleId)!.title, p.text));
+    const oldTexts = new Set(await textsOf(before));
+    const untouched = '000_dcb9b5e2e5327193';
+    const vectorsBefore = await before.vectors(await passagesOf(before, untouched));
+    // As the previous version left it: its chunker's number in the live index's settings …
+    const { generation } = JSON.parse(readFileSync(join(scratch.indexDir, 'current.json'), 'utf8')) as { generation: string };
+    const db = new Database(join(scratch.indexDir, generation, 'index.db'));
+    const meta = JSON.parse(db.prepare("SELECT value FROM settings WHERE key = 'meta'").pluck().get() as string) as Record<string, unknown>;
+    db.prepare("UPDATE settings SET value = ? WHERE key = 'meta'").run(JSON.stringify({ ...meta, chunkerVersion: CHUNKER_VERSION - 1 }));
+    db.close();
+    // … and one article whose passages this version cuts otherwise.
+    const file = join(scratch.corpusDir, '003_f1544e1ffa8ca780.md');
+    writeFileSync(file, `${readFileSync(file, 'utf8')}\nUn paragraphe ajouté sur les centres de données à Abilene, au Texas.\n`);
+
+    const sentToModel: string[] = [];
+    const counting = async () => {
+      const real = await loadTiny();
+      return Object.assign(Object.create(real) as typeof real, {
+        embedPassages: (texts: string[]) => {
+          sentToModel.push(...texts);
+          return real.embedPassages(texts);
+        },
+      });
+    };
+    const { report } = await build(scratch, { loadEmbedder: counting });
+
+    const after = await freshView(scratch);
+    expect(after.meta.chunkerVersion).toBe(CHUNKER_VERSION);
+    expect([...after.sources.keys()].sort()).toEqual(corpusIds(scratch));
+    expect(after.vectorCount).toBe(after.passageCount);
+    const newTexts = [...new Set(await textsOf(after))].filter((t) => !oldTexts.has(t));
+    expect(newTexts.length).toBeGreaterThan(0);
+    expect([...sentToModel].sort()).toEqual(newTexts.sort());
+    // The same vectors, to the float rounding of their trip through the vector index.
+    const kept = await after.vectors(await passagesOf(after, untouched));
+    expect(kept).toHaveLength(vectorsBefore.length);
+    kept.forEach((v, i) => v!.forEach((x, j) => expect(x).toBeCloseTo(vectorsBefore[i]![j]!, 6)));
+    expect(report.warning).toBe(
+      `This version cuts or analyses passages differently (chunker v${CHUNKER_VERSION - 1} → v${CHUNKER_VERSION}): ` +
+        `the index was rebuilt from the corpus folder. ${after.passageCount - newTexts.length} of its ${after.passageCount} passages kept their vectors (same text, same model); the others were embedded again.`,
+    );
   });
 
   it('embeds nothing when nothing changed, and drops removed articles with their vectors', async () => {

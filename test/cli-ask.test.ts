@@ -143,7 +143,7 @@ describe('an index built with another model than the configured one', () => {
   });
 
   it('refuses ask and ingest alike, naming the rebuild', () => {
-    const stale = /^The index was built with a different configuration \(index built with model depeche\/tiny-bert, configured model is depeche\/another-model\)\. Run "npm run index -- --rebuild" to rebuild it\.$/m;
+    const stale = /^The index was built with a different configuration \(index built with model depeche\/tiny-bert, configured model is depeche\/another-model\)\. Run "npm run index" to rebuild it\.$/m;
     const ask = cli(['ask', 'Stargate'], undefined, other);
     expect(ask.code).toBe(1);
     expect(ask.stderr).toMatch(stale);
@@ -154,7 +154,7 @@ describe('an index built with another model than the configured one', () => {
     expect(ingest.code).toBe(1);
     // The article is kept in the corpus (nothing lost); the index is not touched.
     expect(ingest.stdout + ingest.stderr).toContain(
-      'The index was built with a different configuration (index built with model depeche/tiny-bert, configured model is depeche/another-model). Run "npm run index -- --rebuild" to rebuild it.',
+      'The index was built with a different configuration (index built with model depeche/tiny-bert, configured model is depeche/another-model). Run "npm run index" to rebuild it.',
     );
     // The article and the mark of its change, which stays until an index update takes it up.
     for (const added of readdirSync(scratch.corpusDir).filter((f) => !before.has(f))) rmSync(join(scratch.corpusDir, added), { recursive: true });

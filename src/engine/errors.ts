@@ -16,7 +16,8 @@ export const ERROR_MESSAGES = {
   BAD_QUESTION: (reason: QuestionProblem, length = 0, limit = 0) => `Question refused: ${QUESTION_PROBLEMS[reason](length, limit)}.`,
   INDEX_MISSING: (dir: string) => `No index in ${dir}. Run "npm run index" to build it.`,
   INDEX_CORRUPT: (why: string) => `The index is unreadable (${why}). Run "npm run index -- --rebuild" to rebuild it.`,
-  INDEX_STALE: (why: string) => `The index was built with a different configuration (${why}). Run "npm run index -- --rebuild" to rebuild it.`,
+  // A plain update rebuilds whatever is stale, and keeps the vectors of passages whose text and model did not change.
+  INDEX_STALE: (why: string) => `The index was built with a different configuration (${why}). Run "npm run index" to rebuild it.`,
   INDEX_BUSY: (dir: string) => `Another process is updating the index in ${dir}; try again when it is done.`,
   CORPUS_MISSING: (dir: string) => `Corpus folder ${dir} does not exist. Set CORPUS_DIR to a folder of articles.`,
   CORPUS_EMPTY: (dir: string) => `No usable article in ${dir}.`,

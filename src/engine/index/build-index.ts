@@ -10,6 +10,7 @@ import { clearPending, readPending, type PendingMarks } from '../ingest/pending-
 import { ANALYZER_VERSION } from '../text/analyze.js';
 import { CHUNKER_VERSION, DEFAULT_CHUNK_OPTIONS, chunkArticle } from '../text/chunk.js';
 import type { Article, IndexProgress, IndexReport } from '../types.js';
+import { knownVectors, type KnownVectors } from './known-vectors.js';
 import { prepareArticle } from './prepare-article.js';
 import type { ArticleWrite, EmbeddingStash, IndexMeta, IndexStore, RebuildSpace } from './store.js';
 
@@ -102,10 +103,11 @@ async function buildLocked(options: BuildOptions): Promise<IndexReport> {
   const wanted: IndexMeta = { chunkerVersion: CHUNKER_VERSION, analyzerVersion: ANALYZER_VERSION, model };
 
   let rebuild = options.rebuild === true || unreadable || !previous;
+  let upgraded = false;
   if (previous && !rebuild) {
     if (previous.chunkerVersion !== CHUNKER_VERSION || previous.analyzerVersion !== ANALYZER_VERSION) {
-      notes.push('chunker or analyzer changed: rebuilding');
       rebuild = true;
+      upgraded = true;
     } else if (model && !sameMeta({ ...previous, model }, previous)) {
       // Another model (or the first one for a lexical-only index): every passage needs a vector.
       rebuild = true;
@@ -116,6 +118,9 @@ async function buildLocked(options: BuildOptions): Promise<IndexReport> {
   const meta: IndexMeta = !rebuild && previous ? { ...wanted, model: model ?? previous.model } : wanted;
   // Changes an earlier update left unindexed (killed, failed): brought level by this one too.
   const pending = await readPending(options.corpusDir);
+  // Passages cut or analysed by the new version whose text an old one had keep its vector, when
+  // the model is the same: the upgrade costs what it changed, not a re-embedding of the index.
+  const known = upgraded && model && sameMeta({ ...previous!, model }, previous) ? await knownVectors(store, (title, text) => embeddingKey(passageText(title, text))) : null;
   const target: IndexStore | RebuildSpace = rebuild ? await store.rebuild(meta) : store;
   let corpus: LoadedCorpus;
   let gone: string[];
@@ -124,7 +129,7 @@ async function buildLocked(options: BuildOptions): Promise<IndexReport> {
   let waiting: number;
 
   try {
-    const result = await fill(options, { target, meta, embedder, pending, named: options.articles && !rebuild ? options.articles : null });
+    const result = await fill(options, { target, meta, embedder, held: known, pending, named: options.articles && !rebuild ? options.articles : null });
     onProgress?.({ phase: 'write', done: 0, total: 1 });
     if (rebuild) await (target as RebuildSpace).publish();
     onProgress?.({ phase: 'write', done: 1, total: 1 });
@@ -135,10 +140,20 @@ async function buildLocked(options: BuildOptions): Promise<IndexReport> {
     // rebuild to resume, and gives back its vector builder and database handle now.
     if (rebuild) await (target as RebuildSpace).abandon().catch(() => undefined);
     throw err;
+  } finally {
+    await known?.close();
   }
   // Every change the marks named is in the index now.
   await clearPending(options.corpusDir, pending.marks);
 
+  if (upgraded) {
+    const kept = known ? ` ${known.found} of its ${(await store.counts()).passages} passages kept their vectors (same text, same model); the others were embedded again.` : '';
+    const versions = [
+      ...(previous!.chunkerVersion !== CHUNKER_VERSION ? [`chunker v${previous!.chunkerVersion} → v${CHUNKER_VERSION}`] : []),
+      ...(previous!.analyzerVersion !== ANALYZER_VERSION ? [`analyzer v${previous!.analyzerVersion} → v${ANALYZER_VERSION}`] : []),
+    ];
+    notes.unshift(`This version cuts or analyses passages differently (${versions.join(', ')}): the index was rebuilt from the corpus folder.${kept}`);
+  }
   if (modelError) {
     if (!meta.model) notes.push(`${modelError} Built a lexical-only index.`);
     else if (changed.length === 0 && gone.length === 0) notes.push(`${modelError} Kept the index as it is.`);
@@ -167,9 +182,9 @@ interface Filled {
  */
 async function fill(
   options: BuildOptions,
-  job: { target: IndexStore | RebuildSpace; meta: IndexMeta; embedder: Embedder | null; pending: PendingMarks; named: readonly string[] | null },
+  job: { target: IndexStore | RebuildSpace; meta: IndexMeta; embedder: Embedder | null; held: KnownVectors | null; pending: PendingMarks; named: readonly string[] | null },
 ): Promise<Filled> {
-  const { target, meta, embedder, onProgress } = { ...job, onProgress: options.onProgress };
+  const { target, meta, embedder, held, onProgress } = { ...job, onProgress: options.onProgress };
   let corpus: LoadedCorpus;
   let gone: string[];
   /** Articles prepared already (a named update's, on the worker); the others are prepared here as the batches go. */
@@ -227,7 +242,7 @@ async function fill(
   };
   const embedBatch = (batch: ArticleWrite[]): Promise<Float32Array[]> | null => {
     if (!embedder) return null;
-    const running = embedDurably(embedder, target.stash, batchTexts(batch), progress, stopped);
+    const running = embedDurably(embedder, target.stash, batchTexts(batch), progress, stopped, held);
     running.catch(() => undefined); // awaited once the batch before it is committed
     return running;
   };
@@ -259,7 +274,7 @@ async function fill(
         const pending = await target.pendingVectors(BATCH_PASSAGES);
         if (pending.length === 0) break;
         const texts = pending.map((p) => passageText(p.title, p.text));
-        const vectors = await embedDurably(embedder, target.stash, texts, () => undefined, stopped);
+        const vectors = await embedDurably(embedder, target.stash, texts, () => undefined, stopped, held);
         await target.commit({ vectors: pending.map((p, j) => ({ id: p.id, vector: vectors[j]! })) });
         target.stash?.drop(texts.map(embeddingKey));
         const articleId = (id: string) => id.slice(0, id.lastIndexOf('#'));
@@ -298,9 +313,9 @@ export function* preparedBatches(articles: Iterable<Article>, batchPassages = BA
 const batchTexts = (batch: ArticleWrite[]) => batch.flatMap((a) => a.passages.map((p) => passageText(a.source.title, p.passage.text)));
 
 /**
- * Vectors of `texts`, in order: those the stash holds (from a killed build) are not computed
- * again; the others go to the model in calls of EMBED_CALL, each call's vectors stashed in the
- * very turn the model returns them. A kill then loses only the calls the model is computing.
+ * Vectors of `texts`, in order: those the stash holds (from a killed build) or `held` holds (the
+ * index being upgraded) are not computed again; the others go to the model in calls of
+ * EMBED_CALL, each call's vectors stashed in the very turn the model returns them. A kill then loses only the calls the model is computing.
  * Each distinct text is embedded once. `progress` gets the passages done as they are.
  */
 async function embedDurably(
@@ -309,9 +324,11 @@ async function embedDurably(
   texts: readonly string[],
   progress: (passages: number) => void,
   stopped: { now: boolean },
+  held: KnownVectors | null = null,
 ): Promise<Float32Array[]> {
   const keys = texts.map(embeddingKey);
   const found = stash?.get(keys) ?? new Map<string, Float32Array>();
+  if (held) for (const [key, vector] of await held.get(keys.filter((k) => !found.has(k)))) found.set(key, vector);
   for (const [key, vector] of found) if (vector.length !== embedder.dimension) found.delete(key);
   const uses = new Map<string, number>();
   const textOf = new Map<string, string>();
