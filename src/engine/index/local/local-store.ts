@@ -8,7 +8,7 @@ import { createLocalReader } from './local-reader.js';
 import { foldLexical, LEXICAL_SETTING, lexicalFoldDue, type LexicalCheckpointRef } from './lexical-fold.js';
 import { DB_FILE, openSpaceDb, readSetting, type SpaceDb } from './space-db.js';
 import { spaceStash } from './space-stash.js';
-import { closeVectorBuilder, compactionDue, compactVectors, feedVectors, sweepSpace } from './space-vectors.js';
+import { closeVectorBuilder, compactionDue, compactVectors, feedVectors, othersWriteInProgress, sweepSpace } from './space-vectors.js';
 import { yieldNow } from './time-slice.js';
 import { commitToSpace, spaceArticleIds, spaceArticleIdsPaged, spaceArticles, spaceCounts, spaceMeta, spacePending } from './space-writes.js';
 
@@ -70,7 +70,7 @@ const newGeneration = () => `gen-${String(Date.now())}${String(process.pid).padS
 export function createLocalStore(options: {
   indexDir: string;
   lexicalFoldMin?: number;
-  /** False: rebuilds insert vectors at checkpoints on this thread, as before session 4 (kept for the side-by-side bench). */
+  /** False: each checkpoint of a rebuild folds the last checkpoint file plus the log anew (O(coverage) each), as before session 4; on a worker since session 8 (kept for the side-by-side bench). */
   bulkVectors?: boolean;
 }): IndexStore {
   const { indexDir } = options;
@@ -114,8 +114,23 @@ export function createLocalStore(options: {
       });
   };
 
+  /**
+   * The vector compaction in progress, if any: in the background as the lexical fold, for the
+   * same reason (O(coverage): about 90 s at 100k passages, inserted on a worker thread). Readers
+   * meanwhile read the previous checkpoint and the log; `close` waits for it.
+   */
+  let compacting: Promise<void> | null = null;
+  const compactInBackground = (dir: string, db: SpaceDb) => {
+    compacting = compactVectors(dir, db)
+      // A compaction that failed (its checkpoint file was replaced, the space was replaced) is tried again when next due.
+      .then(() => undefined, () => undefined)
+      .finally(() => {
+        compacting = null;
+      });
+  };
+
   const afterCommit = async (dir: string, db: SpaceDb) => {
-    if (compactionDue(db)) await compactVectors(dir, db);
+    if (!compacting && compactionDue(db)) compactInBackground(dir, db);
     if (!folding && lexicalFoldDue(db, foldMin)) foldInBackground(dir, db);
     const seq = db.prepare('SELECT COALESCE(MAX(seq), 0) FROM changes').pluck().get() as number;
     if (seq % 1000 === 0) {
@@ -271,7 +286,11 @@ export function createLocalStore(options: {
       for (const generation of kept) {
         if (!generation || !existsSync(dirOf(generation))) continue;
         // Not the file our own background fold is writing.
-        for (const name of readdirSync(dirOf(generation))) if (name.includes('.tmp-') && !(folding && name.startsWith('lexical-'))) rmSync(join(dirOf(generation), name), { force: true });
+        for (const name of readdirSync(dirOf(generation))) {
+          if (!name.includes('.tmp-') || (folding && name.startsWith('lexical-')) || (compacting && name.startsWith('vectors-'))) continue;
+          if (othersWriteInProgress(dirOf(generation), name)) continue;
+          rmSync(join(dirOf(generation), name), { force: true });
+        }
       }
       let db: SpaceDb | null = null;
       try {
@@ -279,10 +298,10 @@ export function createLocalStore(options: {
       } catch {
         db = null;
       }
-      if (db && open && !folding) sweepSpace(dirOf(open.generation), db);
+      if (db && open && !folding && !compacting) sweepSpace(dirOf(open.generation), db);
     },
     async close() {
-      await folding;
+      await Promise.all([folding, compacting]);
       open?.db.close();
       open = null;
     },

@@ -1,9 +1,10 @@
 import { existsSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { fsyncPath } from '../../fs/atomic-write.js';
+import { isAlive } from '../../fs/lock-owner.js';
 import { openHnswFile } from '../hnsw-file.js';
 import { createVectorIndex, readVectorIndex, type HnswParams, type VectorIndex } from '../vector-index.js';
-import { blobVector, readSetting, writeSetting, type Checkpoint, type SpaceDb } from './space-db.js';
+import { blobVector, openSpaceDb, readSetting, writeSetting, type Checkpoint, type SpaceDb } from './space-db.js';
 import { spaceHnsw, spaceMeta } from './space-writes.js';
 import { stagedVectors } from './staged-vectors.js';
 import { slicer, yieldNow } from './time-slice.js';
@@ -136,21 +137,89 @@ export function compactionDue(db: SpaceDb): boolean {
  * place), then in one transaction points the space at it and drops the folded log rows, then
  * removes the old file. A crash at any point leaves a space that loads: an orphaned file is
  * swept later. Amortised: due only when the log outgrew a share of the checkpoint. Writers only.
+ *
+ * A live space's compaction inserts on a vector builder's worker thread, never on the caller's:
+ * it is O(coverage) (about 90 s and 26 CPU-s at 100k passages), and a bot's ingest calls it.
+ * It may run out of the write lock (the store runs it in the background), so it reads one
+ * committed state and registers its file only over a lower bound (see `registerCheckpoint`).
  */
 export async function compactVectors(dir: string, db: SpaceDb): Promise<void> {
   const meta = spaceMeta(db);
   if (!meta?.model) return;
   if (builders.has(db)) return checkpointBuilder(dir, db);
-  // The labels and the bound read together, before any await: a commit landing while the
-  // vectors load takes labels from `upTo` on, which stay in the log (a bound read after the load
-  // would drop their log rows while the new checkpoint lacks them).
-  const live = liveLabels(db);
-  const upTo = readSetting<number>(db, 'next_label') ?? 0;
-  const loaded = await loadSpaceVectors(dir, db, live);
-  if (!loaded) return;
-  const file = `vectors-${upTo}.hnsw`;
-  await writeCheckpointFile(dir, file, (tmp) => loaded.vectors.write(tmp));
-  pointAt(dir, db, { file, upTo }, loaded.checkpoint);
+  await compactFromSnapshot(dir, db, meta.model.dimension);
+}
+
+/**
+ * Writes and registers a checkpoint of one committed state of the space, read on a connection of its own
+ * inside one read transaction (WAL: commits go on meanwhile, and another process's compaction
+ * may delete log rows, without this read seeing either). The labels, the bound and the log are
+ * thus read together, as before the first await: a commit landing meanwhile takes labels from
+ * `upTo` on, which stay in the log. Does nothing when no label was added since the checkpoint.
+ */
+async function compactFromSnapshot(dir: string, db: SpaceDb, dimension: number): Promise<void> {
+  const snapshot = openSpaceDb(db.name, { create: false, readonly: true });
+  let builder: VectorBuilder | null = null;
+  try {
+    snapshot.exec('BEGIN');
+    const previous = readSetting<Checkpoint>(snapshot, 'checkpoint');
+    const upTo = readSetting<number>(snapshot, 'next_label') ?? 0;
+    if (previous && previous.upTo >= upTo) return;
+    // The worker reads the previous checkpoint file and inserts what the log holds since.
+    builder = await startVectorBuilder({ dimension, params: spaceHnsw(snapshot), checkpoint: previous ? join(dir, previous.file) : null, capacity: 16_384 });
+    await feedLog(snapshot, builder, previous?.upTo ?? 0, upTo, dimension);
+    const live = await liveBitmap(snapshot, upTo);
+    snapshot.exec('COMMIT');
+    const file = `vectors-${upTo}.hnsw`;
+    const written = builder;
+    await writeCheckpointFile(dir, file, (tmp) => written.write(tmp, live));
+    // Registered at once, before the builder's close is awaited: an unregistered file is one another writer's sweep may take.
+    registerCheckpoint(dir, db, { file, upTo });
+  } finally {
+    if (snapshot.inTransaction) snapshot.exec('ROLLBACK');
+    snapshot.close();
+    await builder?.close();
+  }
+}
+
+/** Sends the logged vectors with labels in [from, upTo) to a builder, a page at a time (the builder applies backpressure). */
+async function feedLog(db: SpaceDb, builder: VectorBuilder, from: number, upTo: number, dimension: number): Promise<void> {
+  const page = db.prepare('SELECT label, vector FROM vector_log WHERE label >= ? AND label < ? ORDER BY label LIMIT ?');
+  while (from < upTo) {
+    const rows = page.all(from, upTo, FEED_PAGE) as { label: number; vector: Buffer }[];
+    if (rows.length === 0) break;
+    const labels = new Int32Array(rows.length);
+    const vectors = new Float32Array(rows.length * dimension);
+    rows.forEach((r, i) => {
+      labels[i] = r.label;
+      vectors.set(blobVector(r.vector), i * dimension);
+    });
+    from = rows[rows.length - 1]!.label + 1;
+    await builder.add(labels, vectors);
+  }
+}
+
+/**
+ * Points the space at a checkpoint written out of the write lock, in one transaction with the
+ * deletion of the log rows it holds — only if the space's current checkpoint has a lower bound
+ * (compare-and-set). Two processes may compact at once: had the lower one registered last, the
+ * log rows between the two bounds, already deleted by the higher one, would be lost. A file the
+ * space does not take is removed (unless it is, by the same name, the one registered), as is the
+ * file it replaced. Also refused when another writer's sweep took the file meanwhile.
+ */
+function registerCheckpoint(dir: string, db: SpaceDb, checkpoint: Checkpoint): void {
+  const replaced = db.transaction((): Checkpoint | null | false => {
+    const current = readSetting<Checkpoint>(db, 'checkpoint');
+    if ((current && current.upTo >= checkpoint.upTo) || !existsSync(join(dir, checkpoint.file))) return false;
+    writeSetting(db, 'checkpoint', checkpoint);
+    db.prepare('DELETE FROM vector_log WHERE label < ?').run(checkpoint.upTo);
+    return current;
+  })();
+  if (replaced === false) {
+    if (readSetting<Checkpoint>(db, 'checkpoint')?.file !== checkpoint.file) rmSync(join(dir, checkpoint.file), { force: true });
+    return;
+  }
+  if (replaced && replaced.file !== checkpoint.file) rmSync(join(dir, replaced.file), { force: true });
 }
 
 /** Writes an index file beside the space (temp file, fsync, rename): a crash leaves at most a temp file, swept later. */
@@ -213,20 +282,7 @@ export async function feedVectors(dir: string, db: SpaceDb): Promise<void> {
     builders.set(db, state);
   }
   const upTo = readSetting<number>(db, 'next_label') ?? 0;
-  const page = db.prepare('SELECT label, vector FROM vector_log WHERE label >= ? AND label < ? ORDER BY label LIMIT ?');
-  const dim = meta.model.dimension;
-  for (let from = state.fedUpTo; from < upTo; ) {
-    const rows = page.all(from, upTo, FEED_PAGE) as { label: number; vector: Buffer }[];
-    if (rows.length === 0) break;
-    const labels = new Int32Array(rows.length);
-    const vectors = new Float32Array(rows.length * dim);
-    rows.forEach((r, i) => {
-      labels[i] = r.label;
-      vectors.set(blobVector(r.vector), i * dim);
-    });
-    from = rows[rows.length - 1]!.label + 1;
-    await state.builder.add(labels, vectors);
-  }
+  await feedLog(db, state.builder, state.fedUpTo, upTo, meta.model.dimension);
   state.fedUpTo = upTo;
 }
 
@@ -273,13 +329,24 @@ function youngerThan(path: string, ms: number): boolean {
   }
 }
 
+/**
+ * A recent temporary file (`<file>.tmp-<pid>-<ms>`) of another live process: a background fold
+ * or compaction writing it out of the write lock, not a crashed write. Both the age and the pid
+ * are asked, so a reused pid keeps a crash's leftover for minutes, not for ever.
+ */
+export function othersWriteInProgress(dir: string, name: string): boolean {
+  const pid = Number(/\.tmp-(\d+)-/.exec(name)?.[1] ?? NaN);
+  return Number.isInteger(pid) && pid !== process.pid && isAlive(pid) && youngerThan(join(dir, name), RECENT_FOLD_MS);
+}
+
 /** Removes checkpoint files (vectors, lexical) the space does not point at and temporary files of crashed writes. */
 export function sweepSpace(dir: string, db: SpaceDb): void {
   if (!existsSync(dir)) return;
   const keep = new Set([readSetting<Checkpoint>(db, 'checkpoint')?.file, readSetting<{ file: string }>(db, 'lexical')?.file]);
   for (const name of readdirSync(dir)) {
-    // A lexical checkpoint written in the last minutes may be a background fold about to register it.
-    if (name.startsWith('lexical-') && !name.includes('.tmp-') && !keep.has(name) && youngerThan(join(dir, name), RECENT_FOLD_MS)) continue;
+    // A checkpoint written in the last minutes may be a background fold or compaction about to register it.
+    if ((name.startsWith('lexical-') || name.startsWith('vectors-')) && !name.includes('.tmp-') && !keep.has(name) && youngerThan(join(dir, name), RECENT_FOLD_MS)) continue;
+    if (name.includes('.tmp-') && othersWriteInProgress(dir, name)) continue;
     if (((name.startsWith('vectors-') || name.startsWith('lexical-')) && !keep.has(name)) || name.includes('.tmp-')) rmSync(join(dir, name), { force: true });
   }
 }
