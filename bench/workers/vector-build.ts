@@ -2,7 +2,7 @@
  * Worker for scripts/vector-build.ts. Phase "build": a rebuild space of `passages` synthetic
  * passages with vectors, committed 400 passages at a time and published, through the vector
  * builder (`mode: builder`) or as before session 4 (`mode: checkpoints`: each checkpoint re-reads
- * the previous one and inserts the log on this thread). No lexical checkpoint is folded, so the
+ * the previous one and inserts the log anew, on a worker since session 8). No lexical checkpoint is folded, so the
  * time is the vectors' and the passages' own. Also writes `queries` vectors of the same
  * distribution, not indexed. Phase "serve": a fresh process loads the index, then measures RSS,
  * vector search p50 and recall@10 against exact search over the stored vectors.
