@@ -64,6 +64,26 @@ export function liveGeneration(indexDir: string): string | null {
 const newGeneration = () => `gen-${String(Date.now())}${String(process.pid).padStart(7, '0')}`;
 
 /**
+ * A store's job that runs in the background, one at a time. A run that fails (a sweep took its
+ * file, the space was replaced) is dropped: the job is tried again when next due.
+ */
+function backgroundJob(run: (dir: string, db: SpaceDb) => Promise<unknown>) {
+  let current: Promise<void> | null = null;
+  return {
+    running: () => current !== null,
+    start(dir: string, db: SpaceDb) {
+      current = run(dir, db)
+        .then(() => undefined, () => undefined)
+        .finally(() => {
+          current = null;
+        });
+    },
+    /** Resolves when the run in progress, if any, is over. */
+    settled: () => current ?? Promise.resolve(),
+  };
+}
+
+/**
  * Opens the local store in `indexDir` (created on first commit).
  * @example const store = createLocalStore({ indexDir: 'embeddings' }); await store.commit({ meta, upsert: [article] });
  */
@@ -99,39 +119,19 @@ export function createLocalStore(options: {
   };
 
   /**
-   * The lexical fold in progress, if any. It runs in the background: the commit that made it due
-   * returns at once (a fold is O(coverage): minutes at a million passages), the worker thread
-   * builds the new checkpoint from one committed state, and the space points at it when it is
-   * written. Readers never wait for it (they follow the change log meanwhile); `close` does.
+   * The lexical fold in the background: the commit that made it due returns at once (a fold is
+   * O(coverage): minutes at a million passages), the worker thread builds the new checkpoint from
+   * one committed state, and the space points at it when it is written. Readers never wait for it
+   * (they follow the change log meanwhile); `close` does. The vector compaction runs the same way,
+   * for the same reason (about 90 s at 100k passages, inserted on a worker thread; readers read the
+   * previous checkpoint and the log meanwhile).
    */
-  let folding: Promise<void> | null = null;
-  const foldInBackground = (dir: string, db: SpaceDb) => {
-    folding = foldLexical(dir, db)
-      // A fold that failed (a sweep took its file, the space was replaced) is tried again when next due.
-      .then(() => undefined, () => undefined)
-      .finally(() => {
-        folding = null;
-      });
-  };
-
-  /**
-   * The vector compaction in progress, if any: in the background as the lexical fold, for the
-   * same reason (O(coverage): about 90 s at 100k passages, inserted on a worker thread). Readers
-   * meanwhile read the previous checkpoint and the log; `close` waits for it.
-   */
-  let compacting: Promise<void> | null = null;
-  const compactInBackground = (dir: string, db: SpaceDb) => {
-    compacting = compactVectors(dir, db)
-      // A compaction that failed (its checkpoint file was replaced, the space was replaced) is tried again when next due.
-      .then(() => undefined, () => undefined)
-      .finally(() => {
-        compacting = null;
-      });
-  };
+  const fold = backgroundJob(foldLexical);
+  const compaction = backgroundJob(compactVectors);
 
   const afterCommit = async (dir: string, db: SpaceDb) => {
-    if (!compacting && compactionDue(db)) compactInBackground(dir, db);
-    if (!folding && lexicalFoldDue(db, foldMin)) foldInBackground(dir, db);
+    if (!compaction.running() && compactionDue(db)) compaction.start(dir, db);
+    if (!fold.running() && lexicalFoldDue(db, foldMin)) fold.start(dir, db);
     const seq = db.prepare('SELECT COALESCE(MAX(seq), 0) FROM changes').pluck().get() as number;
     if (seq % 1000 === 0) {
       // Readers re-index the changes since the lexical checkpoint: those stay.
@@ -285,9 +285,9 @@ export function createLocalStore(options: {
       removeGenerations(indexDir, kept);
       for (const generation of kept) {
         if (!generation || !existsSync(dirOf(generation))) continue;
-        // Not the file our own background fold is writing.
+        // Not the file our own background fold or compaction is writing.
         for (const name of readdirSync(dirOf(generation))) {
-          if (!name.includes('.tmp-') || (folding && name.startsWith('lexical-')) || (compacting && name.startsWith('vectors-'))) continue;
+          if (!name.includes('.tmp-') || (fold.running() && name.startsWith('lexical-')) || (compaction.running() && name.startsWith('vectors-'))) continue;
           if (othersWriteInProgress(dirOf(generation), name)) continue;
           rmSync(join(dirOf(generation), name), { force: true });
         }
@@ -298,10 +298,10 @@ export function createLocalStore(options: {
       } catch {
         db = null;
       }
-      if (db && open && !folding && !compacting) sweepSpace(dirOf(open.generation), db);
+      if (db && open && !fold.running() && !compaction.running()) sweepSpace(dirOf(open.generation), db);
     },
     async close() {
-      await Promise.all([folding, compacting]);
+      await Promise.all([fold.settled(), compaction.settled()]);
       open?.db.close();
       open = null;
     },
