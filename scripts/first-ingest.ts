@@ -25,7 +25,7 @@ import { Session } from 'node:inspector/promises';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { table } from '../bench/lib/markdown.js';
-import { median, step, watchGc, type Step } from './lib/stall-meter.js';
+import { median, parseSides, step, watchGc, type Step } from './lib/stall-meter.js';
 
 /** The store bench's model (bench/workers/store-scale.ts; importing that file would start its worker). */
 const BENCH_MODEL = 'depeche/bench-384';
@@ -68,11 +68,7 @@ if (values.child) {
   process.exit(0);
 }
 
-const sides = values.side.map((s) => {
-  const at = s.indexOf('=');
-  if (at <= 0) throw new Error(`--side LABEL=CHECKOUT, got ${s}`);
-  return { label: s.slice(0, at), checkout: resolve(s.slice(at + 1)) };
-});
+const sides = parseSides(values.side);
 if (sides.length === 0 || values.store.length === 0) throw new Error('usage: first-ingest.ts --side LABEL=CHECKOUT [--side …] --store DIR [--store …]');
 const rounds = Number(values.rounds);
 const results: Round[] = [];

@@ -28,7 +28,7 @@ import { extname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { table } from '../bench/lib/markdown.js';
-import { median, step, watchGc, type Step } from './lib/stall-meter.js';
+import { median, parseSides, step, watchGc, type Step } from './lib/stall-meter.js';
 
 const { values } = parseArgs({
   options: {
@@ -63,11 +63,7 @@ if (values.child) {
   process.exit(0);
 }
 
-const sides = values.side.map((s) => {
-  const at = s.indexOf('=');
-  if (at <= 0) throw new Error(`--side LABEL=CHECKOUT, got ${s}`);
-  return { label: s.slice(0, at), checkout: resolve(s.slice(at + 1)) };
-});
+const sides = parseSides(values.side);
 if (sides.length === 0) throw new Error('usage: ingest-stalls.ts --side LABEL=CHECKOUT [--side …]');
 const work = values.work ? resolve(values.work) : mkdtempSync(join(tmpdir(), 'depeche-ingest-stalls-'));
 const cases: Case[] = [];

@@ -7,6 +7,7 @@
  *   - wall time and the main thread's CPU over the whole operation;
  *   - this thread's longest garbage-collection pause and the pauses' total.
  */
+import { resolve } from 'node:path';
 import { constants as perf, monitorEventLoopDelay, PerformanceObserver, type PerformanceEntry } from 'node:perf_hooks';
 
 export interface Step {
@@ -89,3 +90,12 @@ export const median = (xs: number[]) => {
   const s = [...xs].sort((a, b) => a - b);
   return s.length === 0 ? NaN : s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
 };
+
+/** The checkouts compared side by side, from `--side LABEL=CHECKOUT` options (paths resolved). */
+export function parseSides(specs: readonly string[]): { label: string; checkout: string }[] {
+  return specs.map((s) => {
+    const at = s.indexOf('=');
+    if (at <= 0) throw new Error(`--side LABEL=CHECKOUT, got ${s}`);
+    return { label: s.slice(0, at), checkout: resolve(s.slice(at + 1)) };
+  });
+}
