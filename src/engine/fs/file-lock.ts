@@ -44,7 +44,8 @@ export interface FileLockOptions {
    * Who removes what crashed acquisitions left beside the lock (temporary records, takeover
    * guards): 'here' (default) lists the lock's folder on this process's first acquisition;
    * 'caller' where that folder is large (the corpus folder: 200 000 names at a million passages,
-   * ~40 ms of the event loop as one array) and the caller looks at its names elsewhere, off the
+   * listed as one array: ~300 ms of one turn plus a GC pause, bench/README.md session 8) and the
+   * caller looks at its names elsewhere, off the
    * event loop (`removeLockLeftover` per name: see corpus-lock.ts). Leftovers are litter only:
    * a stale lock or guard in the way is taken over when met, whoever sweeps.
    */
